@@ -10,18 +10,13 @@ public sealed class OneOfAttribute(params object[] values) : ConstraintAttribute
     public override string Expectation => "one of " + string.Join(", ", Values.Select(Format));
 
     /// <inheritdoc />
-    public override bool IsSatisfiedBy(object? value)
+    public override bool IsSatisfiedBy(object? value) => value switch
     {
-        if (value is null)
-        {
-            return true;
-        }
-
-        if (TryGetNumber(value, out var number))
-        {
-            return Values.Any(allowed => TryGetNumber(allowed, out var candidate) && candidate == number);
-        }
-
-        return Values.Any(allowed => Equals(allowed, value) || string.Equals(allowed.ToString(), value.ToString(), StringComparison.Ordinal));
-    }
+        null => true,
+        Enum choice => Values.Any(allowed => Equals(allowed, choice)
+            || (allowed is string name && name == choice.ToString())
+            || (TryGetNumber(allowed, out var number) && number == Convert.ToDouble(choice, System.Globalization.CultureInfo.InvariantCulture))),
+        _ when TryGetNumber(value, out var number) => Values.Any(allowed => TryGetNumber(allowed, out var candidate) && candidate == number),
+        _ => Values.Any(allowed => Equals(allowed, value)),
+    };
 }
