@@ -1,1 +1,3 @@
-return 0;
+using ImageClassifier.Hosting.Commands;
+
+return CommandLineApp.Run(args);

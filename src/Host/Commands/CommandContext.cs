@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ImageClassifier.Hosting.Catalog;
+using Spectre.Console;
+
+namespace ImageClassifier.Hosting.Commands;
+
+/// <summary>What every command shares: where output goes, the catalog, <c>--verbose</c>, and turning failures into exit codes.</summary>
+internal sealed class CommandContext
+{
+    // Relaxed escaping keeps "IReadOnlyList<int>" readable; the output is never embedded in HTML.
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly Func<ComponentCatalog> _catalogFactory;
+    private readonly bool _outputIsTerminal;
+    private ComponentCatalog? _catalog;
+
+    public CommandContext(TextWriter output, TextWriter error, bool outputIsTerminal, Func<ComponentCatalog> catalogFactory)
+    {
+        Output = output;
+        Error = error;
+        _outputIsTerminal = outputIsTerminal;
+        _catalogFactory = catalogFactory;
+    }
+
+    /// <summary>Where results go (stdout).</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Where errors go (stderr).</summary>
+    public TextWriter Error { get; }
+
+    /// <summary>The <c>--verbose</c> option, valid on every command.</summary>
+    public Option<bool> Verbose { get; } = new("--verbose")
+    {
+        Description = "Print the stack trace with an error.",
+        Recursive = true,
+    };
+
+    /// <summary>The catalog, built on first use so that its failures are reported like any other.</summary>
+    public ComponentCatalog Catalog => _catalog ??= _catalogFactory();
+
+    /// <summary>
+    /// Makes an unknown option a usage error instead of a value: System.CommandLine hands a token
+    /// such as "--colour" to a positional argument, and no registry name starts with '-'.
+    /// </summary>
+    public static void RejectOptionLikeValues(Argument argument)
+    {
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(token => token.Value.StartsWith('-')))
+            {
+                result.AddError($"Unrecognized option '{token.Value}'.");
+            }
+        });
+    }
+
+    /// <summary>Runs a command's work, turning any failure into an error paragraph and an exit code.</summary>
+    public int Run(ParseResult parseResult, Func<ParseResult, int> work)
+    {
+        try
+        {
+            return work(parseResult);
+        }
+        catch (Exception exception)
+        {
+            return CommandErrors.Report(Error, exception, parseResult.GetValue(Verbose));
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> as indented snake_case JSON and a newline.</summary>
+    public void WriteJson<T>(T value)
+    {
+        Output.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    }
+
+    /// <summary>A Spectre console over <see cref="Output"/>: colours on a terminal, plain text elsewhere.</summary>
+    public IAnsiConsole CreateConsole()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Output),
+            Ansi = _outputIsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = _outputIsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!_outputIsTerminal)
+        {
+            // Piped output has no window to fit; wrapping at Spectre's 80-column guess would split rows.
+            console.Profile.Width = 160;
+        }
+
+        return console;
+    }
+}

@@ -1,0 +1,6 @@
+namespace ImageClassifier.Hosting.Tests.TestComponents;
+
+[ComponentKind("neck")]
+public abstract class TestNeck
+{
+}

@@ -1,0 +1,5 @@
+namespace ImageClassifier.Hosting.Tests.TestComponents;
+
+public sealed class TinyNeck : TestNeck
+{
+}
