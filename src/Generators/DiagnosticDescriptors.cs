@@ -53,7 +53,7 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor ConstantOutsideConstraint { get; } = Error(
         "ICG009",
         "Constant outside the declared constraint",
-        "'{0}' must be {1}, but this sets it to {2}");
+        "'{0}' must be {1}, but this sets it to {2}; use a value the constraint allows");
 
     public static DiagnosticDescriptor ComponentIsNested { get; } = Error(
         "ICG010",
@@ -82,7 +82,7 @@ internal static class DiagnosticDescriptors
 
     public static DiagnosticDescriptor ConstraintNotApplicable { get; } = Error(
         "ICG015",
-        "Constraint does not apply to the parameter's type",
+        "Constraint does not apply to the member's type",
         "[{0}] cannot constrain '{1}' of type '{2}'; {3}");
 
     public static DiagnosticDescriptor DuplicateJsonName { get; } = Error(
