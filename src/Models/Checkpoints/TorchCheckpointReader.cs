@@ -1,0 +1,376 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Numerics;
+using System.Text;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Checkpoints;
+
+/// <summary>
+/// Reads files written by PyTorch's <c>torch.save</c>, in the zip format (the default since
+/// PyTorch 1.6) and in the legacy format (<c>_use_new_zipfile_serialization=False</c>), without
+/// Python and without running anything from the file.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The pickle inside is run by a data-only virtual machine with a strict allow-list of globals
+/// (OrderedDict, PyTorch's tensor and parameter rebuild functions, storage types and dtypes,
+/// torch.Size, numpy scalars and arrays, datetime values, and bytes as pickle protocol 2 spells
+/// them). A file naming anything else is refused with a <see cref="CheckpointFormatException"/>
+/// before any tensor is read.
+/// </para>
+/// <para>
+/// The result is a tree of <see cref="Dictionary{TKey,TValue}"/> of string to object (in file
+/// order; non-string keys are spelled as Python prints them), <see cref="List{T}"/> of object,
+/// tuples as <c>object?[]</c>, <see cref="long"/> (<see cref="BigInteger"/> beyond 64 bits),
+/// <see cref="double"/>, <see cref="string"/>, <see cref="bool"/>, null, <c>byte[]</c>,
+/// <see cref="Tensor"/> (CPU, dtype and strides as saved; tensors that shared a storage still do),
+/// <see cref="ScalarType"/> for torch dtypes, and <see cref="DateTime"/>, <see cref="DateTimeOffset"/>,
+/// <see cref="DateOnly"/>, <see cref="TimeOnly"/>, <see cref="TimeSpan"/> for datetime values.
+/// numpy scalars become long, double or bool; numpy arrays become tensors. The tensors belong to
+/// the caller (or to the dispose scope open around the call).
+/// </para>
+/// </remarks>
+public static class TorchCheckpointReader
+{
+    // torch.serialization.MAGIC_NUMBER, the first pickle of every legacy file.
+    private static readonly BigInteger LegacyMagicNumber = BigInteger.Parse("119547037146038801333356", System.Globalization.CultureInfo.InvariantCulture);
+    private const long LegacyProtocolVersion = 1001;
+    private const string DataPickle = "data.pkl";
+
+    /// <summary>Reads the checkpoint at <paramref name="path"/>.</summary>
+    /// <exception cref="CheckpointFormatException">
+    /// The file is not a PyTorch checkpoint, is truncated or damaged, or names a global outside
+    /// the allow-list; the message names the file and what was expected.
+    /// </exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static object? Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads a checkpoint from <paramref name="stream"/> (buffered into memory when it cannot seek).</summary>
+    /// <param name="stream">The checkpoint bytes, from the current position on.</param>
+    /// <param name="sourceName">The name errors give for the data, usually its file path.</param>
+    /// <exception cref="CheckpointFormatException">As for <see cref="Read(string)"/>.</exception>
+    public static object? Read(Stream stream, string? sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            var buffered = new MemoryStream();
+            stream.CopyTo(buffered);
+            buffered.Position = 0;
+            stream = buffered;
+        }
+
+        try
+        {
+            Span<byte> head = stackalloc byte[4];
+            var start = stream.Position;
+            var headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = start;
+            if (headLength == 0)
+            {
+                throw NotACheckpoint(sourceName, "the file is empty");
+            }
+
+            if (headLength == 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5 or 7)
+            {
+                return ReadZip(stream, sourceName);
+            }
+
+            if (head[0] == PickleOpcodes.Proto)
+            {
+                return ReadLegacy(stream, sourceName);
+            }
+
+            throw NotACheckpoint(sourceName, $"it starts with {Preview(stream, start)}");
+        }
+        catch (Exception error) when (error is IOException or InvalidDataException or NotSupportedException or OverflowException)
+        {
+            throw new CheckpointFormatException(
+                sourceName,
+                $"'{PickleAllowList.Display(sourceName)}' is not a readable PyTorch checkpoint: it is truncated or damaged ({error.Message}).",
+                error);
+        }
+    }
+
+    /// <summary>Reads the checkpoint at <paramref name="path"/>, which must hold a dictionary at its root.</summary>
+    /// <exception cref="CheckpointFormatException">As for <see cref="Read(string)"/>, or the root is not a dictionary.</exception>
+    public static Dictionary<string, object?> ReadDictionary(string path)
+    {
+        var root = Read(path);
+        if (root is Dictionary<string, object?> dictionary)
+        {
+            return dictionary;
+        }
+
+        (root as Tensor)?.Dispose();
+        throw new CheckpointFormatException(
+            path,
+            $"'{path}' holds a {PickleReconstructor.Describe(root)} at its root; a checkpoint or state dict is a dictionary.");
+    }
+
+    private static object? ReadZip(Stream stream, string? path)
+    {
+        ZipArchive archive;
+        try
+        {
+            archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException error)
+        {
+            throw NotACheckpoint(path, $"it starts like a zip archive, but the archive is truncated or damaged ({error.Message})", error);
+        }
+
+        using (archive)
+        {
+            var pickles = archive.Entries.Where(entry => IsTopLevelDataPickle(entry.FullName)).ToList();
+            if (pickles.Count != 1)
+            {
+                var isTorchScript = archive.Entries.Any(entry => entry.FullName.EndsWith("/constants.pkl", StringComparison.Ordinal) || entry.FullName.Contains("/code/", StringComparison.Ordinal));
+                throw NotACheckpoint(path, pickles.Count > 1
+                    ? "the zip archive holds more than one data.pkl"
+                    : isTorchScript
+                        ? "it is a TorchScript archive (torch.jit.save), which holds code; save and load model.state_dict() instead"
+                        : "the zip archive has no data.pkl record");
+            }
+
+            var pickleEntry = pickles[0];
+            var prefix = pickleEntry.FullName[..^DataPickle.Length];
+            CheckByteOrder(archive.GetEntry(prefix + "byteorder"), path);
+            if (pickleEntry.Length > Array.MaxLength)
+            {
+                throw NotACheckpoint(path, $"its {pickleEntry.FullName} record is {pickleEntry.Length} bytes long");
+            }
+
+            var pickleBytes = new byte[pickleEntry.Length];
+            using (var pickleStream = pickleEntry.Open())
+            {
+                pickleStream.ReadExactly(pickleBytes);
+            }
+
+            var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
+            var machine = new PickleMachine(new MemoryStream(pickleBytes, writable: false), path, pickleEntry.FullName,
+                pid => ZipStorage(pid, storages, path, pickleEntry.FullName));
+            var root = machine.Load();
+
+            using var materializer = new TensorMaterializer(path, (storage, dtype) => ReadZipRecord(archive, prefix, storage, dtype, path));
+            return materializer.Materialize(root);
+        }
+    }
+
+    private static bool IsTopLevelDataPickle(string name)
+    {
+        if (name == DataPickle)
+        {
+            return true;
+        }
+
+        var slash = name.IndexOf('/');
+        return slash > 0 && name.Length == slash + 1 + DataPickle.Length && name.EndsWith("/" + DataPickle, StringComparison.Ordinal);
+    }
+
+    private static void CheckByteOrder(ZipArchiveEntry? entry, string? path)
+    {
+        if (entry is null)
+        {
+            return; // written before PyTorch recorded the byte order: little-endian
+        }
+
+        using var reader = new StreamReader(entry.Open(), Encoding.ASCII);
+        var order = reader.ReadToEnd().Trim();
+        if (order != "little")
+        {
+            throw NotACheckpoint(path, $"its tensors are stored {order}-endian; only little-endian checkpoints are read");
+        }
+    }
+
+    private static StorageRef ZipStorage(object? pid, Dictionary<string, StorageRef> storages, string? path, string part)
+    {
+        if (pid is not object?[] { Length: 5 } id || id[0] is not "storage")
+        {
+            throw BadPersistentId(pid, path, part);
+        }
+
+        if (id[1] is not PickleGlobal { Kind: PickleGlobalKind.StorageClass, DType: { } dtype } || id[2] is not string key || id[3] is not string location || id[4] is not long count || count < 0)
+        {
+            throw BadPersistentId(pid, path, part);
+        }
+
+        if (storages.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var storage = new StorageRef(key, dtype, 0, count, location);
+        storages[key] = storage;
+        return storage;
+    }
+
+    private static Tensor ReadZipRecord(ZipArchive archive, string prefix, StorageRef storage, ScalarType dtype, string? path)
+    {
+        var name = $"{prefix}data/{storage.Key}";
+        var entry = archive.GetEntry(name) ?? throw NotACheckpoint(path, $"its pickle refers to storage '{storage.Key}', but the archive has no {name} record");
+        var declared = (Int128)storage.ElementCount * TorchDtypes.ElementSize(storage.DType);
+        if (entry.Length < declared)
+        {
+            throw NotACheckpoint(path, $"the {name} record holds {entry.Length} bytes, but the pickle declares {declared}");
+        }
+
+        var bytes = (long)declared;
+        bytes -= bytes % TorchDtypes.ElementSize(dtype);
+        using var data = entry.Open();
+        return TensorBytes.ReadStorage(data, dtype, bytes);
+    }
+
+    private static object? ReadLegacy(Stream stream, string? path)
+    {
+        object? RefuseStorage(object? pid) => throw BadPersistentId(pid, path, "the legacy header");
+
+        var magic = new PickleMachine(stream, path, "the first pickle", RefuseStorage).Load();
+        if (magic is not BigInteger number || number != LegacyMagicNumber)
+        {
+            throw NotACheckpoint(path, "it is a pickle, but not one written by torch.save (a legacy checkpoint starts with PyTorch's magic number)");
+        }
+
+        var protocol = new PickleMachine(stream, path, "the legacy protocol pickle", RefuseStorage).Load();
+        if (protocol is not long version || version != LegacyProtocolVersion)
+        {
+            throw NotACheckpoint(path, $"its legacy protocol version is {protocol ?? "None"}; version {LegacyProtocolVersion} is read");
+        }
+
+        var systemInfo = new PickleMachine(stream, path, "the legacy system-info pickle", RefuseStorage).Load();
+        if (systemInfo is Dictionary<string, object?> info && info.TryGetValue("little_endian", out var little) && little is false)
+        {
+            throw NotACheckpoint(path, "it was saved on a big-endian machine; only little-endian checkpoints are read");
+        }
+
+        var roots = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
+        var views = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
+        const string objectPart = "the legacy object pickle";
+        var root = new PickleMachine(stream, path, objectPart, pid => LegacyStorage(pid, roots, views, path, objectPart)).Load();
+        var keys = new PickleMachine(stream, path, "the legacy storage-key pickle", RefuseStorage).Load();
+        if (keys is not List<object?> keyList || keyList.Any(key => key is not string))
+        {
+            throw NotACheckpoint(path, "its legacy storage-key pickle is not a list of strings");
+        }
+
+        var records = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            Span<byte> countBytes = stackalloc byte[8];
+            foreach (var key in keyList.Cast<string>())
+            {
+                if (!roots.TryGetValue(key, out var storage) || records.ContainsKey(key))
+                {
+                    throw NotACheckpoint(path, $"its storage list names '{key}', which its pickle does not use once");
+                }
+
+                stream.ReadExactly(countBytes);
+                var count = BinaryPrimitives.ReadInt64LittleEndian(countBytes);
+                var elementSize = TorchDtypes.ElementSize(storage.DType);
+                if (count < 0 || (Int128)count * elementSize > stream.Length - stream.Position)
+                {
+                    throw NotACheckpoint(path, $"storage '{key}' declares {count} elements, more than the rest of the file holds (the file is truncated)");
+                }
+
+                records[key] = TensorBytes.ReadStorage(stream, storage.DType, count * elementSize);
+            }
+
+            Tensor OpenRecord(StorageRef storage, ScalarType dtype)
+            {
+                if (dtype != storage.DType)
+                {
+                    throw NotACheckpoint(path, $"storage '{storage.Key}' of {TorchDtypes.PythonName(storage.DType)} is viewed as {TorchDtypes.PythonName(dtype)}, which the legacy format cannot hold");
+                }
+
+                // The materializer owns (and disposes) the records it opens.
+                return records.Remove(storage.Key, out var record)
+                    ? record
+                    : throw NotACheckpoint(path, $"its pickle refers to storage '{storage.Key}', which the file does not hold");
+            }
+
+            using var materializer = new TensorMaterializer(path, OpenRecord);
+            return materializer.Materialize(root);
+        }
+        finally
+        {
+            foreach (var unused in records.Values)
+            {
+                unused.Dispose();
+            }
+        }
+    }
+
+    private static StorageRef LegacyStorage(object? pid, Dictionary<string, StorageRef> roots, Dictionary<string, StorageRef> views, string? path, string part)
+    {
+        if (pid is object?[] { Length: > 0 } moduleId && moduleId[0] is "module")
+        {
+            throw NotACheckpoint(path, "it pickles a whole nn.Module (torch.save(model)), which can only be rebuilt by running the model's Python code; save and load model.state_dict() instead");
+        }
+
+        if (pid is not object?[] { Length: 6 } id || id[0] is not "storage"
+            || id[1] is not PickleGlobal { Kind: PickleGlobalKind.StorageClass, DType: { } dtype }
+            || id[2] is not string rootKey || id[3] is not string location || id[4] is not long count || count < 0)
+        {
+            throw BadPersistentId(pid, path, part);
+        }
+
+        if (!roots.TryGetValue(rootKey, out var root))
+        {
+            root = new StorageRef(rootKey, dtype, 0, count, location);
+            roots[rootKey] = root;
+        }
+
+        if (id[5] is null)
+        {
+            return root;
+        }
+
+        // Storage views, from PyTorch versions that had them: (view key, offset, size) into the root.
+        if (id[5] is not object?[] { Length: 3 } view || view[0] is not string viewKey || view[1] is not long offset || view[2] is not long size || offset < 0 || size < 0)
+        {
+            throw BadPersistentId(pid, path, part);
+        }
+
+        if (!views.TryGetValue(viewKey, out var storageView))
+        {
+            storageView = new StorageRef(rootKey, dtype, offset, size, location);
+            views[viewKey] = storageView;
+        }
+
+        return storageView;
+    }
+
+    private static CheckpointFormatException BadPersistentId(object? pid, string? path, string part) =>
+        new(path, $"'{PickleAllowList.Display(path)}' is not a readable PyTorch checkpoint: {part} refers to an external object " +
+            $"({PickleReconstructor.Describe(pid)}) that is not a tensor storage in torch.save's layout; only storages are loaded.");
+
+    private static CheckpointFormatException NotACheckpoint(string? path, string finding, Exception? inner = null) =>
+        new(path,
+            $"'{PickleAllowList.Display(path)}' is not a readable PyTorch checkpoint: expected a zip archive written by torch.save " +
+            $"(data.pkl with data/ records) or the legacy torch.save format (pickles starting with PyTorch's magic number), but {finding}.",
+            inner);
+
+    private static string Preview(Stream stream, long start)
+    {
+        Span<byte> head = stackalloc byte[16];
+        stream.Position = start;
+        var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        head = head[..length];
+        var hex = Convert.ToHexString(head[..Math.Min(8, length)]);
+        var printable = true;
+        foreach (var value in head)
+        {
+            printable &= value is >= 0x20 and < 0x7F or (byte)'\n' or (byte)'\r' or (byte)'\t';
+        }
+
+        return printable
+            ? $"the text \"{Encoding.ASCII.GetString(head).ReplaceLineEndings(" ")}\""
+            : $"the bytes {hex}";
+    }
+}
