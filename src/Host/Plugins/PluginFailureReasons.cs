@@ -1,0 +1,91 @@
+using System.Reflection;
+using ImageClassifier.Hosting.Catalog;
+
+namespace ImageClassifier.Hosting.Plugins;
+
+/// <summary>Turns what went wrong with a plugin into one paragraph that names the plugin and, where it can, the fix.</summary>
+internal static class PluginFailureReasons
+{
+    /// <summary>The main assembly cannot be read as a .NET assembly.</summary>
+    public static string Unreadable(string pluginName, string path, Exception exception) =>
+        OneParagraph($"plugin '{pluginName}' cannot be read: '{path}' is not a readable .NET assembly ({Sentence(exception.Message)}). " +
+            "Replace it with the plugin's build output, or remove it.");
+
+    /// <summary>The main assembly could not be loaded into its context.</summary>
+    public static string NotLoaded(string pluginName, string path, Exception exception) =>
+        OneParagraph($"plugin '{pluginName}' could not be loaded from '{path}': {Describe(exception, path)}");
+
+    /// <summary>The provider, a descriptor or the catalog refused; nothing of the plugin is registered.</summary>
+    public static string NotRegistered(string pluginName, string path, Exception exception) =>
+        OneParagraph($"plugin '{pluginName}' failed to register its components, so none of them is registered: {Describe(exception, path)}");
+
+    /// <summary>Another plugin of the same name came first.</summary>
+    public static string Shadowed(string pluginName, PluginLoadResult first) =>
+        $"plugin '{pluginName}' is skipped: a plugin of that name was already found at '{first.Path}' ({PluginDiscovery.Label(first.Directory.Source)}), " +
+        "and plugin names are unique. Remove one of them, or rename its folder.";
+
+    // Catalog messages are already written for people. A load failure deep inside a provider's
+    // static initialiser arrives wrapped; what helps is the assembly or type that is missing.
+    private static string Describe(Exception exception, string path)
+    {
+        var message = exception is CatalogException ? exception.Message : $"{exception.Message} ({exception.GetType().Name})";
+        var cause = RootLoadFailure(exception);
+        if (cause is null || (ReferenceEquals(cause, exception) && cause is not FileNotFoundException))
+        {
+            return message;
+        }
+
+        var folder = Path.GetDirectoryName(path) ?? path;
+        var hint = cause switch
+        {
+            FileNotFoundException { FileName: { } missing } =>
+                $"It needs {Simple(missing)}, which is neither in the plugin's folder '{folder}' nor shared by the host: ship it with the plugin.",
+            FileLoadException { FileName: { } unloadable } =>
+                $"{Simple(unloadable)} was found but could not be loaded ({Sentence(cause.Message)}).",
+            BadImageFormatException { FileName: { } damaged } =>
+                $"{Simple(damaged)} is not a valid .NET assembly ({Sentence(cause.Message)}).",
+            TypeLoadException =>
+                $"A type could not be loaded ({Sentence(cause.Message)}); the plugin was probably built against other versions of its dependencies.",
+            _ => null,
+        };
+        return hint is null || message.Contains(hint, StringComparison.Ordinal) ? message : $"{Sentence(message)}. {hint}";
+    }
+
+    // "assembly 'Name' 1.0.0.0" from a full assembly name; a path or odd text stays as it is.
+    private static string Simple(string assemblyOrFile)
+    {
+        try
+        {
+            var name = new AssemblyName(assemblyOrFile);
+            return name.Version is null ? $"assembly '{name.Name}'" : $"assembly '{name.Name}' {name.Version}";
+        }
+        catch (Exception exception) when (exception is ArgumentException or FileLoadException)
+        {
+            return $"'{assemblyOrFile}'";
+        }
+    }
+
+    // A message without its closing full stop, to continue a sentence.
+    private static string Sentence(string message) => message.TrimEnd().TrimEnd('.');
+
+    private static Exception? RootLoadFailure(Exception exception)
+    {
+        Exception? found = null;
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is FileNotFoundException or FileLoadException or BadImageFormatException or TypeLoadException)
+            {
+                found = current;
+            }
+            else if (current is ReflectionTypeLoadException { LoaderExceptions: { } loaderExceptions })
+            {
+                found = loaderExceptions.FirstOrDefault(inner => inner is not null) ?? found;
+            }
+        }
+
+        return found;
+    }
+
+    private static string OneParagraph(string text) =>
+        string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
