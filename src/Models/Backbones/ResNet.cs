@@ -1,0 +1,369 @@
+using ImageClassifier.Models.Initialization;
+using ImageClassifier.Models.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Backbones;
+
+/// <summary>
+/// ResNet (He et al., "Deep Residual Learning for Image Recognition"), as mmpretrain's
+/// <c>ResNet</c>: a stem (7x7 stride-2 conv, norm, ReLU, or three 3x3 ConvModules with
+/// <c>deep_stem</c>; then a 3x3 stride-2 max pooling), then up to four stages of residual blocks
+/// (<c>layer1</c> ... <c>layer4</c>). An image batch (N, in_channels, H, W) in; out, the feature map
+/// of each stage in <c>out_indices</c>, shallowest first: stage i has base_channels * expansion * 2^i
+/// channels at H / (4 * the product of the strides so far).
+/// </summary>
+/// <remarks>
+/// Built without initialising weights beyond TorchSharp's defaults, as an mmpretrain module is
+/// before <c>init_weights()</c>; <c>WeightInitialization</c> applies <see cref="InitCfg"/> and then
+/// <c>zero_init_residual</c> (<see cref="OnWeightsInitialized"/>).
+/// </remarks>
+[RegisterModel]
+public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo
+{
+    private static readonly IReadOnlyDictionary<int, (bool Bottleneck, int[] StageBlocks)> ArchSettings = new Dictionary<int, (bool, int[])>
+    {
+        [18] = (false, [2, 2, 2, 2]),
+        [34] = (false, [3, 4, 6, 3]),
+        [50] = (true, [3, 4, 6, 3]),
+        [101] = (true, [3, 4, 23, 3]),
+        [152] = (true, [3, 8, 36, 3]),
+    };
+
+    // The stem. Field names are mmpretrain's attribute names, so they are the checkpoint keys
+    // (stem.0.conv.weight with deep_stem, conv1.weight otherwise). They are protected so that
+    // variants can build another stem in MakeStemLayer (ResNet_CIFAR).
+    protected Sequential? stem;
+    protected nn.Module<Tensor, Tensor>? conv1;
+    protected nn.Module<Tensor, Tensor>? relu;
+    protected nn.Module<Tensor, Tensor>? maxpool;
+
+    // Registered as mmcv names it (bn1, gn1), see AddNorm1.
+    private NamedLayer? norm1;
+
+    // Registered by hand as layer1 ... layer4.
+    private readonly Sequential[] layers;
+    private readonly int[] stageOutChannels;
+    private readonly int[] strides;
+    private readonly int[] outIndices;
+    private readonly int frozenStages;
+    private readonly bool normEval;
+    private readonly bool zeroInitResidual;
+    private IReadOnlyList<FeatureInfo>? featureInfo;
+
+    /// <summary>Creates the backbone; the parameters are mmpretrain's ResNet arguments, with its defaults.</summary>
+    /// <param name="depth">Network depth: 18 or 34 (basic blocks), 50, 101 or 152 (bottlenecks).</param>
+    /// <param name="inChannels">Channels of the input images.</param>
+    /// <param name="stemChannels">Output channels of the stem.</param>
+    /// <param name="baseChannels">Middle channels of the first stage; its output has base_channels * expansion, and each later stage doubles it.</param>
+    /// <param name="expansion">Output / middle channels of each block; null takes the block's own (1 for basic blocks, which allow nothing else; 4 for bottlenecks).</param>
+    /// <param name="numStages">How many residual stages to build, 1 to 4.</param>
+    /// <param name="strides">The stride of the first block of each stage; one item per stage.</param>
+    /// <param name="dilations">The dilation of each stage; one item per stage.</param>
+    /// <param name="outIndices">The stages (from 0) whose outputs are returned, each below num_stages.</param>
+    /// <param name="style">"pytorch" puts a bottleneck's stride on its 3x3 conv, "caffe" on its first 1x1 conv; basic blocks ignore it.</param>
+    /// <param name="deepStem">Replace the 7x7 stem conv with three 3x3 ConvModules (stem_channels / 2, stem_channels / 2, stem_channels).</param>
+    /// <param name="avgDown">Downsample shortcuts by average pooling before a stride-1 1x1 conv instead of a strided conv.</param>
+    /// <param name="frozenStages">Stages whose parameters are not trained and whose norms stay in evaluation mode: 0 freezes the stem, k the stem and layer1 ... layer k; -1 freezes nothing. At most num_stages.</param>
+    /// <param name="convCfg">The convolution layers; null is a plain Conv2d.</param>
+    /// <param name="normCfg">The norm layers; null is BN (eps 1e-5, momentum 0.1, trained).</param>
+    /// <param name="normEval">Keep every batch norm in evaluation mode (running statistics frozen) while training.</param>
+    /// <param name="withCp">mmpretrain's activation checkpointing, which trades memory for recomputation; accepted for configs and ignored: the result is the same.</param>
+    /// <param name="zeroInitResidual">After initialisation, fill the last norm of each block with zeros (weight and bias), so each block starts as the identity. Skipped when a Pretrained initializer loads the weights.</param>
+    /// <param name="initCfg">The weight initializers; null is mmpretrain's default: Kaiming on Conv2d, weight 1 and bias 0 on batch and group norms.</param>
+    /// <param name="dropPathRate">Stochastic depth rate of every block's residual branch (mmpretrain gives each block the same rate).</param>
+    public ResNet(
+        [OneOf(18, 34, 50, 101, 152)] int depth,
+        [ValueRange(Minimum = 1)] int inChannels = 3,
+        [ValueRange(Minimum = 1)] int stemChannels = 64,
+        [ValueRange(Minimum = 1)] int baseChannels = 64,
+        [ValueRange(Minimum = 1)] int? expansion = null,
+        [ValueRange(1, 4)] int numStages = 4,
+        [DefaultItems(1, 2, 2, 2)][ValueRange(Minimum = 1)] int[]? strides = null,
+        [DefaultItems(1, 1, 1, 1)][ValueRange(Minimum = 1)] int[]? dilations = null,
+        [DefaultItems(3)][ValueRange(0, 3)] int[]? outIndices = null,
+        [OneOf("pytorch", "caffe")] string style = "pytorch",
+        bool deepStem = false,
+        bool avgDown = false,
+        [ValueRange(-1, 4)] int frozenStages = -1,
+        ConvLayerBuilder? convCfg = null,
+        NormLayerBuilder? normCfg = null,
+        bool normEval = false,
+        bool withCp = false,
+        bool zeroInitResidual = true,
+        Initializer[]? initCfg = null,
+        [ValueRange(0, 1, MaximumExclusive = true)] double dropPathRate = 0.0)
+        : base(nameof(ResNet))
+    {
+        if (!ArchSettings.TryGetValue(depth, out var arch))
+        {
+            throw new ConfigValueException("depth", depth, "one of 18, 34, 50, 101, 152");
+        }
+
+        if (numStages is < 1 or > 4)
+        {
+            throw new ConfigValueException("num_stages", numStages, "between 1 and 4");
+        }
+
+        if (style is not ("pytorch" or "caffe"))
+        {
+            throw new ConfigValueException("style", style, "one of \"pytorch\", \"caffe\"");
+        }
+
+        this.strides = strides ?? [1, 2, 2, 2];
+        dilations ??= [1, 1, 1, 1];
+        RequireOnePerStage("strides", this.strides, numStages);
+        RequireOnePerStage("dilations", dilations, numStages);
+        this.outIndices = StageIndices.Check(outIndices ?? [3], numStages, "num_stages");
+        if (frozenStages < -1 || frozenStages > numStages)
+        {
+            throw new ConfigValueException("frozen_stages", frozenStages, $"between -1 and num_stages ({numStages})");
+        }
+
+        if (dropPathRate is < 0 or >= 1 || double.IsNaN(dropPathRate))
+        {
+            throw new ConfigValueException("drop_path_rate", dropPathRate, ">= 0 and < 1");
+        }
+
+        if (deepStem && stemChannels < 2)
+        {
+            throw new ConfigValueException("stem_channels", stemChannels, ">= 2 with deep_stem, whose first convs have stem_channels / 2 channels");
+        }
+
+        var blockExpansion = expansion ?? (arch.Bottleneck ? 4 : 1);
+        if (blockExpansion < 1 || (!arch.Bottleneck && blockExpansion != 1))
+        {
+            throw new ConfigValueException("expansion", expansion, arch.Bottleneck ? ">= 1" : $"null or 1 for depth {depth}, whose basic blocks have no expansion");
+        }
+
+        ConvCfg = convCfg ?? new Convolution2d();
+        NormCfg = normCfg ?? new BatchNormalization();
+        DeepStem = deepStem;
+        AvgDown = avgDown;
+        Depth = depth;
+        Expansion = blockExpansion;
+        InitCfg = initCfg ?? DefaultInitCfg.ResNet();
+        WithCp = withCp;
+        this.frozenStages = frozenStages;
+        this.normEval = normEval;
+        this.zeroInitResidual = zeroInitResidual;
+
+        MakeStemLayer(inChannels, stemChannels, deepStem);
+
+        var settings = new ResLayer.BlockSettings(arch.Bottleneck, blockExpansion, style, avgDown, ConvCfg, NormCfg);
+        layers = new Sequential[numStages];
+        stageOutChannels = new int[numStages];
+        var stageIn = stemChannels;
+        var stageOut = baseChannels * blockExpansion;
+        for (var stage = 0; stage < numStages; stage++)
+        {
+            var numBlocks = arch.StageBlocks[stage];
+            var rates = Enumerable.Repeat(dropPathRate, numBlocks).ToArray();
+            layers[stage] = ResLayer.Build(settings, numBlocks, stageIn, stageOut, this.strides[stage], dilations[stage], rates);
+            register_module($"layer{stage + 1}", layers[stage]);
+            stageOutChannels[stage] = stageOut;
+            stageIn = stageOut;
+            stageOut *= 2;
+        }
+
+        RegisterComponents();
+        FreezeStages();
+    }
+
+    /// <summary>The network depth.</summary>
+    public int Depth { get; }
+
+    /// <summary>Output / middle channels of each block.</summary>
+    public int Expansion { get; }
+
+    /// <summary>Whether the stem is three 3x3 ConvModules.</summary>
+    public bool DeepStem { get; }
+
+    /// <summary>Whether downsampling shortcuts average-pool before their conv.</summary>
+    public bool AvgDown { get; }
+
+    /// <summary>The with_cp setting, which has no effect here.</summary>
+    public bool WithCp { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Initializer> InitCfg { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> OutIndices => outIndices;
+
+    /// <summary>One entry per stage: layer1 ... layer{num_stages}.</summary>
+    public IReadOnlyList<FeatureInfo> FeatureInfo => featureInfo ??= BuildFeatureInfo();
+
+    /// <summary>The stages, layer1 first.</summary>
+    public IReadOnlyList<Sequential> ResLayers => layers;
+
+    /// <summary>The stem's norm (registered as <c>bn1</c>, <c>gn1</c>, ...), or null with the deep stem.</summary>
+    protected nn.Module<Tensor, Tensor>? Norm1 => norm1?.Module;
+
+    /// <summary>Builds the convolutions (conv_cfg); set before <see cref="MakeStemLayer"/> runs.</summary>
+    protected ConvLayerBuilder ConvCfg { get; }
+
+    /// <summary>Builds the norms (norm_cfg); set before <see cref="MakeStemLayer"/> runs.</summary>
+    protected NormLayerBuilder NormCfg { get; }
+
+    /// <summary>
+    /// How much the stem reduces the input's height and width: 4 for ResNet's stride-2 conv and
+    /// stride-2 max pooling. A variant whose stem strides differently overrides it, so that
+    /// <see cref="FeatureInfo"/> stays right.
+    /// </summary>
+    protected virtual int StemStride => 4;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Tensor> forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var scope = torch.NewDisposeScope();
+        var features = ForwardStem(input);
+        var outputs = new List<Tensor>(outIndices.Length);
+        for (var stage = 0; stage < layers.Length; stage++)
+        {
+            features = layers[stage].call(features);
+            if (outIndices.Contains(stage))
+            {
+                outputs.Add(features);
+            }
+        }
+
+        return [.. outputs.Select(output => output.MoveToOuterDisposeScope())];
+    }
+
+    /// <summary>
+    /// Sets training or evaluation mode; frozen stages go back to evaluation mode, and with
+    /// <c>norm_eval</c> every batch norm does too.
+    /// </summary>
+    public override void train(bool train = true)
+    {
+        base.train(train);
+        FreezeStages();
+        if (train && normEval)
+        {
+            foreach (var module in modules())
+            {
+                if (NormParameters.IsBatchNorm(module))
+                {
+                    module.eval();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// zero_init_residual: fills the last norm of every block with zeros (weight and bias), as
+    /// mmpretrain's <c>init_weights</c> does after the initializers; skipped when a Pretrained
+    /// initializer loads the weights anyway.
+    /// </summary>
+    public void OnWeightsInitialized()
+    {
+        if (!zeroInitResidual || InitCfg.Any(initializer => initializer is PretrainedInit))
+        {
+            return;
+        }
+
+        foreach (var block in modules().OfType<ResidualBlock>())
+        {
+            NormParameters.ConstantInit(block.LastNorm, 0);
+        }
+    }
+
+    /// <summary>
+    /// Builds the stem from <see cref="ConvCfg"/> and <see cref="NormCfg"/>: with
+    /// <paramref name="deepStem"/>, <c>stem</c>, a Sequential of three 3x3 ConvModules (the first
+    /// with stride 2); otherwise <c>conv1</c> (7x7, stride 2), the norm (<see cref="AddNorm1"/>) and
+    /// <c>relu</c>; then <c>maxpool</c> (3x3, stride 2). Runs inside the base constructor, before
+    /// the stages are built and before a derived class's constructor body. A variant that
+    /// overrides it also overrides <see cref="ForwardStem"/>, and <see cref="StemStride"/> when its
+    /// stem reduces the input differently.
+    /// </summary>
+    /// <param name="inChannels">Channels of the input images.</param>
+    /// <param name="stemChannels">Channels the stem outputs.</param>
+    /// <param name="deepStem">Whether deep_stem is set.</param>
+    protected virtual void MakeStemLayer(int inChannels, int stemChannels, bool deepStem)
+    {
+        if (deepStem)
+        {
+            var half = stemChannels / 2;
+            stem = nn.Sequential(
+                new ConvModule(inChannels, half, 3, stride: 2, padding: 1, conv: ConvCfg, norm: NormCfg, activation: new ReLUActivation(inplace: true)),
+                new ConvModule(half, half, 3, stride: 1, padding: 1, conv: ConvCfg, norm: NormCfg, activation: new ReLUActivation(inplace: true)),
+                new ConvModule(half, stemChannels, 3, stride: 1, padding: 1, conv: ConvCfg, norm: NormCfg, activation: new ReLUActivation(inplace: true)));
+        }
+        else
+        {
+            conv1 = ConvCfg.Create(inChannels, stemChannels, 7, stride: 2, padding: 3, bias: false);
+            AddNorm1(stemChannels);
+            relu = nn.ReLU(inplace: true);
+        }
+
+        maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
+    }
+
+    /// <summary>Runs the stem: (N, in_channels, H, W) to (N, stem_channels, H / <see cref="StemStride"/>, W / <see cref="StemStride"/>).</summary>
+    protected virtual Tensor ForwardStem(Tensor input)
+    {
+        var features = stem is not null
+            ? stem.call(input)
+            : relu!.call(Norm1!.call(conv1!.call(input)));
+        return maxpool!.call(features);
+    }
+
+    /// <summary>
+    /// Builds the stem's norm for <paramref name="channels"/> channels from <see cref="NormCfg"/>
+    /// and registers it as mmcv names it (<c>bn1</c>, <c>gn1</c>); <see cref="Norm1"/> returns it.
+    /// </summary>
+    protected void AddNorm1(int channels)
+    {
+        if (norm1 is not null)
+        {
+            throw new InvalidOperationException($"The stem norm '{norm1.Name}' is already built.");
+        }
+
+        norm1 = NamedLayer.RegisterNorm(this, NormCfg, channels, "1");
+    }
+
+    private static void RequireOnePerStage(string member, int[] values, int numStages)
+    {
+        if (values.Length != numStages)
+        {
+            throw new ConfigValueException(member, values, $"{numStages} items, one per stage (num_stages is {numStages})");
+        }
+    }
+
+    private IReadOnlyList<FeatureInfo> BuildFeatureInfo()
+    {
+        var info = new FeatureInfo[layers.Length];
+        var reduction = StemStride;
+        for (var stage = 0; stage < layers.Length; stage++)
+        {
+            reduction *= strides[stage];
+            info[stage] = new FeatureInfo(stageOutChannels[stage], reduction, $"layer{stage + 1}");
+        }
+
+        return info;
+    }
+
+    private void FreezeStages()
+    {
+        if (frozenStages < 0)
+        {
+            return;
+        }
+
+        var frozen = new List<nn.Module>();
+        frozen.AddRange(new nn.Module?[] { stem, conv1, Norm1 }.OfType<nn.Module>());
+        frozen.AddRange(layers.Take(frozenStages));
+        foreach (var module in frozen)
+        {
+            module.eval();
+            foreach (var parameter in module.parameters())
+            {
+                parameter.requires_grad = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using ImageClassifier.Models.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Backbones;
+
+/// <summary>
+/// What <see cref="BasicBlock"/> and <see cref="Bottleneck"/> share: the shortcut (the input, or
+/// <c>downsample</c> of it when the shape changes), stochastic depth on the residual branch, and
+/// the ReLU after the sum. (N, in, H, W) in, (N, out, H / stride, W / stride) out.
+/// </summary>
+public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
+{
+    // mmpretrain's attribute names, so they are the checkpoint keys (downsample.0.weight, ...).
+    private readonly nn.Module<Tensor, Tensor>? downsample;
+    private readonly nn.Module<Tensor, Tensor> relu;
+    private readonly nn.Module<Tensor, Tensor>? drop_path;
+
+    /// <summary>Creates the shared parts; the derived block builds its branch and calls <c>RegisterComponents</c>.</summary>
+    /// <param name="name">The module name.</param>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="downsample">Reshapes the shortcut when stride or channels change; null for the identity.</param>
+    /// <param name="dropPathRate">Stochastic depth rate of the residual branch.</param>
+    protected ResidualBlock(string name, int inChannels, int outChannels, nn.Module<Tensor, Tensor>? downsample, double dropPathRate)
+        : base(name)
+    {
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        this.downsample = downsample;
+        relu = nn.ReLU();
+
+        // mmpretrain keeps an identity below this rate (its eps, 1e-5).
+        drop_path = dropPathRate > 1e-5 ? new DropPath(dropPathRate) : null;
+    }
+
+    /// <summary>Input channels.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>The norm after the branch's last conv, which <c>zero_init_residual</c> fills with zeros.</summary>
+    public abstract nn.Module<Tensor, Tensor> LastNorm { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        var residual = Residual(input);
+        var identity = downsample is null ? input : downsample.call(input);
+        if (drop_path is not null)
+        {
+            residual = drop_path.call(residual);
+        }
+
+        return relu.call(residual + identity);
+    }
+
+    /// <summary>The residual branch, up to and including its last norm: (N, in, H, W) to (N, out, H', W').</summary>
+    protected abstract Tensor Residual(Tensor input);
+
+    /// <summary>Applies the block's ReLU (for the branch's inner activations).</summary>
+    protected Tensor Relu(Tensor input) => relu.call(input);
+}

@@ -1,0 +1,161 @@
+using System.Reflection;
+using ImageClassifier.Models.Initialization;
+using ImageClassifier.Models.Preprocessors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Classifiers;
+
+/// <summary>
+/// mmpretrain's <c>ImageClassifier</c>: a backbone, an optional neck and an optional head, with a
+/// data preprocessor in front. State-dict keys are mmpretrain's (<c>backbone.conv1.weight</c>,
+/// <c>head.fc.weight</c>), so its checkpoints load. The constructor ends by initialising the weights
+/// from every module's <c>init_cfg</c> (<see cref="WeightInitialization"/>), so a model built from a
+/// config is ready to train or to load a checkpoint into.
+/// </summary>
+[RegisterModel("ImageClassifier")]
+public sealed class ImageClassifierModel : Classifier, IHasInitConfig
+{
+    // The field names are the state-dict prefixes of mmpretrain's checkpoints.
+    private readonly Backbone backbone;
+    private readonly Neck? neck;
+    private readonly Head? head;
+    private readonly DataPreprocessor data_preprocessor;
+
+    /// <param name="backbone">The feature extractor.</param>
+    /// <param name="neck">Joins backbone and head (GlobalAveragePooling for most CNNs); the backbone's outputs go to the head as they are when null.</param>
+    /// <param name="head">The classification head; without one only feature extraction works.</param>
+    /// <param name="pretrained">A checkpoint to load into the whole model after initialisation; replaces init_cfg with a Pretrained entry, as in mmpretrain.</param>
+    /// <param name="dataPreprocessor">Normalisation and colour order of the input; a ClsDataPreprocessor without normalisation when null.</param>
+    /// <param name="initCfg">Initializers of the whole model, applied before the components' own.</param>
+    public ImageClassifierModel(
+        Backbone backbone,
+        Neck? neck = null,
+        Head? head = null,
+        string? pretrained = null,
+        DataPreprocessor? dataPreprocessor = null,
+        Initializer[]? initCfg = null)
+        : base("ImageClassifier")
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        this.backbone = backbone;
+        this.neck = neck;
+        this.head = head;
+        data_preprocessor = dataPreprocessor ?? new ClsDataPreprocessor();
+        InitCfg = pretrained is null ? [.. initCfg ?? []] : [new PretrainedInit(pretrained)];
+        RegisterComponents();
+        WeightInitialization.Initialize(this);
+    }
+
+    /// <summary>The feature extractor.</summary>
+    public Backbone Backbone => backbone;
+
+    /// <summary>The neck, or null.</summary>
+    public Neck? Neck => neck;
+
+    /// <summary>The head, or null.</summary>
+    public Head? Head => head;
+
+    /// <summary>The preprocessor <see cref="Preprocess"/> runs.</summary>
+    public DataPreprocessor DataPreprocessor => data_preprocessor;
+
+    /// <inheritdoc />
+    public IReadOnlyList<Initializer> InitCfg { get; }
+
+    /// <summary>
+    /// Raw class scores (N, num_classes) of preprocessed images (N, C, H, W); without a head, the
+    /// last feature of <see cref="ExtractFeat"/> at the neck.
+    /// </summary>
+    public override Tensor forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var scope = torch.NewDisposeScope();
+        var feats = Features(input, FeatureStage.Neck);
+        var output = head is null ? feats[^1] : head.call(feats);
+        return output.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public override (Tensor Inputs, Tensor? Targets) Preprocess(Tensor inputs, Tensor? targets = null, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return (data_preprocessor.call(inputs), targets is null ? null : data_preprocessor.ProcessTargets(targets));
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, Tensor> Loss(Tensor inputs, Tensor targets)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        var classifierHead = RequireHead(nameof(Loss));
+        using var scope = torch.NewDisposeScope();
+        var losses = classifierHead.Loss(Features(inputs, FeatureStage.Neck), targets);
+        return losses.ToDictionary(pair => pair.Key, pair => pair.Value.MoveToOuterDisposeScope(), StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public override ClassificationPrediction Predict(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var classifierHead = RequireHead(nameof(Predict));
+        using var scope = torch.NewDisposeScope();
+        var prediction = classifierHead.Predict(Features(inputs, FeatureStage.Neck));
+        return new ClassificationPrediction(prediction.Scores.MoveToOuterDisposeScope(), prediction.Labels.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Tensor> ExtractFeat(Tensor inputs, FeatureStage stage = FeatureStage.Neck)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        using var scope = torch.NewDisposeScope();
+        return [.. Features(inputs, stage).Select(feature => feature.MoveToOuterDisposeScope())];
+    }
+
+    /// <summary>
+    /// Asks the head for a fresh classifier layer of <paramref name="numClasses"/> classes; the
+    /// head must have a public <c>ResetClassifier(int)</c> (LinearClsHead has), which decides how
+    /// the new layer is initialised.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">There is no head, or it cannot reset its classifier.</exception>
+    public override void ResetClassifier(int numClasses)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numClasses);
+        var classifierHead = RequireHead(nameof(ResetClassifier));
+
+        // Head's contract has no such method: heads declare their own, found by name.
+        var reset = classifierHead.GetType().GetMethod(nameof(ResetClassifier), BindingFlags.Public | BindingFlags.Instance, [typeof(int)])
+            ?? throw new InvalidOperationException($"The head {classifierHead.GetType().Name} has no public ResetClassifier(int): it cannot change its class count.");
+        try
+        {
+            reset.Invoke(classifierHead, [numClasses]);
+        }
+        catch (TargetInvocationException error) when (error.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error.InnerException).Throw();
+        }
+    }
+
+    private IReadOnlyList<Tensor> Features(Tensor inputs, FeatureStage stage)
+    {
+        var feats = backbone.call(inputs);
+        if (stage == FeatureStage.Backbone)
+        {
+            return feats;
+        }
+
+        if (neck is not null)
+        {
+            feats = neck.call(feats);
+        }
+
+        if (stage == FeatureStage.Neck)
+        {
+            return feats;
+        }
+
+        return [RequireHead("ExtractFeat(pre_logits)").PreLogits(feats)];
+    }
+
+    private Head RequireHead(string operation) =>
+        head ?? throw new InvalidOperationException($"{operation} needs a head, but this ImageClassifier was built without one; only ExtractFeat at the backbone or neck works.");
+}

@@ -1,0 +1,27 @@
+namespace ImageClassifier.Models.Initialization;
+
+/// <summary>
+/// mmpretrain's default <c>init_cfg</c> of each built-in component, for components to use when
+/// their <c>initCfg</c> argument is null: <c>InitCfg = initCfg ?? DefaultInitCfg.ResNet();</c>.
+/// Each call returns new initializer objects.
+/// </summary>
+public static class DefaultInitCfg
+{
+    /// <summary>
+    /// ResNet and its variants (ResNetV1c, ResNetV1d, ResNet_CIFAR): Kaiming on <c>Conv2d</c>
+    /// (fan_out, relu, normal), weight 1 and bias 0 on batch and group norms.
+    /// </summary>
+    public static Initializer[] ResNet() => ConvolutionsAndNorms();
+
+    /// <summary>MobileNetV2: the same as ResNet, Kaiming on <c>Conv2d</c> and constant 1 on norms.</summary>
+    public static Initializer[] MobileNetV2() => ConvolutionsAndNorms();
+
+    /// <summary>LinearClsHead: the <c>Linear</c> weight from N(0, 0.01²), bias 0.</summary>
+    public static Initializer[] LinearClsHead() => [new NormalInit(std: 0.01, layer: ["Linear"])];
+
+    private static Initializer[] ConvolutionsAndNorms() =>
+    [
+        new KaimingInit(layer: ["Conv2d"]),
+        new ConstantInit(val: 1, layer: ["_BatchNorm", "GroupNorm"]),
+    ];
+}

@@ -1,0 +1,23 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Preprocessors;
+
+/// <summary>
+/// Prepares a batch for the model, mmengine's <c>data_preprocessor</c>: <c>forward</c> turns images
+/// as the data loader stacks them (N, C, H, W) into the model's input, <see cref="ProcessTargets"/>
+/// the labels into the form the loss wants. A classifier runs it in <c>Preprocess</c>.
+/// </summary>
+[ComponentKind("preprocessor")]
+public abstract class DataPreprocessor : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the module; <paramref name="name"/> is its TorchSharp module name.</summary>
+    protected DataPreprocessor(string name)
+        : base(name)
+    {
+    }
+
+    /// <summary>The targets as the loss wants them; by default unchanged.</summary>
+    /// <param name="targets">Class indices (N) or per-class scores (N, num_classes).</param>
+    public virtual Tensor ProcessTargets(Tensor targets) => targets;
+}

@@ -1,0 +1,124 @@
+using ImageClassifier.Models.Checkpoints;
+using ImageClassifier.Models.Initialization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Weights;
+
+/// <summary>
+/// Loads and saves a model's weights in mmpretrain's checkpoint files. Loading adapts the head
+/// as timm does: when a classifier layer under <c>head.</c> has another class count in the
+/// checkpoint than in the model, its tensors are skipped, the layer is initialised afresh and a
+/// <see cref="HeadAdaptation"/> says so, instead of the load failing.
+/// </summary>
+public static class ModelWeights
+{
+    /// <summary>The field holding a classifier's head: keys under it are candidates for head adaptation.</summary>
+    public const string HeadPrefix = "head.";
+
+    /// <summary>
+    /// Reads the checkpoint at <paramref name="path"/> (mmpretrain's <c>{"meta", "state_dict"}</c>,
+    /// a bare state dict, DataParallel's <c>module.</c> keys) and loads it into <paramref name="model"/>.
+    /// </summary>
+    /// <param name="model">The model, usually an <c>ImageClassifier</c> (keys <c>backbone.*</c>, <c>head.*</c>).</param>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="prefix">Load only the entries under this prefix, without it ("backbone" into a backbone).</param>
+    /// <param name="strict">Throw when anything but an adapted head is missing, unexpected or mis-shaped; nothing is loaded then.</param>
+    /// <exception cref="CheckpointFormatException">The file is not a usable checkpoint.</exception>
+    /// <exception cref="StateDictLoadException">Strict loading failed, or the prefix selected nothing.</exception>
+    public static WeightsLoadResult Load(nn.Module model, string path, string? prefix = null, bool strict = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(path);
+        using var scope = torch.NewDisposeScope();
+        var checkpoint = TorchCheckpointReader.Read(path);
+        var stateDict = StateDictLoader.SelectStateDict(checkpoint, prefix);
+        return Load(model, stateDict, strict);
+    }
+
+    /// <summary>Loads <paramref name="stateDict"/> (keys as in <c>model.state_dict()</c>) into <paramref name="model"/>, adapting the head.</summary>
+    /// <param name="model">The model to load into.</param>
+    /// <param name="stateDict">Name to tensor; the tensors are copied, not kept.</param>
+    /// <param name="strict">Throw when anything but an adapted head is missing, unexpected or mis-shaped; nothing is loaded then.</param>
+    /// <exception cref="StateDictLoadException">Strict loading failed.</exception>
+    public static WeightsLoadResult Load(nn.Module model, IReadOnlyDictionary<string, Tensor> stateDict, bool strict = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stateDict);
+        var own = model.state_dict();
+        var changes = FindClassCountChanges(own, stateDict);
+        var skipped = changes.SelectMany(change => change.Keys).ToHashSet(StringComparer.Ordinal);
+
+        // The skipped keys are loaded from the model itself (a no-op copy), so that strict loading
+        // neither misses them nor sees a shape mismatch, and refuses only real disagreements.
+        var adapted = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in stateDict)
+        {
+            adapted[name] = skipped.Contains(name) ? own[name] : tensor;
+        }
+
+        var report = StateDictLoader.Load(model, adapted, strict);
+        var adaptations = changes
+            .Select(change => new HeadAdaptation(change.Module, change.CheckpointClasses, change.ModelClasses, WeightInitialization.Reinitialize(model, change.Module), change.Keys))
+            .ToList();
+        return new WeightsLoadResult(report with { LoadedCount = report.LoadedCount - skipped.Count }, adaptations);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="model"/> as mmpretrain does, <c>{"meta": meta, "state_dict": OrderedDict}</c>
+    /// in torch.save's zip format, so PyTorch's <c>torch.load</c> and mmpretrain read it.
+    /// </summary>
+    /// <param name="model">The model whose state dict is saved.</param>
+    /// <param name="path">The checkpoint file; written atomically.</param>
+    /// <param name="meta">Plain values kept beside the weights (epoch, classes, config...).</param>
+    /// <exception cref="ArgumentException">A meta value has no checkpoint encoding.</exception>
+    public static void Save(nn.Module model, string path, IReadOnlyDictionary<string, object?>? meta = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(path);
+        StateDictLoader.SaveStateDict(model, path, meta);
+    }
+
+    // A head layer changes class count when its weight (classes, in, ...) and bias (classes)
+    // differ only in the first dimension; every mis-shaped key of that layer must be such a change.
+    private static List<ClassCountChange> FindClassCountChanges(Dictionary<string, Tensor> own, IReadOnlyDictionary<string, Tensor> stateDict)
+    {
+        var byModule = new Dictionary<string, List<(string Key, long[] Model, long[] Checkpoint)>>(StringComparer.Ordinal);
+        foreach (var (key, found) in stateDict)
+        {
+            if (!key.StartsWith(HeadPrefix, StringComparison.Ordinal) || !own.TryGetValue(key, out var expected) || expected.shape.SequenceEqual(found.shape))
+            {
+                continue;
+            }
+
+            var dot = key.LastIndexOf('.');
+            var module = key[..dot];
+            if (!byModule.TryGetValue(module, out var entries))
+            {
+                byModule[module] = entries = [];
+            }
+
+            entries.Add((key, expected.shape, found.shape));
+        }
+
+        var changes = new List<ClassCountChange>();
+        foreach (var (module, entries) in byModule)
+        {
+            var classCountOnly = entries.All(entry =>
+                entry.Model.Length == entry.Checkpoint.Length
+                && entry.Model.Length is 1 or 2
+                && entry.Model.Skip(1).SequenceEqual(entry.Checkpoint.Skip(1))
+                && (entry.Key.EndsWith(".weight", StringComparison.Ordinal) || entry.Key.EndsWith(".bias", StringComparison.Ordinal)));
+            var modelClasses = entries.Select(entry => entry.Model[0]).Distinct().ToList();
+            var checkpointClasses = entries.Select(entry => entry.Checkpoint[0]).Distinct().ToList();
+            if (classCountOnly && modelClasses.Count == 1 && checkpointClasses.Count == 1)
+            {
+                changes.Add(new ClassCountChange(module, checkpointClasses[0], modelClasses[0], [.. entries.Select(entry => entry.Key)]));
+            }
+        }
+
+        return changes;
+    }
+
+    private sealed record ClassCountChange(string Module, long CheckpointClasses, long ModelClasses, IReadOnlyList<string> Keys);
+}
