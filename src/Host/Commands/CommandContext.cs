@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Hosting.Plugins;
 using Spectre.Console;
 
 namespace ImageClassifier.Hosting.Commands;
 
-/// <summary>What every command shares: where output goes, the catalog, <c>--verbose</c>, and turning failures into exit codes.</summary>
+/// <summary>What every command shares: where output goes, the host and its catalog, <c>--verbose</c>, <c>--plugins</c>, and turning failures into exit codes.</summary>
 internal sealed class CommandContext
 {
     // Relaxed escaping keeps "IReadOnlyList<int>" readable; the output is never embedded in HTML.
@@ -17,16 +18,18 @@ internal sealed class CommandContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private readonly Func<ComponentCatalog> _catalogFactory;
+    private readonly HostOptions _hostOptions;
     private readonly bool _outputIsTerminal;
-    private ComponentCatalog? _catalog;
+    private ParseResult? _parseResult;
+    private ImageClassifierHost? _host;
+    private bool _pluginWarningsWritten;
 
-    public CommandContext(TextWriter output, TextWriter error, bool outputIsTerminal, Func<ComponentCatalog> catalogFactory)
+    public CommandContext(TextWriter output, TextWriter error, bool outputIsTerminal, HostOptions hostOptions)
     {
         Output = output;
         Error = error;
         _outputIsTerminal = outputIsTerminal;
-        _catalogFactory = catalogFactory;
+        _hostOptions = hostOptions;
     }
 
     /// <summary>Where results go (stdout).</summary>
@@ -42,8 +45,36 @@ internal sealed class CommandContext
         Recursive = true,
     };
 
-    /// <summary>The catalog, built on first use so that its failures are reported like any other.</summary>
-    public ComponentCatalog Catalog => _catalog ??= _catalogFactory();
+    /// <summary>The <c>--plugins DIR</c> option, valid on every command and repeatable.</summary>
+    public Option<string[]> PluginDirectories { get; } = new("--plugins")
+    {
+        Description = $"Load plugins from DIR too (repeatable), before those in {HostOptions.PluginPathVariable} and the plugins folder beside icls.",
+        HelpName = "DIR",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>
+    /// The host with the built-in components and the plugins of <c>--plugins</c>, <c>ICLS_PLUGINS</c> and
+    /// the default folder, created on first use so that its failures are reported like any other.
+    /// </summary>
+    public ImageClassifierHost Host => _host ??= CreateHost();
+
+    /// <summary>The host's catalog; the first use warns on stderr about plugins that failed to load.</summary>
+    public ComponentCatalog Catalog
+    {
+        get
+        {
+            var host = Host;
+            if (!_pluginWarningsWritten)
+            {
+                _pluginWarningsWritten = true;
+                WritePluginWarnings(host.Plugins);
+            }
+
+            return host.Catalog;
+        }
+    }
 
     /// <summary>
     /// Makes an unknown option a usage error instead of a value: System.CommandLine hands a token
@@ -63,6 +94,7 @@ internal sealed class CommandContext
     /// <summary>Runs a command's work, turning any failure into an error paragraph and an exit code.</summary>
     public int Run(ParseResult parseResult, Func<ParseResult, int> work)
     {
+        _parseResult = parseResult;
         try
         {
             return work(parseResult);
@@ -96,5 +128,25 @@ internal sealed class CommandContext
         }
 
         return console;
+    }
+
+    private ImageClassifierHost CreateHost()
+    {
+        var asked = _parseResult?.GetValue(PluginDirectories) ?? [];
+        return ImageClassifierHost.Create(_hostOptions with { PluginDirectories = [.. _hostOptions.PluginDirectories, .. asked] });
+    }
+
+    // A broken plugin never stops a command; it is named on stderr so that a missing component is not a mystery.
+    private void WritePluginWarnings(PluginLoadReport report)
+    {
+        foreach (var directory in report.DirectoryProblems)
+        {
+            Error.WriteLine($"warning: {directory.Problem}");
+        }
+
+        foreach (var plugin in report.Failed)
+        {
+            Error.WriteLine($"warning: {plugin.Reason} Run '{CommandLineApp.ExecutableName} plugins' for the full report.");
+        }
     }
 }

@@ -10,11 +10,14 @@ public static class CommandLineApp
     /// <summary>The executable's name, as usage hints spell it.</summary>
     public const string ExecutableName = "icls";
 
-    /// <summary>Runs against the console with the built-in catalog.</summary>
+    /// <summary>Runs against the console with the built-in catalog and the plugins of the default folder, <c>ICLS_PLUGINS</c> and <c>--plugins</c>.</summary>
     public static int Run(string[] args) =>
-        Run(args, Console.Out, Console.Error, BuiltInComponents.CreateCatalog, outputIsTerminal: !Console.IsOutputRedirected);
+        Run(args, Console.Out, Console.Error, new HostOptions(), outputIsTerminal: !Console.IsOutputRedirected);
 
-    /// <summary>Runs with the given streams and catalog; what tests call.</summary>
+    /// <summary>
+    /// Runs with the given streams and catalog; what tests call. Only <c>--plugins</c> adds plugins:
+    /// neither <c>ICLS_PLUGINS</c> nor a plugins folder beside the executable changes what a test sees.
+    /// </summary>
     /// <param name="args">The arguments after the executable's name.</param>
     /// <param name="output">Where results go.</param>
     /// <param name="error">Where errors go.</param>
@@ -22,16 +25,35 @@ public static class CommandLineApp
     /// <param name="outputIsTerminal">Whether <paramref name="output"/> is a terminal, which allows colours.</param>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, Func<ComponentCatalog> catalogFactory, bool outputIsTerminal = false)
     {
+        ArgumentNullException.ThrowIfNull(catalogFactory);
+        var options = new HostOptions { CatalogFactory = catalogFactory, DefaultPluginDirectory = null, ReadEnvironmentVariable = null };
+        return Run(args, output, error, options, outputIsTerminal);
+    }
+
+    /// <summary>Runs with the given streams and host options; <c>--plugins</c> folders are searched before the options' own.</summary>
+    /// <param name="args">The arguments after the executable's name.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where errors go.</param>
+    /// <param name="hostOptions">How the host is created when a command first needs it; its failures become exit code 1.</param>
+    /// <param name="outputIsTerminal">Whether <paramref name="output"/> is a terminal, which allows colours.</param>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, HostOptions hostOptions, bool outputIsTerminal = false)
+    {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        ArgumentNullException.ThrowIfNull(catalogFactory);
+        ArgumentNullException.ThrowIfNull(hostOptions);
 
-        var context = new CommandContext(output, error, outputIsTerminal, catalogFactory);
+        var context = new CommandContext(output, error, outputIsTerminal, hostOptions);
         var root = new RootCommand("icls: list, describe, configure, train and run ImageClassifier models.");
         root.Options.Add(context.Verbose);
+        root.Options.Add(context.PluginDirectories);
         root.Subcommands.Add(new ListModelsCommand(context));
         root.Subcommands.Add(new DescribeCommand(context));
+        root.Subcommands.Add(new ValidateCommand(context));
+        root.Subcommands.Add(new PrintConfigCommand(context));
+        root.Subcommands.Add(new SchemaCommand(context));
+        root.Subcommands.Add(new BuildCommand(context));
+        root.Subcommands.Add(new PluginsCommand(context));
 
         var parseResult = root.Parse(args);
         if (parseResult.Action is ParseErrorAction)

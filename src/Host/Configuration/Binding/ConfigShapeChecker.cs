@@ -1,0 +1,402 @@
+using System.Globalization;
+using System.Numerics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ImageClassifier.Hosting.Catalog;
+
+namespace ImageClassifier.Hosting.Configuration.Binding;
+
+/// <summary>
+/// Walks a located config tree against the config classes before the serializer reads it, and
+/// reports the first value that does not fit where it was written: an unknown or missing "type",
+/// an unknown member (with the close ones), a missing required member, a value of the wrong JSON
+/// kind. It also turns aliases in "type" into registry names.
+/// </summary>
+/// <remarks>
+/// The serializer would refuse the same values, but its errors carry paths relative to the node it
+/// read and generic wording; checking here first gives each error its file, line, column and the
+/// words of the config world. Constraint checks stay in the generated setters, which the
+/// serializer calls.
+/// </remarks>
+internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOptions options, ValueDescriber describer, ConfigDocument document)
+{
+    /// <summary>The most members an "unknown member" error lists when none is close.</summary>
+    private const int MaxListedMembers = 12;
+
+    /// <summary>The most names a "missing type" error lists.</summary>
+    private const int MaxListedNames = 8;
+
+    private readonly NullabilityInfoContext nullabilityContext = new();
+
+    /// <summary>
+    /// Checks the component config at <paramref name="path"/>; returns the JSON the serializer is to
+    /// read (aliases replaced by registry names) and the registration "type" picked.
+    /// </summary>
+    /// <exception cref="ConfigException">The first value that does not fit.</exception>
+    public (JsonObject Json, ComponentRegistration Registration) CheckComponent(ConfigNode node, ConfigJsonPath path, ComponentPosition position)
+    {
+        var json = ConfigNodeJson.ToJsonNode(node);
+        var registration = CheckComponent(node, json, path, position, allowsNull: false);
+        return ((JsonObject)json!, registration);
+    }
+
+    private void Check(ConfigNode node, JsonNode? json, ConfigJsonPath path, ValueSlot slot)
+    {
+        var type = Nullable.GetUnderlyingType(slot.Type) ?? slot.Type;
+        if (ValueDescriber.AcceptsAnything(type))
+        {
+            return;
+        }
+
+        if (node is ConfigNull)
+        {
+            if (!slot.AllowsNull)
+            {
+                throw Mismatch(node, path, slot);
+            }
+
+            return;
+        }
+
+        if (map.TryGetPosition(type, out var position))
+        {
+            CheckComponent(node, json, path, position, slot.AllowsNull);
+            return;
+        }
+
+        if (type.IsEnum)
+        {
+            CheckEnum(node, path, slot, type);
+            return;
+        }
+
+        if (type == typeof(string) || type == typeof(char))
+        {
+            if (node is not ConfigString text || (type == typeof(char) && text.Value.Length != 1))
+            {
+                throw Mismatch(node, path, slot);
+            }
+
+            return;
+        }
+
+        if (type == typeof(bool))
+        {
+            if (node is not ConfigBoolean)
+            {
+                throw Mismatch(node, path, slot);
+            }
+
+            return;
+        }
+
+        if (ValueDescriber.IsInteger(type))
+        {
+            CheckInteger(node, path, slot, type);
+            return;
+        }
+
+        if (ValueDescriber.IsFloatingPoint(type))
+        {
+            CheckNumber(node, path, slot, type);
+            return;
+        }
+
+        if (slot.ConverterType is not null || type.GetCustomAttribute<JsonConverterAttribute>() is not null)
+        {
+            // A converter of its own decides what it reads.
+            return;
+        }
+
+        var info = options.GetTypeInfo(type);
+        switch (info.Kind)
+        {
+            case JsonTypeInfoKind.Enumerable when info.ElementType is { } itemType:
+                if (node is not ConfigArray array)
+                {
+                    throw Mismatch(node, path, slot);
+                }
+
+                var itemSlot = slot.ItemSlot(itemType);
+                for (var index = 0; index < array.Items.Length; index++)
+                {
+                    Check(array.Items[index], json?[index], path.Item(index), itemSlot);
+                }
+
+                return;
+
+            case JsonTypeInfoKind.Dictionary when info.KeyType == typeof(string) && info.ElementType is { } valueType:
+                if (node is not ConfigObject dictionary)
+                {
+                    throw Mismatch(node, path, slot);
+                }
+
+                var valueSlot = slot.ItemSlot(valueType);
+                foreach (var member in dictionary.Members)
+                {
+                    Check(member.Value, json?[member.Name], path.Member(member.Name), valueSlot);
+                }
+
+                return;
+
+            case JsonTypeInfoKind.Object:
+                if (node is not ConfigObject obj)
+                {
+                    throw Mismatch(node, path, slot);
+                }
+
+                CheckMembers(obj, json as JsonObject, path, info, type.Name, registration: null);
+                return;
+        }
+    }
+
+    private ComponentRegistration CheckComponent(ConfigNode node, JsonNode? json, ConfigJsonPath path, ComponentPosition position, bool allowsNull)
+    {
+        if (node is not ConfigObject obj)
+        {
+            var expected = describer.Expected(position) + (allowsNull ? " or null" : string.Empty);
+            throw BindingErrors.AtValue(document, path, $"expected {expected}, but found {ValueDescriber.Found(node)}");
+        }
+
+        ComponentRegistration registration;
+        if (!obj.TryGetMember(ConfigBinder.TypeKey, out var typeMember))
+        {
+            registration = position.Default ?? throw BindingErrors.AtValue(document, path, MissingType(position));
+        }
+        else
+        {
+            var typePath = path.Member(ConfigBinder.TypeKey);
+            if (typeMember.Value is not ConfigString name)
+            {
+                var what = position.Kind is null ? "component" : position.Kind;
+                throw BindingErrors.AtValue(document, typePath, $"expected the name of a registered {what} (a string), but found {ValueDescriber.Found(typeMember.Value)}");
+            }
+
+            registration = Resolve(name.Value, typePath, position);
+            if (!string.Equals(registration.Name, name.Value, StringComparison.Ordinal) && json is JsonObject target)
+            {
+                // The serializer knows each config class by its registry name only.
+                target[ConfigBinder.TypeKey] = registration.Name;
+            }
+        }
+
+        var info = options.GetTypeInfo(registration.Descriptor.ConfigType);
+        CheckMembers(obj, json as JsonObject, path, info, Owner(registration), registration);
+        return registration;
+    }
+
+    private ComponentRegistration Resolve(string name, ConfigJsonPath typePath, ComponentPosition position)
+    {
+        if (position.Kind is not { } kind)
+        {
+            var matches = map.FindInEveryKind(name).Where(ComponentTypeMap.IsBindable).ToArray();
+            return matches.Length switch
+            {
+                1 => matches[0],
+                0 => throw BindingErrors.AtValue(document, typePath, $"no component named '{name}'{DidYouMean(map.Suggest(name, kind: null))}"),
+                _ => throw BindingErrors.AtValue(
+                    document,
+                    typePath,
+                    $"'{name}' names components of several kinds ({string.Join(", ", matches.Select(match => match.Kind))}); this section cannot tell which is meant"),
+            };
+        }
+
+        if (!map.TryFind(kind, name, out var registration))
+        {
+            var detail = $"no {kind} named '{name}'";
+            var otherKinds = map.FindInEveryKind(name).Select(match => match.Kind).Where(other => other != kind).ToArray();
+            if (otherKinds.Length > 0)
+            {
+                detail += $"; '{name}' is {CatalogText.JoinOr(otherKinds.Select(CatalogText.WithArticle))}, not {CatalogText.WithArticle(kind)}";
+            }
+
+            var suggestions = map.Suggest(name, kind);
+            if (suggestions.Count > 0)
+            {
+                detail += DidYouMean(suggestions);
+            }
+            else if (map.InKind(kind).Count == 0)
+            {
+                detail += $"; no {kind} is registered at all";
+            }
+            else if (otherKinds.Length == 0)
+            {
+                detail += $"; run 'icls list-models --kind {kind}' to see the registered ones";
+            }
+
+            throw BindingErrors.AtValue(document, typePath, detail);
+        }
+
+        if (!ComponentTypeMap.IsBindable(registration))
+        {
+            throw BindingErrors.AtValue(
+                document,
+                typePath,
+                $"the {kind} '{name}' cannot be configured: its config class {TypeNames.Format(registration.Descriptor.ConfigType)} " +
+                $"is not a ComponentConfig<{TypeNames.Format(registration.Descriptor.KindType)}> that can be created");
+        }
+
+        if (!map.Fits(registration, position))
+        {
+            var allowed = map.Candidates(position).Select(candidate => CatalogText.Quote(candidate.Name));
+            throw BindingErrors.AtValue(
+                document,
+                typePath,
+                $"{CatalogText.WithArticle(kind)} '{name}' cannot stand here: expected {describer.ComponentNoun(position, plural: false)}, " +
+                $"that is {CatalogText.JoinOr(allowed)}");
+        }
+
+        return registration;
+    }
+
+    private void CheckMembers(ConfigObject obj, JsonObject? json, ConfigJsonPath path, JsonTypeInfo info, string owner, ComponentRegistration? registration)
+    {
+        var properties = new Dictionary<string, JsonPropertyInfo>(StringComparer.Ordinal);
+        foreach (var property in ConfigMembers.Of(info))
+        {
+            properties.TryAdd(property.Name, property);
+        }
+
+        foreach (var member in obj.Members)
+        {
+            if (registration is not null && member.Name == ConfigBinder.TypeKey)
+            {
+                continue;
+            }
+
+            var memberPath = path.Member(member.Name);
+            if (!properties.TryGetValue(member.Name, out var property))
+            {
+                throw BindingErrors.At(document, member.NameLocation, memberPath, UnknownMember(owner, member.Name, properties.Keys.ToArray(), registration));
+            }
+
+            Check(member.Value, json?[member.Name], memberPath, SlotOf(property, registration));
+        }
+
+        var missing = ConfigMembers.Of(info).Where(property => property.IsRequired && !obj.TryGetMember(property.Name, out _)).ToArray();
+        if (missing.Length > 0)
+        {
+            var listed = missing.Select(property => $"'{property.Name}' ({Summary(SlotOf(property, registration))})");
+            var noun = missing.Length == 1 ? "member" : "members";
+            throw BindingErrors.AtValue(document, path, $"{owner} is missing the required {noun} {CatalogText.JoinAnd(listed)}");
+        }
+    }
+
+    private ValueSlot SlotOf(JsonPropertyInfo property, ComponentRegistration? registration)
+    {
+        var parameter = registration?.Descriptor.Parameters.FirstOrDefault(candidate => candidate.JsonName == property.Name);
+        return ValueSlot.ForProperty(property, nullabilityContext, parameter);
+    }
+
+    private void CheckEnum(ConfigNode node, ConfigJsonPath path, ValueSlot slot, Type enumType)
+    {
+        if (describer.EnumNames(enumType, slot.ConverterType) is not { } names)
+        {
+            CheckInteger(node, path, slot, Enum.GetUnderlyingType(enumType));
+            return;
+        }
+
+        if (node is ConfigString text && names.Contains(text.Value, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var detail = $"expected {describer.Expected(slot)}, but found {ValueDescriber.Found(node)}";
+        if (node is ConfigString typed && BindingErrors.Closest(typed.Value, names) is { Count: > 0 } close)
+        {
+            detail += $"; did you mean {CatalogText.JoinOr(close.Select(ValueDescriber.Quote))}?";
+        }
+
+        throw BindingErrors.AtValue(document, path, detail);
+    }
+
+    private void CheckInteger(ConfigNode node, ConfigJsonPath path, ValueSlot slot, Type type)
+    {
+        if (node is not ConfigNumber { IsInteger: true } number)
+        {
+            throw Mismatch(node, path, slot);
+        }
+
+        var value = BigInteger.Parse(number.Literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var (minimum, maximum) = ValueDescriber.IntegerRange(type);
+        if (value < minimum || value > maximum)
+        {
+            throw BindingErrors.AtValue(document, path, $"expected an integer from {minimum} to {maximum}, but found the number {number.Literal}");
+        }
+    }
+
+    private void CheckNumber(ConfigNode node, ConfigJsonPath path, ValueSlot slot, Type type)
+    {
+        if (node is not ConfigNumber number)
+        {
+            throw Mismatch(node, path, slot);
+        }
+
+        var inRange = type == typeof(decimal)
+            ? decimal.TryParse(number.Literal, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            : Math.Abs(number.GetDouble()) <= (type == typeof(float) ? float.MaxValue : type == typeof(Half) ? (double)Half.MaxValue : double.MaxValue);
+        if (!inRange)
+        {
+            throw BindingErrors.AtValue(document, path, $"expected a number that fits a {type.Name}, but found the number {number.Literal}");
+        }
+    }
+
+    private ConfigException Mismatch(ConfigNode node, ConfigJsonPath path, ValueSlot slot) =>
+        BindingErrors.AtValue(document, path, $"expected {describer.Expected(slot)}, but found {ValueDescriber.Found(node)}");
+
+    private string MissingType(ComponentPosition position)
+    {
+        var names = map.Candidates(position).Select(candidate => candidate.Name).ToArray();
+        var what = describer.ComponentNoun(position, plural: false);
+        var detail = $"missing \"type\": {what} names its component with \"type\"";
+        if (names.Length is > 0 and <= MaxListedNames)
+        {
+            detail += $", one of {CatalogText.JoinOr(names.Select(CatalogText.Quote))}";
+        }
+        else if (position.Kind is { } kind)
+        {
+            detail += names.Length == 0 ? $", but no {kind} is registered" : $"; run 'icls list-models --kind {kind}' to see the names";
+        }
+
+        return detail;
+    }
+
+    private static string UnknownMember(string owner, string name, IReadOnlyList<string> members, ComponentRegistration? registration)
+    {
+        var detail = $"{owner} has no member '{name}'";
+        var suggestions = BindingErrors.Closest(name, members);
+        if (suggestions.Count > 0)
+        {
+            return detail + DidYouMean(suggestions);
+        }
+
+        if (members.Count == 0)
+        {
+            return detail + "; it has no members at all";
+        }
+
+        if (members.Count <= MaxListedMembers)
+        {
+            return detail + $"; its members are {CatalogText.JoinAnd(members.Select(CatalogText.Quote))}";
+        }
+
+        return registration is null ? detail : detail + $"; run 'icls describe {registration.Name} --kind {registration.Kind}' to see its members";
+    }
+
+    private string Summary(ValueSlot slot)
+    {
+        var type = Nullable.GetUnderlyingType(slot.Type) ?? slot.Type;
+        var text = map.TryGetPosition(type, out var position)
+            ? describer.ComponentNoun(position, plural: false) + (slot.AllowsNull ? " or null" : string.Empty)
+            : describer.Expected(slot);
+        var constraints = slot.Parameter?.Constraints ?? [];
+        return constraints.Count == 0 ? text : $"{text}, {string.Join(", ", constraints.Select(constraint => constraint.Expectation))}";
+    }
+
+    private static string Owner(ComponentRegistration registration) => $"{registration.Name} ({CatalogText.WithArticle(registration.Kind)})";
+
+    private static string DidYouMean(IReadOnlyList<string> suggestions) => BindingErrors.DidYouMean(suggestions);
+}
