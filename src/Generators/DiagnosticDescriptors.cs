@@ -93,4 +93,40 @@ internal static class DiagnosticDescriptors
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
             helpLinkUri: $"docs/diagnostics.md#{id.ToLowerInvariant()}");
+
+    private const string ConfigCategory = "ImageClassifier.Configuration";
+
+    public static DiagnosticDescriptor InvalidConfigJson { get; } = ConfigRule(
+        "ICG017",
+        "Config file is not valid JSON",
+        "The config file is not valid JSON: {0}",
+        DiagnosticSeverity.Error);
+
+    public static DiagnosticDescriptor UnknownComponentType { get; } = ConfigRule(
+        "ICG018",
+        "Unknown component type",
+        "No {0} named '{1}' is known to this compilation{2}; {3} (a plugin loaded at run time may still register it)",
+        DiagnosticSeverity.Warning);
+
+    public static DiagnosticDescriptor UnknownConfigMember { get; } = ConfigRule(
+        "ICG019",
+        "Unknown config member",
+        "{0} has no member '{1}'; {2}",
+        DiagnosticSeverity.Error);
+
+    public static DiagnosticDescriptor ConfigValueOutsideConstraint { get; } = ConfigRule(
+        "ICG020",
+        "Config value outside the declared constraint",
+        "'{0}' of {1} must be {2}, but this file sets it to {3}; use a value the constraint allows",
+        DiagnosticSeverity.Error);
+
+    public static DiagnosticDescriptor ConfigValueOfWrongKind { get; } = ConfigRule(
+        "ICG021",
+        "Config value of the wrong kind",
+        "'{0}' of {1} must be {2}, but found {3}; {4}",
+        DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor ConfigRule(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, ConfigCategory, severity, isEnabledByDefault: true,
+            helpLinkUri: $"docs/diagnostics.md#{id.ToLowerInvariant()}");
 }

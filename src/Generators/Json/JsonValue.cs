@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ImageClassifier.Generators.Json;
+
+/// <summary>The JSON kinds a config value can have.</summary>
+internal enum JsonValueKind
+{
+    Object,
+    Array,
+    String,
+    Number,
+    Boolean,
+    Null,
+}
+
+/// <summary>
+/// A value read from a JSON config file, with the span it covers in the file's text (quotes and
+/// brackets included), so diagnostics point at exactly what was written.
+/// </summary>
+internal abstract class JsonValue(TextSpan span)
+{
+    public TextSpan Span { get; } = span;
+
+    public abstract JsonValueKind Kind { get; }
+
+    /// <summary>The value as a message names what was found: <c>the string "50"</c>, <c>the number 1.5</c>, <c>a list</c>.</summary>
+    public abstract string Describe();
+
+    /// <summary>Text no longer than a message should quote.</summary>
+    protected static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
+}
+
+/// <summary>A member of an object: its name, where the name is written (quotes included) and its value.</summary>
+internal sealed class JsonMember(string name, TextSpan nameSpan, JsonValue value)
+{
+    public string Name { get; } = name;
+
+    public TextSpan NameSpan { get; } = nameSpan;
+
+    public JsonValue Value { get; } = value;
+}
+
+/// <summary><c>{ ... }</c>; member names are unique (the reader rejects a repeated one).</summary>
+internal sealed class JsonObject(TextSpan span, ImmutableArray<JsonMember> members) : JsonValue(span)
+{
+    public ImmutableArray<JsonMember> Members { get; } = members;
+
+    public override JsonValueKind Kind => JsonValueKind.Object;
+
+    public JsonMember? Find(string name)
+    {
+        foreach (var member in Members)
+        {
+            if (member.Name == name)
+            {
+                return member;
+            }
+        }
+
+        return null;
+    }
+
+    public override string Describe() => "an object";
+}
+
+/// <summary><c>[ ... ]</c>.</summary>
+internal sealed class JsonArray(TextSpan span, ImmutableArray<JsonValue> items) : JsonValue(span)
+{
+    public ImmutableArray<JsonValue> Items { get; } = items;
+
+    public override JsonValueKind Kind => JsonValueKind.Array;
+
+    public override string Describe() => "a list";
+}
+
+/// <summary>A string, escapes resolved.</summary>
+internal sealed class JsonString(TextSpan span, string value) : JsonValue(span)
+{
+    public string Value { get; } = value;
+
+    public override JsonValueKind Kind => JsonValueKind.String;
+
+    public override string Describe() => $"the string \"{Shorten(Value)}\"";
+}
+
+/// <summary>A number, kept as written so that no precision is lost before the member's type is known.</summary>
+internal sealed class JsonNumber(TextSpan span, string literal) : JsonValue(span)
+{
+    public string Literal { get; } = literal;
+
+    /// <summary>Written without fraction or exponent, as an integer member requires.</summary>
+    public bool IsInteger => Literal.IndexOfAny(['.', 'e', 'E']) < 0;
+
+    public override JsonValueKind Kind => JsonValueKind.Number;
+
+    public override string Describe() => $"the number {Shorten(Literal)}";
+}
+
+/// <summary><c>true</c> or <c>false</c>.</summary>
+internal sealed class JsonBoolean(TextSpan span, bool value) : JsonValue(span)
+{
+    public bool Value { get; } = value;
+
+    public override JsonValueKind Kind => JsonValueKind.Boolean;
+
+    public override string Describe() => Value ? "true" : "false";
+}
+
+/// <summary><c>null</c>.</summary>
+internal sealed class JsonNull(TextSpan span) : JsonValue(span)
+{
+    public override JsonValueKind Kind => JsonValueKind.Null;
+
+    public override string Describe() => "null";
+}
