@@ -94,6 +94,18 @@ public sealed class BrokenConfigCorpusTests
         Assert.Contains(fragment.Replace("{dir}", CorpusDirectory, StringComparison.Ordinal), error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Each_broken_file_fails_validate_with_exit_code_two_and_one_located_error(string file, string errorFile, int line, int column, string fragment)
+    {
+        _ = fragment;
+        var run = Commands.CliRun.Invoke(ImageClassifier.Hosting.Catalog.BuiltInComponents.CreateCatalog, "validate", Path.Combine(CorpusDirectory, file));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith($"error: {Path.Combine(CorpusDirectory, errorFile)}:{line}:{column}: ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_table_covers_every_file_in_the_corpus()
     {
