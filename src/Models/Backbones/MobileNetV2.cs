@@ -140,18 +140,7 @@ public partial class MobileNetV2 : Backbone, IHasInitConfig, IHasFeatureInfo
     {
         ArgumentNullException.ThrowIfNull(input);
         using var scope = torch.NewDisposeScope();
-        var features = conv1.call(input);
-        var outputs = new List<Tensor>(outIndices.Length);
-        for (var stage = 0; stage < stages.Length; stage++)
-        {
-            features = stages[stage].call(features);
-            if (outIndices.Contains(stage))
-            {
-                outputs.Add(features);
-            }
-        }
-
-        return [.. outputs.Select(output => output.MoveToOuterDisposeScope())];
+        return BackboneStages.Forward(conv1.call(input), stages, outIndices);
     }
 
     /// <summary>
@@ -164,13 +153,7 @@ public partial class MobileNetV2 : Backbone, IHasInitConfig, IHasFeatureInfo
         FreezeStages();
         if (train && normEval)
         {
-            foreach (var module in modules())
-            {
-                if (NormParameters.IsBatchNorm(module))
-                {
-                    module.eval();
-                }
-            }
+            BackboneStages.EvalBatchNorms(this);
         }
     }
 

@@ -219,18 +219,7 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo
     {
         ArgumentNullException.ThrowIfNull(input);
         using var scope = torch.NewDisposeScope();
-        var features = ForwardStem(input);
-        var outputs = new List<Tensor>(outIndices.Length);
-        for (var stage = 0; stage < layers.Length; stage++)
-        {
-            features = layers[stage].call(features);
-            if (outIndices.Contains(stage))
-            {
-                outputs.Add(features);
-            }
-        }
-
-        return [.. outputs.Select(output => output.MoveToOuterDisposeScope())];
+        return BackboneStages.Forward(ForwardStem(input), layers, outIndices);
     }
 
     /// <summary>
@@ -243,13 +232,7 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo
         FreezeStages();
         if (train && normEval)
         {
-            foreach (var module in modules())
-            {
-                if (NormParameters.IsBatchNorm(module))
-                {
-                    module.eval();
-                }
-            }
+            BackboneStages.EvalBatchNorms(this);
         }
     }
 

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace ImageClassifier.Models.Layers;
 
 /// <summary>
@@ -10,14 +7,8 @@ namespace ImageClassifier.Models.Layers;
 /// configs written for multi-GPU mmpretrain training load unchanged.
 /// </summary>
 [RegisterModel("SyncBN")]
-public sealed class SyncBatchNormalization : NormLayerBuilder
+public sealed class SyncBatchNormalization : BatchNormLayerBuilder
 {
-    private readonly double eps;
-    private readonly double momentum;
-    private readonly bool affine;
-    private readonly bool trackRunningStats;
-    private readonly bool requiresGrad;
-
     /// <param name="eps">Added to the variance before the square root.</param>
     /// <param name="momentum">Weight of the batch statistics in the running averages.</param>
     /// <param name="affine">Learn a per-channel scale (weight) and shift (bias).</param>
@@ -29,22 +20,7 @@ public sealed class SyncBatchNormalization : NormLayerBuilder
         bool affine = true,
         bool trackRunningStats = true,
         bool requiresGrad = true)
+        : base(eps, momentum, affine, trackRunningStats, requiresGrad)
     {
-        this.eps = eps;
-        this.momentum = momentum;
-        this.affine = affine;
-        this.trackRunningStats = trackRunningStats;
-        this.requiresGrad = requiresGrad;
-    }
-
-    /// <inheritdoc />
-    public override string Abbreviation => "bn";
-
-    /// <inheritdoc />
-    public override nn.Module<Tensor, Tensor> Create(int numFeatures)
-    {
-        var layer = nn.BatchNorm2d(numFeatures, eps, momentum, affine, trackRunningStats);
-        NormParameters.SetRequiresGrad(layer, requiresGrad);
-        return layer;
     }
 }

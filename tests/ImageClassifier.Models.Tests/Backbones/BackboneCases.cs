@@ -12,7 +12,7 @@ internal static class BackboneCases
         "ResNetV1c" => ZooFixtures.Bind<ResNetV1cConfig>(zooCase.BackboneConfig).Build(),
         "ResNetV1d" => ZooFixtures.Bind<ResNetV1dConfig>(zooCase.BackboneConfig).Build(),
         "MobileNetV2" => ZooFixtures.Bind<MobileNetV2Config>(zooCase.BackboneConfig).Build(),
-        "ResNet_CIFAR" => new CifarStemResNet(ZooFixtures.Bind<ResNetConfig>(zooCase.BackboneConfig)),
+        "ResNet_CIFAR" => new ResNetCifarForTests(ZooFixtures.Bind<ResNetConfig>(zooCase.BackboneConfig)),
         var other => throw new NotSupportedException($"No backbone for fixture type '{other}'."),
     };
 }

@@ -1,6 +1,7 @@
 using ImageClassifier.Models.Backbones;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Models.Tests.TestHelpers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -195,7 +196,7 @@ public sealed class ResNetTests
         using var dilated = new ResNetV1cConfig { Depth = 50, StemChannels = 8, BaseChannels = 4, Strides = [1, 2, 2, 1], Dilations = [1, 1, 1, 2], OutIndices = [3, 1] }.Build();
         AssertFeatureInfo(dilated, 64, [16, 32, 64, 128], [4, 8, 16, 16]);
 
-        using var cifar = new CifarStemResNet(new ResNetConfig { Depth = 18, StemChannels = 8, BaseChannels = 8, OutIndices = [0, 3] });
+        using var cifar = new ResNetCifarForTests(new ResNetConfig { Depth = 18, StemChannels = 8, BaseChannels = 8, OutIndices = [0, 3] });
         AssertFeatureInfo(cifar, 32, [8, 16, 32, 64], [1, 2, 4, 8]);
     }
 

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Backbones;
+using ImageClassifier.Models.Tests.TestHelpers;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Models.Tests.Backbones;
@@ -50,7 +51,7 @@ public sealed class ResNetVariantsTests
     [Fact]
     public void A_subclass_can_replace_the_stem_like_ResNet_CIFAR()
     {
-        using var cifar = new CifarStemResNet(new ResNetConfig { Depth = 18, StemChannels = 8, BaseChannels = 8, OutIndices = [0, 3] });
+        using var cifar = new ResNetCifarForTests(new ResNetConfig { Depth = 18, StemChannels = 8, BaseChannels = 8, OutIndices = [0, 3] });
         var keys = cifar.state_dict().Keys.ToList();
         Assert.Equal("conv1.weight", keys.Single(key => key.StartsWith("conv1.", StringComparison.Ordinal)));
         Assert.Equal([8L, 3, 3, 3], cifar.state_dict()["conv1.weight"].shape);
@@ -69,6 +70,6 @@ public sealed class ResNetVariantsTests
         }
 
         var deep = new ResNetConfig { Depth = 18, DeepStem = true };
-        Assert.Equal("deep_stem", Assert.Throws<ConfigValueException>(() => new CifarStemResNet(deep)).Member);
+        Assert.Equal("deep_stem", Assert.Throws<ConfigValueException>(() => new ResNetCifarForTests(deep)).Member);
     }
 }

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
+using ImageClassifier.Models.Tests.TestHelpers;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Models.Tests.Checkpoints;
@@ -10,11 +10,9 @@ namespace ImageClassifier.Models.Tests.Checkpoints;
 /// </summary>
 internal static class CheckpointFixtures
 {
-    private const string FolderFromRepository = "tests/ImageClassifier.Models.Tests/Fixtures/Checkpoints";
-
     private static readonly Lazy<JsonDocument> ExpectedDocument = new(() => JsonDocument.Parse(File.ReadAllText(PathOf("expected.json"))));
 
-    public static string Folder { get; } = Locate();
+    public static string Folder { get; } = FixturePaths.Folder("Checkpoints");
 
     public static JsonElement Expected => ExpectedDocument.Value.RootElement;
 
@@ -189,26 +187,4 @@ internal static class CheckpointFixtures
         ScalarType.Bool => "bool",
         _ => dtype.ToString(),
     };
-
-    private static string Locate([CallerFilePath] string sourceFile = "")
-    {
-        // This file sits in tests/ImageClassifier.Models.Tests/Checkpoints/.
-        var besideSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile) ?? ".", "..", "Fixtures", "Checkpoints"));
-        if (Directory.Exists(besideSource))
-        {
-            return besideSource;
-        }
-
-        // A build with mapped source paths: walk up from the test binaries to the repository.
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, FolderFromRepository);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"Cannot find {FolderFromRepository} beside {sourceFile} or above {AppContext.BaseDirectory}.");
-    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using ImageClassifier.Models.Classifiers;
+using ImageClassifier.Models.Tests.TestHelpers;
 
 namespace ImageClassifier.Models.Tests.Classifiers;
 

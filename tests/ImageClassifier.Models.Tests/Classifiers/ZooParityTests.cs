@@ -1,6 +1,7 @@
 using ImageClassifier.Models.Classifiers;
 using ImageClassifier.Models.Heads;
 using ImageClassifier.Models.Necks;
+using ImageClassifier.Models.Tests.TestHelpers;
 using ImageClassifier.Models.Weights;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -17,22 +18,22 @@ public sealed class ZooParityTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
-    public static TheoryData<string> Cases => ZooFixtures.CaseNames;
+    public static TheoryData<string> Cases => ZooFixtures.NamesData();
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void ConfigBuildsTheModelWithMmpretrainsKeysAndSizes(string name)
     {
         var fixture = ZooFixtures.Case(name);
-        using var model = ZooConfigBinder.BuildClassifier(fixture.GetProperty("config"));
+        using var model = ZooConfigBinder.BuildClassifier(fixture.Config);
         var stateDict = model.state_dict();
 
         Assert.IsType<ImageClassifierModel>(model);
-        Assert.Equal(fixture.GetProperty("num_params").GetInt64(), model.parameters().Sum(parameter => parameter.numel()));
-        Assert.Equal(fixture.GetProperty("num_state_dict_keys").GetInt32(), stateDict.Count);
-        foreach (var key in fixture.GetProperty("first_keys").EnumerateArray().Concat(fixture.GetProperty("last_keys").EnumerateArray()))
+        Assert.Equal(fixture.NumParams, model.parameters().Sum(parameter => parameter.numel()));
+        Assert.Equal(fixture.NumStateDictKeys, stateDict.Count);
+        foreach (var key in fixture.FirstKeys.Concat(fixture.LastKeys))
         {
-            Assert.Contains(key.GetString()!, stateDict.Keys);
+            Assert.Contains(key, stateDict.Keys);
         }
     }
 
@@ -41,14 +42,15 @@ public sealed class ZooParityTests(ITestOutputHelper output)
     public void StrictlyLoadedWeightsGivePyTorchsOutputs(string name)
     {
         var fixture = ZooFixtures.Case(name);
-        using var model = ZooConfigBinder.BuildClassifier(fixture.GetProperty("config"));
-        var result = ModelWeights.Load(model, ZooFixtures.StateDictPath(name), strict: true);
+        using var model = ZooConfigBinder.BuildClassifier(fixture.Config);
+        var result = ModelWeights.Load(model, fixture.StateDictPath, strict: true);
         Assert.True(result.Report.IsExact, result.Describe());
         Assert.Empty(result.HeadAdaptations);
         model.eval();
 
         using var scope = torch.NewDisposeScope();
-        var (input, logits, features, neck) = ZooFixtures.InputsAndOutputs(name);
+        using var io = fixture.ReadIo();
+        var (input, logits, features, neck) = (io.Input, io.Logits, io.Features, io.Neck);
         using var noGrad = torch.no_grad();
 
         var actualFeatures = model.ExtractFeat(input, FeatureStage.Backbone);

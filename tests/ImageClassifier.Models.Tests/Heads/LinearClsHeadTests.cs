@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
 using ImageClassifier.Models.Checkpoints;
 using ImageClassifier.Models.Heads;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Losses;
+using ImageClassifier.Models.Tests.TestHelpers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,13 +11,14 @@ namespace ImageClassifier.Models.Tests.Heads;
 
 public sealed class LinearClsHeadTests
 {
-    public static TheoryData<string> ZooCases => [.. ZooHeadCases.Names];
+    public static TheoryData<string> ZooCases => ZooFixtures.NamesData();
 
     [Theory]
     [MemberData(nameof(ZooCases))]
     public void ReproducesThePyTorchLogitsFromThePooledFeatures(string name)
     {
-        var config = ZooHeadCases.HeadConfig(name);
+        var zooCase = ZooFixtures.Case(name);
+        var config = JsonObject.Create(zooCase.HeadConfig)!;
         Assert.Equal("LinearClsHead", config["type"]!.GetValue<string>());
         Assert.Equal("CrossEntropyLoss", config["loss"]!["type"]!.GetValue<string>());
         using var head = new LinearClsHeadConfig
@@ -26,11 +29,11 @@ public sealed class LinearClsHeadTests
         }.Build();
         using var scope = NewDisposeScope();
 
-        var weights = StateDictLoader.SelectStateDict(TorchCheckpointReader.Read(ZooHeadCases.PathOf(name, ".pth")), "head");
+        var weights = StateDictLoader.SelectStateDict(TorchCheckpointReader.Read(zooCase.StateDictPath), "head");
         var report = StateDictLoader.Load(head, weights, strict: true);
         Assert.Equal(2, report.LoadedCount);
 
-        var io = TorchCheckpointReader.ReadDictionary(ZooHeadCases.PathOf(name, ".io.pth"));
+        var io = TorchCheckpointReader.ReadDictionary(zooCase.IoPath);
         var neck = ((List<object?>)io["neck"]!).Cast<Tensor>().ToList();
         var expected = (Tensor)io["logits"]!;
         head.eval();

@@ -1,7 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImageClassifier.Models.Losses;
+using ImageClassifier.Models.Tests.TestHelpers;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Models.Tests.Losses;
@@ -12,8 +12,6 @@ namespace ImageClassifier.Models.Tests.Losses;
 /// </summary>
 internal static class LossFixtures
 {
-    private const string FileFromRepository = "tests/ImageClassifier.Models.Tests/Fixtures/Losses/losses.json";
-
     private static readonly Lazy<IReadOnlyDictionary<string, JsonObject>> Cases = new(Load);
 
     public static IEnumerable<string> Names => Cases.Value.Keys;
@@ -99,28 +97,7 @@ internal static class LossFixtures
 
     private static IReadOnlyDictionary<string, JsonObject> Load()
     {
-        var document = JsonNode.Parse(File.ReadAllText(Locate()))!.AsObject();
+        var document = JsonNode.Parse(File.ReadAllText(FixturePaths.File("Losses", "losses.json")))!.AsObject();
         return document["cases"]!.AsArray().Select(item => item!.AsObject()).ToDictionary(item => item["name"]!.GetValue<string>());
-    }
-
-    private static string Locate([CallerFilePath] string sourceFile = "")
-    {
-        // This file sits in tests/ImageClassifier.Models.Tests/Losses/.
-        var besideSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile) ?? ".", "..", "Fixtures", "Losses", "losses.json"));
-        if (File.Exists(besideSource))
-        {
-            return besideSource;
-        }
-
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, FileFromRepository);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"Cannot find {FileFromRepository} beside {sourceFile} or above {AppContext.BaseDirectory}.");
     }
 }

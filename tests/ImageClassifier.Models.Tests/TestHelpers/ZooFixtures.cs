@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ImageClassifier.Models.Checkpoints;
 using static TorchSharp.torch;
@@ -13,9 +12,7 @@ namespace ImageClassifier.Models.Tests.TestHelpers;
 /// </summary>
 internal static class ZooFixtures
 {
-    private const string FolderFromRepository = "tests/ImageClassifier.Models.Tests/Fixtures/Zoo";
-
-    private static readonly Lazy<string> FolderPath = new(() => Locate());
+    private static readonly Lazy<string> FolderPath = new(() => FixturePaths.Folder("Zoo"));
 
     private static readonly Lazy<JsonDocument> Document = new(() => JsonDocument.Parse(File.ReadAllText(Path.Combine(FolderPath.Value, "cases.json"))));
 
@@ -73,28 +70,6 @@ internal static class ZooFixtures
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
-
-    private static string Locate([CallerFilePath] string sourceFile = "")
-    {
-        // This file sits in tests/ImageClassifier.Models.Tests/TestHelpers/.
-        var besideSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile) ?? ".", "..", "Fixtures", "Zoo"));
-        if (Directory.Exists(besideSource))
-        {
-            return besideSource;
-        }
-
-        // A build with mapped source paths: walk up from the test binaries to the repository.
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, FolderFromRepository);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"Cannot find {FolderFromRepository} beside {sourceFile} or above {AppContext.BaseDirectory}.");
-    }
 }
 
 /// <summary>One entry of cases.json, with the paths of its two checkpoint files.</summary>
@@ -142,6 +117,13 @@ internal sealed class ZooCase
     public int[] StageOutChannels => [.. entry.GetProperty("stage_out_channels").EnumerateArray().Select(item => item.GetInt32())];
 
     public long NumParams => entry.GetProperty("num_params").GetInt64();
+
+    public int NumStateDictKeys => entry.GetProperty("num_state_dict_keys").GetInt32();
+
+    /// <summary>The first and the last few keys of the whole classifier's state dict, as PyTorch lists them.</summary>
+    public IReadOnlyList<string> FirstKeys => [.. entry.GetProperty("first_keys").EnumerateArray().Select(item => item.GetString()!)];
+
+    public IReadOnlyList<string> LastKeys => [.. entry.GetProperty("last_keys").EnumerateArray().Select(item => item.GetString()!)];
 
     /// <summary>The state dict entries under <paramref name="prefix"/> ("backbone.", "head."), with the prefix removed; the tensors belong to the caller.</summary>
     public Dictionary<string, Tensor> ReadStateDict(string? prefix = null) =>

@@ -1,11 +1,13 @@
 using ImageClassifier.Models.Backbones;
 using static TorchSharp.torch;
 
-namespace ImageClassifier.Models.Tests.Classifiers;
+namespace ImageClassifier.Models.Tests.TestHelpers;
 
 /// <summary>
-/// The seed's ResNet_CIFAR, written here because the zoo has no registration for it: ResNet with
-/// a 3x3 stride-1 stem conv (conv1, bn1, relu) and no max pooling, for 32x32 images.
+/// The seed's ResNet_CIFAR, written here because the zoo has no registration for it, the way a
+/// plugin would write it: every ResNet argument through <see cref="ResNetConfig"/>, and only the
+/// stem hooks overridden (a 3x3 stride-1 conv, the norm, ReLU, no max pooling, for 32x32 images),
+/// with mmpretrain's keys conv1 / bn1.
 /// </summary>
 internal sealed class ResNetCifarForTests : ResNet
 {
