@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace ImageClassifier.Hosting.Catalog;
 
-/// <summary>The host's own kinds and components: the four kinds of ImageClassifier.Abstractions and the ImageClassifier.Models zoo.</summary>
+/// <summary>The host's own kinds and components: the four kinds of ImageClassifier.Abstractions, the ImageClassifier.Models zoo, the ImageClassifier.Data datasets and transforms, and the engine's optimizers and schedulers.</summary>
 public static class BuiltInComponents
 {
     /// <summary>The origin of every built-in registration.</summary>
@@ -10,6 +10,9 @@ public static class BuiltInComponents
 
     /// <summary>The assembly of the built-in model zoo.</summary>
     public const string ModelsAssemblyName = "ImageClassifier.Models";
+
+    /// <summary>The assembly of the built-in datasets, transforms and samplers.</summary>
+    public const string DataAssemblyName = "ImageClassifier.Data";
 
     /// <summary>The kind bases that every host knows, whether or not a component of them is registered.</summary>
     public static IReadOnlyList<Type> KindBases { get; } = [typeof(Backbone), typeof(Neck), typeof(Head), typeof(Loss)];
@@ -27,6 +30,10 @@ public static class BuiltInComponents
 
         // Loaded by name, not through a type of it: the zoo's types are all generated or may not exist yet.
         catalog.RegisterAssembly(Assembly.Load(ModelsAssemblyName), Origin);
+        catalog.RegisterAssembly(Assembly.Load(DataAssemblyName), Origin);
+
+        // The host's own components: the engine's optimizers and parameter schedulers.
+        catalog.RegisterAssembly(typeof(BuiltInComponents).Assembly, Origin);
         return catalog;
     }
 }

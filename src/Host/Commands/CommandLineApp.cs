@@ -54,6 +54,9 @@ public static class CommandLineApp
         root.Subcommands.Add(new SchemaCommand(context));
         root.Subcommands.Add(new BuildCommand(context));
         root.Subcommands.Add(new PluginsCommand(context));
+        root.Subcommands.Add(new TrainCommand(context));
+        root.Subcommands.Add(new TestCommand(context));
+        root.Subcommands.Add(new InferCommand(context));
 
         var parseResult = root.Parse(args);
         if (parseResult.Action is ParseErrorAction)

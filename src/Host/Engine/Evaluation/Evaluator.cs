@@ -1,0 +1,80 @@
+using ImageClassifier.Data.Loading;
+using ImageClassifier.Models.Evaluation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Hosting.Engine.Evaluation;
+
+/// <summary>mmengine's ValLoop and TestLoop: runs a data loader through a model in evaluation mode and feeds the metrics.</summary>
+public static class Evaluator
+{
+    /// <summary>Evaluates <paramref name="model"/> on every batch of <paramref name="loader"/> (epoch 0 of its sampler).</summary>
+    /// <param name="model">The model; left in evaluation mode.</param>
+    /// <param name="loader">The data.</param>
+    /// <param name="metrics">The metrics; reset first, then fed every batch.</param>
+    /// <param name="device">Where the model is.</param>
+    /// <param name="onBatch">Called after each batch with (batches done, batches in all).</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    public static EvaluationResult Evaluate(
+        Classifier model,
+        DataLoader loader,
+        IReadOnlyList<Metric> metrics,
+        Device device,
+        Action<int, int>? onBatch = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loader);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(device);
+        var classes = loader.Dataset.Classes;
+        var confusion = new long[classes.Count, classes.Count];
+        foreach (var metric in metrics)
+        {
+            metric.Reset();
+        }
+
+        model.eval();
+        using var noGrad = torch.no_grad();
+        var done = 0;
+        foreach (var batch in loader.Epoch(0, cancellationToken: cancellationToken))
+        {
+            using (batch)
+            using (var scope = torch.NewDisposeScope())
+            {
+                var (inputs, _) = model.Preprocess(batch.Inputs.to(device), null, training: false);
+                var prediction = model.Predict(inputs);
+                var scores = prediction.Scores.cpu();
+                foreach (var metric in metrics)
+                {
+                    metric.Process(scores, batch.Targets);
+                }
+
+                var predicted = prediction.Labels.cpu().data<long>().ToArray();
+                var actual = batch.Targets.data<long>().ToArray();
+                for (var i = 0; i < actual.Length; i++)
+                {
+                    if (predicted[i] >= 0 && predicted[i] < classes.Count)
+                    {
+                        confusion[actual[i], predicted[i]]++;
+                    }
+                }
+            }
+
+            done++;
+            onBatch?.Invoke(done, loader.Count);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var metric in metrics)
+        {
+            foreach (var (name, value) in metric.Compute())
+            {
+                values[name] = value;
+            }
+        }
+
+        return new EvaluationResult(values, classes, confusion);
+    }
+}

@@ -1,0 +1,611 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using ImageClassifier.Data.Loading;
+using ImageClassifier.Hosting.Engine.Checkpoints;
+using ImageClassifier.Hosting.Engine.Configuration;
+using ImageClassifier.Hosting.Engine.Evaluation;
+using ImageClassifier.Hosting.Engine.Logging;
+using ImageClassifier.Hosting.Engine.Schedulers;
+using ImageClassifier.Models.Checkpoints;
+using ImageClassifier.Models.Evaluation;
+using ImageClassifier.Models.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Hosting.Engine;
+
+/// <summary>
+/// mmengine's Runner for one process: trains a config's model (epoch- or iteration-based),
+/// validates it every <c>val_interval</c>, logs to <c>scalars.jsonl</c> and a progress line, writes
+/// checkpoints (periodic, last and best, atomically), resumes exactly, stops cleanly on
+/// cancellation (saving first) and refuses a non-finite loss before it reaches the weights.
+/// <see cref="Test"/> evaluates the trained model, or a checkpoint, on the test data.
+/// </summary>
+/// <remarks>
+/// Every training iteration runs in its own dispose scope, so no tensor outlives it but the
+/// model's and the optimizer's. libtorch uses <see cref="RunnerOptions.Threads"/> threads (the
+/// processor count by default); one more thread prepares the next batches.
+/// </remarks>
+public sealed class Runner : IDisposable
+{
+    /// <summary>The file in the work dir that names the last checkpoint written (mmengine's name).</summary>
+    public const string LastCheckpointFile = "last_checkpoint";
+
+    private readonly EngineConfig config;
+    private readonly RunnerOptions options;
+    private readonly ProgressLine progressLine;
+    private readonly List<string> periodicCheckpoints = [];
+    private Classifier? model;
+    private IReadOnlyList<string> classes = [];
+
+    /// <summary>Creates a runner for <paramref name="config"/>.</summary>
+    public Runner(EngineConfig config, RunnerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        this.config = config;
+        this.options = options ?? new RunnerOptions();
+        progressLine = new ProgressLine(this.options.Output, this.options.OutputIsTerminal);
+        WorkDir = this.options.WorkDir ?? config.WorkDir ?? Path.Combine("work_dirs", this.options.ConfigName ?? "run");
+    }
+
+    /// <summary>Where logs and checkpoints go.</summary>
+    public string WorkDir { get; }
+
+    /// <summary>The model trained (or loaded by <see cref="Test"/>), or null before.</summary>
+    public Classifier? Model => model;
+
+    /// <summary>The device the model runs on, once resolved.</summary>
+    public Device? Device { get; private set; }
+
+    /// <summary>The run's seed, once chosen.</summary>
+    public int Seed { get; private set; }
+
+    /// <summary>Trains the model as the config says.</summary>
+    /// <exception cref="Hosting.Configuration.ConfigException">The config lacks a section training needs, or a component refuses its config.</exception>
+    /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
+    public TrainingResult Train()
+    {
+        var clock = Stopwatch.StartNew();
+        config.RequireTraining();
+        var loop = config.TrainLoop!;
+        Prepare();
+        Directory.CreateDirectory(WorkDir);
+
+        var resumePath = ResolveResume();
+        // Read outside any dispose scope: the model and optimizer built below must not join one.
+        var resumeState = resumePath is null ? null : TorchCheckpointReader.ReadDictionary(resumePath);
+        Seed = (resumeState is null ? null : TrainingCheckpoint.ReadSeed(resumeState)) ?? config.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
+        torch.manual_seed(Seed);
+
+        var trainLoader = config.BuildDataLoader(config.TrainDataloader!, Seed, training: true);
+        ReportWarnings(trainLoader, "train");
+        var valLoader = config.ValDataloader is null ? null : config.BuildDataLoader(config.ValDataloader, Seed, training: false);
+        if (valLoader is not null)
+        {
+            ReportWarnings(valLoader, "val");
+        }
+
+        var valMetrics = config.BuildMetrics(config.ValEvaluator);
+        var epochLength = trainLoader.Count;
+        if (epochLength == 0)
+        {
+            throw config.CreateException("$.train_dataloader.batch_size", $"the training set has {trainLoader.Dataset.Count} samples, fewer than one batch of {trainLoader.BatchSize} with drop_last: no iteration would run");
+        }
+
+        var maxEpochs = loop.ByEpoch ? loop.MaxEpochs : (loop.MaxIterations + epochLength - 1) / epochLength;
+        var maxIterations = loop.ByEpoch ? checked(loop.MaxEpochs * epochLength) : loop.MaxIterations;
+        classes = trainLoader.Dataset.Classes;
+
+        model?.Dispose();
+        model = config.BuildModel();
+        model.to(Device!);
+        using var optimizer = config.BuildOptimizer().Create(model.parameters());
+        if (config.AutoScaleBaseBatchSize is { } baseBatchSize)
+        {
+            ScaleLearningRate(optimizer, (double)trainLoader.BatchSize / baseBatchSize);
+        }
+
+        var schedulers = AttachSchedulers(optimizer, maxEpochs, maxIterations, epochLength);
+        var progress = new TrainingProgress(0, 0, 0, Seed);
+        if (resumePath is not null)
+        {
+            progress = TrainingCheckpoint.Restore(resumePath, resumeState!, model, optimizer, schedulers) with { Seed = Seed };
+            Say($"Resumed from {resumePath}: epoch {progress.Epoch}, iteration {progress.Iteration}.");
+        }
+        else if (config.LoadFrom is { } loadFrom)
+        {
+            var loaded = ModelWeights.Load(model, loadFrom);
+            Say($"Loaded weights from {loadFrom} ({loaded.Report.LoadedCount} tensors).");
+        }
+
+        CheckpointTrees.DisposeTensors(resumeState);
+        FindPeriodicCheckpoints();
+        var lastCheckpoint = resumePath;
+        var lastMetrics = (IReadOnlyDictionary<string, double>)new Dictionary<string, double>();
+        var configJson = config.Document.ToJsonString(indented: true);
+
+        using var log = new ScalarLog(WorkDir);
+        log.Write(new Dictionary<string, object?>
+        {
+            ["mode"] = "start",
+            ["time"] = DateTimeOffset.Now.ToString("O", CultureInfo.InvariantCulture),
+            ["seed"] = Seed,
+            ["device"] = Device!.ToString(),
+            ["threads"] = torch.get_num_threads(),
+            ["resumed_from"] = resumePath,
+            ["epoch_length"] = epochLength,
+        });
+        Say($"Training {config.Model.TypeName} on {Device} ({torch.get_num_threads()} threads), seed {Seed}, {trainLoader.Dataset.Count} images in {epochLength} batches of {trainLoader.BatchSize}; work dir {WorkDir}");
+
+        var epoch = progress.Epoch;
+        var iteration = progress.Iteration;
+        var skip = progress.EpochIteration;
+        var interrupted = false;
+        var runClock = Stopwatch.StartNew();
+        var iterationsThisRun = 0;
+        var finished = loop.ByEpoch ? epoch >= maxEpochs : iteration >= maxIterations;
+        while (!finished && !interrupted)
+        {
+            model.train();
+            var window = new LogWindow();
+            var epochIteration = skip;
+            var waitClock = Stopwatch.StartNew();
+            foreach (var batch in trainLoader.Epoch(epoch, skip))
+            {
+                var dataTime = waitClock.Elapsed.TotalSeconds;
+                var stepClock = Stopwatch.StartNew();
+                Dictionary<string, double> losses;
+                using (batch)
+                {
+                    losses = TrainStep(batch, optimizer, epoch, iteration, lastCheckpoint);
+                    window.Add(losses, batch.Size, dataTime, stepClock.Elapsed.TotalSeconds + dataTime);
+                }
+
+                iteration++;
+                epochIteration++;
+                iterationsThisRun++;
+                foreach (var scheduler in schedulers.Where(scheduler => !scheduler.ByEpoch))
+                {
+                    scheduler.Step();
+                }
+
+                var learningRate = optimizer.ParamGroups.First().LearningRate;
+                var remaining = maxIterations - iteration;
+                var eta = TimeSpan.FromSeconds(runClock.Elapsed.TotalSeconds / iterationsThisRun * Math.Max(0, remaining));
+                progressLine.Update($"Epoch {epoch + 1}/{maxEpochs} [{epochIteration}/{epochLength}] loss {window.LastLoss:F4} lr {learningRate:0.####e+0} {window.ImagesPerSecond:F0} img/s eta {FormatSpan(eta)}");
+                if (config.LoggerInterval is { } interval && (epochIteration % interval == 0 || epochIteration == epochLength))
+                {
+                    WriteTrainLog(log, window, epoch, epochIteration, epochLength, iteration, learningRate, eta);
+                    window = new LogWindow();
+                }
+
+                if (!loop.ByEpoch)
+                {
+                    var atEnd = iteration >= maxIterations;
+                    if (valLoader is not null && iteration >= loop.ValBegin && (iteration % loop.ValInterval == 0 || atEnd))
+                    {
+                        lastMetrics = Validate(valLoader, valMetrics, log, epoch, iteration, ref progress, optimizer, schedulers, epochIteration, $"iter_{iteration}");
+                        model.train();
+                    }
+
+                    if (config.Checkpoint is { } hook && ((hook.Interval > 0 && iteration % hook.Interval == 0) || (atEnd && hook.SaveLast)))
+                    {
+                        progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration };
+                        lastCheckpoint = SaveCheckpoint($"iter_{iteration}.pth", optimizer, schedulers, progress, configJson, periodic: true);
+                    }
+
+                    if (atEnd)
+                    {
+                        finished = true;
+                        break;
+                    }
+                }
+
+                if (options.Cancellation.IsCancellationRequested && epochIteration < epochLength)
+                {
+                    progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration };
+                    lastCheckpoint = SaveCheckpoint($"iter_{iteration}.pth", optimizer, schedulers, progress, configJson, periodic: false);
+                    interrupted = true;
+                    break;
+                }
+
+                waitClock.Restart();
+            }
+
+            if (interrupted || (finished && !loop.ByEpoch))
+            {
+                break;
+            }
+
+            // The epoch is complete.
+            epoch++;
+            skip = 0;
+            foreach (var scheduler in schedulers.Where(scheduler => scheduler.ByEpoch))
+            {
+                scheduler.Step();
+            }
+
+            progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = 0 };
+            if (loop.ByEpoch)
+            {
+                finished = epoch >= maxEpochs;
+                if (valLoader is not null && epoch >= loop.ValBegin && (epoch % loop.ValInterval == 0 || finished))
+                {
+                    lastMetrics = Validate(valLoader, valMetrics, log, epoch, iteration, ref progress, optimizer, schedulers, 0, $"epoch_{epoch}");
+                }
+
+                var cancelled = options.Cancellation.IsCancellationRequested;
+                if (config.Checkpoint is { } hook && ((hook.Interval > 0 && epoch % hook.Interval == 0) || ((finished || cancelled) && hook.SaveLast)))
+                {
+                    lastCheckpoint = SaveCheckpoint($"epoch_{epoch}.pth", optimizer, schedulers, progress, configJson, periodic: true);
+                }
+                else if (cancelled)
+                {
+                    lastCheckpoint = SaveCheckpoint($"epoch_{epoch}.pth", optimizer, schedulers, progress, configJson, periodic: false);
+                }
+
+                interrupted = cancelled && !finished;
+            }
+            else if (options.Cancellation.IsCancellationRequested)
+            {
+                lastCheckpoint = SaveCheckpoint($"iter_{iteration}.pth", optimizer, schedulers, progress, configJson, periodic: false);
+                interrupted = true;
+            }
+        }
+
+        progressLine.Clear();
+        var elapsed = clock.Elapsed;
+        log.Write(new Dictionary<string, object?>
+        {
+            ["mode"] = interrupted ? "interrupted" : "end",
+            ["epoch"] = epoch,
+            ["iter"] = iteration,
+            ["elapsed_s"] = Math.Round(elapsed.TotalSeconds, 3),
+            ["last_checkpoint"] = lastCheckpoint,
+        });
+        Say(interrupted
+            ? $"Interrupted {(progress.EpochIteration > 0 ? $"in epoch {epoch + 1}" : $"after epoch {epoch}")}, iteration {iteration}; saved {lastCheckpoint}. Continue with --resume {lastCheckpoint}"
+            : $"Training finished: {epoch} epoch(s), {iteration} iterations in {FormatSpan(elapsed)}.{(lastCheckpoint is null ? string.Empty : $" Last checkpoint: {lastCheckpoint}.")}{(progress.BestCheckpoint is null ? string.Empty : $" Best: {progress.BestCheckpoint}.")}");
+        return new TrainingResult(!interrupted, epoch, iteration, WorkDir, lastCheckpoint, progress.BestCheckpoint, lastMetrics, elapsed);
+    }
+
+    /// <summary>
+    /// Evaluates on the test data: the model just trained, or, when <paramref name="checkpoint"/> is
+    /// given, a model built from the config with that checkpoint's weights (loaded strictly).
+    /// </summary>
+    /// <exception cref="Hosting.Configuration.ConfigException">The config lacks test_dataloader or test_evaluator.</exception>
+    public EvaluationResult Test(string? checkpoint = null)
+    {
+        config.RequireTesting();
+        Prepare();
+        if (checkpoint is not null || model is null)
+        {
+            if (checkpoint is null)
+            {
+                throw new InvalidOperationException("There is no trained model to test: give a checkpoint.");
+            }
+
+            model?.Dispose();
+            model = config.BuildModel();
+            ModelWeights.Load(model, checkpoint, strict: true);
+            model.to(Device!);
+        }
+
+        var loader = config.BuildDataLoader(config.TestDataloader!, config.Seed ?? 0, training: false);
+        ReportWarnings(loader, "test");
+        var metrics = config.BuildMetrics(config.TestEvaluator);
+        var result = Evaluator.Evaluate(
+            model,
+            loader,
+            metrics,
+            Device!,
+            (done, total) => progressLine.Update($"Test [{done}/{total}]"),
+            options.Cancellation);
+        progressLine.Clear();
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        model?.Dispose();
+        model = null;
+    }
+
+    private void Prepare()
+    {
+        torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);
+        Device ??= DeviceSelector.Resolve(options.Device);
+    }
+
+    private Dictionary<string, double> TrainStep(Batch batch, optim.Optimizer optimizer, int epoch, int iteration, string? lastCheckpoint)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (inputs, targets) = model!.Preprocess(batch.Inputs.to(Device!), batch.Targets.to(Device!), training: true);
+        var losses = model.Loss(inputs, targets!);
+        Tensor? total = null;
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in losses)
+        {
+            // mmengine's parse_losses: every entry whose name contains "loss" is summed.
+            if (!name.Contains("loss", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var term = value.numel() == 1 ? value.reshape([]) : value.mean();
+            total = total is null ? term : total + term;
+            values[name] = term.item<float>();
+        }
+
+        if (total is null)
+        {
+            throw new InvalidOperationException($"The model's Loss returned no entry whose name contains \"loss\" (it returned {string.Join(", ", losses.Keys)}), so there is nothing to minimise.");
+        }
+
+        var loss = total.item<float>();
+        if (!float.IsFinite(loss))
+        {
+            throw new NonFiniteLossException(loss, epoch + 1, iteration + 1, lastCheckpoint);
+        }
+
+        values["loss"] = loss;
+        optimizer.zero_grad();
+        total.backward();
+        if (config.OptimWrapper!.ClipGradMaxNorm is { } maxNorm)
+        {
+            nn.utils.clip_grad_norm_(model.parameters(), maxNorm, config.OptimWrapper.ClipGradNormType);
+        }
+
+        optimizer.step();
+        return values;
+    }
+
+    private IReadOnlyDictionary<string, double> Validate(
+        DataLoader loader,
+        IReadOnlyList<Metric> metrics,
+        ScalarLog log,
+        int epoch,
+        int iteration,
+        ref TrainingProgress progress,
+        optim.Optimizer optimizer,
+        IReadOnlyList<ParamScheduler> schedulers,
+        int epochIteration,
+        string tag)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"Epoch(val) [{epoch}][{done}/{total}]"));
+        var record = new Dictionary<string, object?> { ["mode"] = "val", ["epoch"] = epoch, ["iter"] = iteration };
+        foreach (var (name, value) in result.Metrics)
+        {
+            record[name] = Math.Round(value, 4);
+        }
+
+        record["time_s"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+        log.Write(record);
+        progressLine.WriteLine($"Epoch(val) [{epoch}][{loader.Count}/{loader.Count}]  {string.Join("  ", result.Metrics.Select(pair => $"{pair.Key}: {pair.Value:F4}"))}");
+
+        if (config.Checkpoint is { SaveBest: { } saveBest } hook)
+        {
+            var key = saveBest == "auto" ? result.Metrics.Keys.First() : saveBest;
+            if (!result.Metrics.TryGetValue(key, out var score))
+            {
+                throw config.CreateException("$.default_hooks.checkpoint.save_best", $"the validation computes no '{key}'; it computes {string.Join(", ", result.Metrics.Keys.Select(name => $"'{name}'"))}");
+            }
+
+            var greater = hook.Rule is null ? !key.Contains("loss", StringComparison.OrdinalIgnoreCase) : hook.Rule == "greater";
+            var better = progress.BestScore is not { } best || (greater ? score > best : score < best);
+            if (better)
+            {
+                var previous = progress.BestCheckpoint;
+                var name = $"best_{key.Replace('/', '_')}_{tag}.pth";
+                progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration, BestScore = score, BestCheckpoint = Path.Combine(WorkDir, name) };
+                SaveCheckpoint(name, optimizer, schedulers, progress, config.Document.ToJsonString(indented: true), periodic: false, updateLast: false);
+                if (previous is not null && previous != progress.BestCheckpoint && File.Exists(previous))
+                {
+                    File.Delete(previous);
+                }
+
+                progressLine.WriteLine($"The best checkpoint so far ({key} {score:F4}) is {progress.BestCheckpoint}");
+            }
+        }
+
+        return result.Metrics;
+    }
+
+    private string SaveCheckpoint(string name, optim.Optimizer optimizer, IReadOnlyList<ParamScheduler> schedulers, TrainingProgress progress, string configJson, bool periodic, bool updateLast = true)
+    {
+        var path = Path.Combine(WorkDir, name);
+        TrainingCheckpoint.Save(path, model!, optimizer, schedulers, progress, classes, configJson);
+        if (updateLast)
+        {
+            WriteAtomically(Path.Combine(WorkDir, LastCheckpointFile), Path.GetFullPath(path));
+        }
+
+        if (periodic)
+        {
+            periodicCheckpoints.Remove(path);
+            periodicCheckpoints.Add(path);
+            if (config.Checkpoint is { MaxKeepCheckpoints: > 0 } hook)
+            {
+                while (periodicCheckpoints.Count > hook.MaxKeepCheckpoints)
+                {
+                    var oldest = periodicCheckpoints[0];
+                    periodicCheckpoints.RemoveAt(0);
+                    if (oldest != progress.BestCheckpoint && File.Exists(oldest))
+                    {
+                        File.Delete(oldest);
+                    }
+                }
+            }
+        }
+
+        return path;
+    }
+
+    private void FindPeriodicCheckpoints()
+    {
+        periodicCheckpoints.Clear();
+        if (!Directory.Exists(WorkDir))
+        {
+            return;
+        }
+
+        var found = Directory.GetFiles(WorkDir, "*.pth")
+            .Select(path => (Path: path, Number: PeriodicNumber(Path.GetFileName(path))))
+            .Where(entry => entry.Number is not null)
+            .OrderBy(entry => entry.Number)
+            .Select(entry => entry.Path);
+        periodicCheckpoints.AddRange(found);
+    }
+
+    private static int? PeriodicNumber(string fileName)
+    {
+        foreach (var prefix in new[] { "epoch_", "iter_" })
+        {
+            if (fileName.StartsWith(prefix, StringComparison.Ordinal)
+                && int.TryParse(fileName.AsSpan(prefix.Length, fileName.Length - prefix.Length - ".pth".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+            {
+                return number;
+            }
+        }
+
+        return null;
+    }
+
+    private List<ParamScheduler> AttachSchedulers(optim.Optimizer optimizer, int maxEpochs, int maxIterations, int epochLength)
+    {
+        var schedulers = config.BuildSchedulers();
+        for (var i = 0; i < schedulers.Count; i++)
+        {
+            try
+            {
+                schedulers[i].Attach(optimizer, maxEpochs, maxIterations, epochLength);
+            }
+            catch (ConfigValueException refusal)
+            {
+                throw config.CreateException($"{config.ParamSchedulers[i].Path}.{refusal.Member}", refusal.Message);
+            }
+        }
+
+        return schedulers;
+    }
+
+    private static void ScaleLearningRate(optim.Optimizer optimizer, double factor)
+    {
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate *= factor;
+            group.InitialLearningRate *= factor;
+        }
+    }
+
+    private string? ResolveResume()
+    {
+        var asked = options.Resume;
+        if (asked is null && config.Resume)
+        {
+            asked = config.LoadFrom ?? RunnerOptions.ResumeLatest;
+        }
+
+        if (asked is null)
+        {
+            return null;
+        }
+
+        if (asked != RunnerOptions.ResumeLatest)
+        {
+            return File.Exists(asked) ? asked : throw new FileNotFoundException($"The checkpoint to resume from, '{asked}', does not exist.", asked);
+        }
+
+        var pointer = Path.Combine(WorkDir, LastCheckpointFile);
+        if (File.Exists(pointer) && File.ReadAllText(pointer).Trim() is { Length: > 0 } last && File.Exists(last))
+        {
+            return last;
+        }
+
+        Say($"No checkpoint to resume from in {WorkDir}; training from the start.");
+        return null;
+    }
+
+    private void WriteTrainLog(ScalarLog log, LogWindow window, int epoch, int epochIteration, int epochLength, int iteration, double learningRate, TimeSpan eta)
+    {
+        var record = new Dictionary<string, object?>
+        {
+            ["mode"] = "train",
+            ["epoch"] = epoch + 1,
+            ["iter"] = iteration,
+            ["epoch_iter"] = epochIteration,
+            ["lr"] = learningRate,
+        };
+        foreach (var (name, value) in window.MeanLosses())
+        {
+            record[name] = Math.Round(value, 6);
+        }
+
+        record["time"] = Math.Round(window.MeanTime, 5);
+        record["data_time"] = Math.Round(window.MeanDataTime, 5);
+        record["images_per_s"] = Math.Round(window.ImagesPerSecond, 1);
+        log.Write(record);
+        var losses = string.Join("  ", window.MeanLosses().Select(pair => $"{pair.Key}: {pair.Value:F4}"));
+        progressLine.WriteLine(
+            $"Epoch(train) [{epoch + 1}][{epochIteration}/{epochLength}]  lr: {learningRate:0.0000e+00}  eta: {FormatSpan(eta)}  time: {window.MeanTime:F4}  data_time: {window.MeanDataTime:F4}  images/s: {window.ImagesPerSecond:F0}  {losses}");
+    }
+
+    private void ReportWarnings(DataLoader loader, string split)
+    {
+        foreach (var warning in loader.Dataset.Warnings)
+        {
+            Say($"warning ({split} data): {warning}");
+        }
+    }
+
+    private void Say(string text) => progressLine.WriteLine(text);
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static string FormatSpan(TimeSpan span) =>
+        span.TotalHours >= 1 ? span.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : span.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>The iterations since the last log line: mean losses, times and throughput.</summary>
+    private sealed class LogWindow
+    {
+        private readonly Dictionary<string, double> lossSums = new(StringComparer.Ordinal);
+        private int count;
+        private long images;
+        private double dataTime;
+        private double time;
+
+        public double LastLoss { get; private set; }
+
+        public double MeanTime => count == 0 ? 0 : time / count;
+
+        public double MeanDataTime => count == 0 ? 0 : dataTime / count;
+
+        public double ImagesPerSecond => time <= 0 ? 0 : images / time;
+
+        public void Add(IReadOnlyDictionary<string, double> losses, int batchSize, double batchDataTime, double batchTime)
+        {
+            foreach (var (name, value) in losses)
+            {
+                lossSums[name] = lossSums.GetValueOrDefault(name) + value;
+            }
+
+            LastLoss = losses.GetValueOrDefault("loss");
+            count++;
+            images += batchSize;
+            dataTime += batchDataTime;
+            time += batchTime;
+        }
+
+        public IEnumerable<KeyValuePair<string, double>> MeanLosses() =>
+            lossSums.OrderBy(pair => pair.Key == "loss" ? 0 : 1).ThenBy(pair => pair.Key, StringComparer.Ordinal)
+                .Select(pair => new KeyValuePair<string, double>(pair.Key, pair.Value / count));
+    }
+}

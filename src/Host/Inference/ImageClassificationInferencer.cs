@@ -1,0 +1,276 @@
+using System.Globalization;
+using ImageClassifier.Data;
+using ImageClassifier.Data.Datasets;
+using ImageClassifier.Data.Images;
+using ImageClassifier.Data.Transforms;
+using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Hosting.Configuration;
+using ImageClassifier.Hosting.Engine;
+using ImageClassifier.Hosting.Engine.Checkpoints;
+using ImageClassifier.Hosting.Engine.Configuration;
+using ImageClassifier.Models.Checkpoints;
+using ImageClassifier.Models.Classifiers;
+using ImageClassifier.Models.Preprocessors;
+using ImageClassifier.Models.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Hosting.Inference;
+
+/// <summary>
+/// mmpretrain's <c>ImageClassificationInferencer</c>: loads a config's model and a checkpoint once,
+/// then classifies image files, folders or tensors in batches, giving the top-k classes with
+/// their names (from the checkpoint's <c>dataset_meta.classes</c>) and probabilities. Images go
+/// through the test pipeline of the config (<c>test_dataloader.dataset.pipeline</c>, else the
+/// validation one) and the model's data preprocessor, as in testing.
+/// </summary>
+public sealed class ImageClassificationInferencer : IDisposable
+{
+    private readonly Classifier model;
+    private readonly Transform[] pipeline;
+    private readonly Device device;
+
+    /// <summary>Builds the model of <paramref name="config"/> and loads <paramref name="checkpoint"/> into it (strictly).</summary>
+    /// <param name="config">The config read for the engine.</param>
+    /// <param name="checkpoint">The weights: a training checkpoint or any mmpretrain checkpoint.</param>
+    /// <param name="device">auto, cpu, cuda or cuda:N.</param>
+    /// <exception cref="ConfigException">The config does not build.</exception>
+    /// <exception cref="CheckpointFormatException">The checkpoint cannot be read.</exception>
+    public ImageClassificationInferencer(EngineConfig config, string checkpoint, string device = "auto")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentException.ThrowIfNullOrEmpty(checkpoint);
+        this.device = DeviceSelector.Resolve(device);
+        pipeline = BuildPipeline(config);
+        model = config.BuildModel();
+        try
+        {
+            IReadOnlyList<string>? classes;
+            var saved = TorchCheckpointReader.Read(checkpoint);
+            try
+            {
+                classes = saved is Dictionary<string, object?> dictionary ? TrainingCheckpoint.ReadClasses(dictionary) : null;
+                ModelWeights.Load(model, StateDictLoader.SelectStateDict(saved), strict: true);
+            }
+            finally
+            {
+                CheckpointTrees.DisposeTensors(saved);
+            }
+
+            model.to(this.device);
+            model.eval();
+            Channels = InputChannels(model);
+            NumClasses = classes?.Count ?? CountClasses(model, Channels, this.device);
+            Classes = classes ?? [.. Enumerable.Range(0, NumClasses).Select(label => label.ToString(CultureInfo.InvariantCulture))];
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The class names, by label.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>The number of classes the model scores.</summary>
+    public int NumClasses { get; }
+
+    /// <summary>The channels the model takes: 1 for grayscale, 3 for RGB; images are decoded accordingly.</summary>
+    public int Channels { get; }
+
+    /// <summary>The model, in evaluation mode.</summary>
+    public Classifier Model => model;
+
+    /// <summary>Loads a config (with <c>--cfg-options</c>) through <paramref name="catalog"/> and the checkpoint.</summary>
+    public static ImageClassificationInferencer Create(string configPath, string checkpoint, ComponentCatalog catalog, string device = "auto", IEnumerable<string>? cfgOptions = null)
+    {
+        var document = ConfigLoader.Load(configPath, cfgOptions);
+        return new ImageClassificationInferencer(EngineConfig.Read(document, catalog), checkpoint, device);
+    }
+
+    /// <summary>The image files named, and those in the folders named (recursively, in ordinal order).</summary>
+    /// <exception cref="FileNotFoundException">A path is neither a file nor a folder.</exception>
+    public static IReadOnlyList<string> ExpandPaths(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(file => ImageCodec.Extensions.Any(extension => file.EndsWith(extension, StringComparison.OrdinalIgnoreCase)))
+                    .Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                throw new FileNotFoundException($"'{path}' is neither an image file nor a folder.", path);
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>Classifies image files and every image in the folders named.</summary>
+    /// <param name="paths">Files and folders.</param>
+    /// <param name="topk">How many classes to report per image.</param>
+    /// <param name="batchSize">Images per forward pass (consecutive images of one size share a batch).</param>
+    /// <exception cref="DataFormatException">An image cannot be decoded.</exception>
+    public IReadOnlyList<InferenceResult> Infer(IEnumerable<string> paths, int topk = 1, int batchSize = 32)
+    {
+        var files = ExpandPaths(paths);
+        var colorType = Channels == 1 ? ColorType.Grayscale : ColorType.Color;
+        var samples = files.Select(file => new DataSample(ImageCodec.Decode(file, colorType), 0, file));
+        return InferSamples(samples, topk, batchSize);
+    }
+
+    /// <summary>Classifies decoded images (C, H, W), named by <paramref name="sources"/> in the results.</summary>
+    public IReadOnlyList<InferenceResult> Infer(IReadOnlyList<ImageData> images, IReadOnlyList<string>? sources = null, int topk = 1, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var samples = images.Select((image, index) => new DataSample(image, 0, sources?[index] ?? $"image[{index}]"));
+        return InferSamples(samples, topk, batchSize);
+    }
+
+    /// <summary>Classifies a batch of images (N, C, H, W) with pixel values 0 to 255 (any dtype); the pipeline is not applied.</summary>
+    public IReadOnlyList<InferenceResult> Infer(Tensor images, int topk = 1)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.dim() != 4)
+        {
+            throw new ArgumentException($"Expected images (N, C, H, W), but got shape ({string.Join(", ", images.shape)}).", nameof(images));
+        }
+
+        return Classify(images, [.. Enumerable.Range(0, (int)images.shape[0]).Select(index => $"tensor[{index}]")], topk);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => model.Dispose();
+
+    private IReadOnlyList<InferenceResult> InferSamples(IEnumerable<DataSample> samples, int topk, int batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        CheckTopk(topk);
+        var results = new List<InferenceResult>();
+        var pending = new List<DataSample>();
+        foreach (var raw in samples)
+        {
+            var sample = raw;
+            var random = new Random(0);
+            foreach (var transform in pipeline)
+            {
+                sample = transform.Apply(sample, random);
+            }
+
+            if (pending.Count > 0 && (pending.Count == batchSize || !SameShape(pending[0].Image, sample.Image)))
+            {
+                results.AddRange(ClassifyBatch(pending, topk));
+                pending.Clear();
+            }
+
+            pending.Add(sample);
+        }
+
+        if (pending.Count > 0)
+        {
+            results.AddRange(ClassifyBatch(pending, topk));
+        }
+
+        return results;
+    }
+
+    private IReadOnlyList<InferenceResult> ClassifyBatch(List<DataSample> samples, int topk)
+    {
+        var first = samples[0].Image;
+        var pixels = new byte[samples.Count * first.Pixels.Length];
+        for (var i = 0; i < samples.Count; i++)
+        {
+            Buffer.BlockCopy(samples[i].Image.Pixels, 0, pixels, i * first.Pixels.Length, first.Pixels.Length);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var images = torch.tensor(pixels, [samples.Count, first.Channels, first.Height, first.Width], ScalarType.Byte);
+        return Classify(images, [.. samples.Select(sample => sample.Source)], topk);
+    }
+
+    private IReadOnlyList<InferenceResult> Classify(Tensor images, IReadOnlyList<string> sources, int topk)
+    {
+        CheckTopk(topk);
+        if (images.shape[1] != Channels)
+        {
+            throw new ArgumentException($"The model takes {Channels}-channel images, but these have {images.shape[1]} channels.", nameof(images));
+        }
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var (inputs, _) = model.Preprocess(images.to(device), null, training: false);
+        var scores = model.Predict(inputs).Scores.to_type(ScalarType.Float32).cpu();
+        var (bestScores, bestLabels) = scores.topk(topk, dim: 1);
+        var values = bestScores.data<float>().ToArray();
+        var labels = bestLabels.data<long>().ToArray();
+        var results = new List<InferenceResult>(sources.Count);
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var top = Enumerable.Range(0, topk)
+                .Select(k => new ClassScore((int)labels[(i * topk) + k], Classes[(int)labels[(i * topk) + k]], values[(i * topk) + k]))
+                .ToList();
+            results.Add(new InferenceResult(sources[i], top[0].Label, top[0].ClassName, top[0].Score, top));
+        }
+
+        return results;
+    }
+
+    private void CheckTopk(int topk)
+    {
+        if (topk < 1 || topk > NumClasses)
+        {
+            throw new ArgumentOutOfRangeException(nameof(topk), topk, $"topk must be between 1 and the model's {NumClasses} classes.");
+        }
+    }
+
+    private static bool SameShape(ImageData a, ImageData b) => a.Channels == b.Channels && a.Height == b.Height && a.Width == b.Width;
+
+    private static Transform[] BuildPipeline(EngineConfig config)
+    {
+        var section = config.TestDataloader ?? config.ValDataloader;
+        if (section is null || !config.Document.TryGetNode(section.Path + ".dataset.pipeline", out var node) || node is not ConfigArray steps)
+        {
+            return [];
+        }
+
+        var transforms = new Transform[steps.Items.Length];
+        for (var i = 0; i < transforms.Length; i++)
+        {
+            var path = $"{section.Path}.dataset.pipeline[{i}]";
+            transforms[i] = config.Binder.BuildComponent(config.Document, path, config.Binder.BindComponent<Transform>(config.Document, path));
+        }
+
+        return transforms;
+    }
+
+    // Without class names in the checkpoint, a dummy forward pass tells the class count.
+    private static int CountClasses(Classifier model, int channels, Device device)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return (int)model.forward(zeros(1, channels, 224, 224, device: device)).shape[^1];
+    }
+
+    // The model's input channels: the preprocessor's mean when it normalises, else the first convolution's input.
+    private static int InputChannels(Classifier model)
+    {
+        if (model is ImageClassifierModel { DataPreprocessor: ClsDataPreprocessor { Mean: { Count: > 0 } mean } })
+        {
+            return mean.Count;
+        }
+
+        var firstConvolution = model.parameters().FirstOrDefault(parameter => parameter.dim() == 4);
+        return firstConvolution is null ? 3 : (int)firstConvolution.shape[1];
+    }
+
+}

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using ImageClassifier.Data.Images;
+using ImageClassifier.Engine.Tests.TestHelpers;
+using ImageClassifier.Hosting.Commands;
+
+namespace ImageClassifier.Engine.Tests.Commands;
+
+/// <summary>icls train, test and infer, run in-process on the tiny experiment.</summary>
+[Collection(TrainingCollection.Name)]
+public sealed class EngineCommandsTests : IDisposable
+{
+    private readonly TinyExperiment experiment = new();
+
+    public void Dispose() => experiment.Dispose();
+
+    private static (int ExitCode, string Output, string Error) Icls(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = CommandLineApp.Run(args, output, error, () => TinyExperiment.Catalog);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private string TrainedCheckpoint(string workDir)
+    {
+        var run = Icls("train", experiment.ConfigPath, "--work-dir", workDir, "--device", "cpu", "--threads", "1", "--cfg-options", "train_cfg.max_epochs=1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        return Path.Combine(workDir, "epoch_1.pth");
+    }
+
+    [Fact]
+    public void Train_logs_progress_and_ends_with_the_test_accuracy()
+    {
+        var workDir = experiment.WorkDir();
+
+        var run = Icls("train", experiment.ConfigPath, "--work-dir", workDir, "--threads", "1", "--device", "cpu");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("Epoch(train) [1][2/8]", run.Output);
+        Assert.Contains("Epoch(val) [2]", run.Output);
+        Assert.Contains("Training finished: 2 epoch(s), 16 iterations", run.Output);
+        Assert.Matches(@"Test \(32 images\): accuracy/top1: \d+\.\d\d  accuracy/top5: \d+\.\d\d", run.Output);
+        Assert.DoesNotContain('\r', run.Output);
+    }
+
+    [Fact]
+    public void Train_reports_config_errors_with_their_location()
+    {
+        var run = Icls("train", experiment.ConfigPath, "--cfg-options", "train_cfg.max_epochs=0");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("$.train_cfg.max_epochs", run.Error);
+        Assert.Contains("at least 1", run.Error);
+    }
+
+    [Fact]
+    public void Train_refuses_a_device_libtorch_lacks()
+    {
+        var run = Icls("train", experiment.ConfigPath, "--work-dir", experiment.WorkDir(), "--device", "cuda:0");
+
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            return;
+        }
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains("CUDA", run.Error);
+    }
+
+    [Fact]
+    public void Test_prints_metrics_per_class_accuracy_and_the_confusion_matrix()
+    {
+        var checkpoint = TrainedCheckpoint(experiment.WorkDir());
+
+        var table = Icls("test", experiment.ConfigPath, checkpoint, "--device", "cpu", "--threads", "1");
+        var json = Icls("test", experiment.ConfigPath, checkpoint, "--json", "--threads", "1");
+
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("accuracy/top1", table.Output);
+        Assert.Contains("accuracy/top5", table.Output);
+        Assert.Contains("Per-class accuracy", table.Output);
+        Assert.Contains("Confusion matrix", table.Output);
+        Assert.Contains("3 - three", table.Output);
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var document = JsonDocument.Parse(json.Output);
+        var root = document.RootElement;
+        Assert.Equal(32, root.GetProperty("samples").GetInt64());
+        Assert.InRange(root.GetProperty("metrics").GetProperty("accuracy/top1").GetDouble(), 0, 100);
+        var matrix = root.GetProperty("confusion_matrix").EnumerateArray().Select(row => row.EnumerateArray().Sum(cell => cell.GetInt64())).ToList();
+        Assert.Equal(10, matrix.Count);
+        Assert.Equal([8L, 8, 8, 8, 0, 0, 0, 0, 0, 0], matrix);
+    }
+
+    [Fact]
+    public void Infer_classifies_files_and_folders_with_top_k()
+    {
+        var checkpoint = TrainedCheckpoint(experiment.WorkDir());
+        var images = Path.Combine(experiment.Root, "images");
+        Directory.CreateDirectory(images);
+        var random = new Random(5);
+        for (var label = 0; label < 3; label++)
+        {
+            ImageCodec.WritePng(new ImageData(Fixtures.ToyImage(label, 16, random), 1, 16, 16), Path.Combine(images, $"toy{label}.png"));
+        }
+
+        var json = Icls("infer", experiment.ConfigPath, checkpoint, images, "--topk", "3", "--json", "--device", "cpu");
+        var table = Icls("infer", experiment.ConfigPath, checkpoint, Path.Combine(images, "toy1.png"), "--topk", "2");
+
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var document = JsonDocument.Parse(json.Output);
+        var results = document.RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, results.Count);
+        Assert.EndsWith("toy0.png", results[0].GetProperty("source").GetString());
+        foreach (var result in results)
+        {
+            var top = result.GetProperty("top_k").EnumerateArray().ToList();
+            Assert.Equal(3, top.Count);
+            Assert.Equal(result.GetProperty("pred_label").GetInt32(), top[0].GetProperty("label").GetInt32());
+            Assert.True(top[0].GetProperty("score").GetDouble() >= top[1].GetProperty("score").GetDouble());
+            Assert.Contains(" - ", result.GetProperty("pred_class").GetString());
+        }
+
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("toy1.png", table.Output);
+        Assert.Contains("top-2", table.Output);
+    }
+
+    [Fact]
+    public void Infer_names_a_missing_image()
+    {
+        var checkpoint = TrainedCheckpoint(experiment.WorkDir());
+
+        var run = Icls("infer", experiment.ConfigPath, checkpoint, "/no/such/image.png");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("/no/such/image.png", run.Error);
+    }
+}

@@ -1,0 +1,133 @@
+using ImageClassifier.Data.Samplers;
+using ImageClassifier.Engine.Tests.TestHelpers;
+using ImageClassifier.Hosting.Configuration;
+using ImageClassifier.Hosting.Engine.Configuration;
+using ImageClassifier.Hosting.Engine.Optimizers;
+
+namespace ImageClassifier.Engine.Tests.Engine.Configuration;
+
+public sealed class EngineConfigTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private EngineConfig Read(string text)
+    {
+        var path = folder.Combine("config.json");
+        File.WriteAllText(path, text);
+        return EngineConfig.Read(ConfigLoader.Load(path), TinyExperiment.Catalog);
+    }
+
+    private ConfigException ReadFails(string text)
+    {
+        var path = folder.Combine("config.json");
+        File.WriteAllText(path, text);
+        return Assert.Throws<ConfigException>(() => EngineConfig.Read(ConfigLoader.Load(path), TinyExperiment.Catalog));
+    }
+
+    [Fact]
+    public void Every_section_is_bound_to_typed_settings()
+    {
+        var config = Read(TinyExperiment.ConfigText("/nowhere"));
+
+        Assert.Equal(8, config.TrainDataloader!.BatchSize);
+        Assert.Equal(2, config.TrainDataloader.NumWorkers);
+        Assert.Equal("MNIST", config.TrainDataloader.Dataset.TypeName);
+        Assert.Equal("DefaultSampler", config.TrainDataloader.Sampler!.TypeName);
+        Assert.Equal("SGD", config.OptimWrapper!.Optimizer.TypeName);
+        Assert.Equal(["LinearLR", "MultiStepLR"], config.ParamSchedulers.Select(entry => entry.Config.TypeName));
+        Assert.Equal("$.param_scheduler[1]", config.ParamSchedulers[1].Path);
+        Assert.Equal(new TrainLoopSettings(true, 2, 0, 1, 1), config.TrainLoop);
+        Assert.Equal("Accuracy", config.ValEvaluator.Single().Config.TypeName);
+        Assert.Equal(new CheckpointSettings(1, 1, "auto", null, true), config.Checkpoint);
+        Assert.Equal(2, config.LoggerInterval);
+        Assert.Equal(3, config.Seed);
+        var optimizer = Assert.IsType<SgdOptimizer>(config.BuildOptimizer());
+        Assert.Equal(0.05, optimizer.LearningRate);
+        config.RequireTraining();
+        config.RequireTesting();
+    }
+
+    [Fact]
+    public void An_unknown_key_is_reported_at_its_line_with_a_suggestion()
+    {
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"max_epochs\": 2", "\"max_epoch\": 2", StringComparison.Ordinal));
+
+        Assert.Equal("$.train_cfg.max_epoch", error.JsonPath);
+        Assert.True(error.Location.Line > 1);
+        Assert.Contains("unknown key 'max_epoch'", error.Message);
+        Assert.Contains("max_epochs", error.Message);
+    }
+
+    [Fact]
+    public void A_wrongly_typed_value_is_reported_at_the_value()
+    {
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"batch_size\": 8", "\"batch_size\": \"eight\"", StringComparison.Ordinal));
+
+        Assert.Equal("$.train_dataloader.batch_size", error.JsonPath);
+        Assert.Contains("expected an integer", error.Message);
+    }
+
+    [Fact]
+    public void Transforms_bind_through_the_catalog_with_its_errors()
+    {
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"type\": \"RandomFlip\"", "\"type\": \"RandomFlop\"", StringComparison.Ordinal));
+
+        Assert.StartsWith("$.train_dataloader.dataset.pipeline[0]", error.JsonPath);
+        Assert.Contains("RandomFlip", error.Message);
+    }
+
+    [Fact]
+    public void A_transform_argument_out_of_range_is_located()
+    {
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"prob\": 0.5", "\"prob\": 2", StringComparison.Ordinal));
+
+        Assert.Equal("$.train_dataloader.dataset.pipeline[0].prob", error.JsonPath);
+    }
+
+    [Fact]
+    public void Training_needs_its_sections()
+    {
+        var config = Read("""{"model": {"type": "ImageClassifier", "backbone": {"type": "ResNet", "depth": 18}}}""");
+
+        var error = Assert.Throws<ConfigException>(config.RequireTraining);
+
+        Assert.Equal("$.train_dataloader", error.JsonPath);
+        Assert.Contains("missing", error.Message);
+    }
+
+    [Fact]
+    public void A_top_level_data_preprocessor_joins_the_model()
+    {
+        var text = TinyExperiment.ConfigText("/nowhere").Replace("\"data_preprocessor\": {\"type\": \"ClsDataPreprocessor\", \"mean\": [110.0], \"std\": [70.0]}", "\"init_cfg\": null", StringComparison.Ordinal);
+        var config = Read(text.TrimEnd().TrimEnd('}') + ", \"data_preprocessor\": {\"type\": \"ClsDataPreprocessor\", \"mean\": [1.0], \"std\": [2.0]}}");
+
+        using var model = Assert.IsType<ImageClassifier.Models.Classifiers.ImageClassifierModel>(config.BuildModel());
+
+        var preprocessor = Assert.IsType<ImageClassifier.Models.Preprocessors.ClsDataPreprocessor>(model.DataPreprocessor);
+        Assert.Equal([1.0], preprocessor.Mean);
+    }
+
+    [Fact]
+    public void Hooks_can_be_switched_off_and_unknown_hooks_are_refused()
+    {
+        var off = Read(TinyExperiment.ConfigText("/nowhere").Replace(
+            "\"checkpoint\": {\"type\": \"CheckpointHook\", \"interval\": 1, \"max_keep_ckpts\": 1, \"save_best\": \"auto\"}",
+            "\"checkpoint\": null",
+            StringComparison.Ordinal));
+        Assert.Null(off.Checkpoint);
+
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"logger\":", "\"loger\":", StringComparison.Ordinal));
+        Assert.Equal("$.default_hooks.loger", error.JsonPath);
+    }
+
+    [Fact]
+    public void The_sampler_defaults_to_shuffling_for_training_only()
+    {
+        var config = Read(TinyExperiment.ConfigText("/nowhere"));
+
+        Assert.Null(config.TestDataloader!.Sampler);
+        Assert.True(new DefaultSampler().Shuffle);
+    }
+}

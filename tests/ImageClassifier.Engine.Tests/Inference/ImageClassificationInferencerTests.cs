@@ -1,0 +1,48 @@
+using ImageClassifier.Data.Images;
+using ImageClassifier.Engine.Tests.TestHelpers;
+using ImageClassifier.Hosting.Engine;
+using ImageClassifier.Hosting.Inference;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Engine.Tests.Inference;
+
+[Collection(TrainingCollection.Name)]
+public sealed class ImageClassificationInferencerTests : IDisposable
+{
+    private readonly TinyExperiment experiment = new();
+
+    public void Dispose() => experiment.Dispose();
+
+    [Fact]
+    public void Images_and_tensors_get_the_same_predictions()
+    {
+        var (trained, _) = experiment.Train(experiment.WorkDir());
+        using var inferencer = new ImageClassificationInferencer(experiment.Read(), trained.LastCheckpoint!, "cpu");
+        var random = new Random(9);
+        var images = Enumerable.Range(0, 4).Select(label => new ImageData(Fixtures.ToyImage(label, 16, random), 1, 16, 16)).ToList();
+
+        var fromImages = inferencer.Infer(images, topk: 2, batchSize: 3);
+        using var batch = torch.tensor(images.SelectMany(image => image.Pixels).ToArray(), [4, 1, 16, 16], ScalarType.Byte);
+        var fromTensor = inferencer.Infer(batch, topk: 2);
+
+        Assert.Equal(1, inferencer.Channels);
+        Assert.Equal(10, inferencer.NumClasses);
+        Assert.Equal("0 - zero", inferencer.Classes[0]);
+        Assert.Equal(fromImages.Select(result => result.PredLabel), fromTensor.Select(result => result.PredLabel));
+        Assert.Equal("image[2]", fromImages[2].Source);
+        Assert.Equal("tensor[2]", fromTensor[2].Source);
+        Assert.All(fromImages, result => Assert.InRange(result.PredScore, 0, 1));
+        Assert.All(fromImages.Zip(fromTensor), pair => Assert.Equal(pair.First.PredScore, pair.Second.PredScore, 5));
+    }
+
+    [Fact]
+    public void Topk_beyond_the_classes_is_refused()
+    {
+        var (trained, _) = experiment.Train(experiment.WorkDir(), cfgOptions: ["train_cfg.max_epochs=1"]);
+        using var inferencer = new ImageClassificationInferencer(experiment.Read(), trained.LastCheckpoint!, "cpu");
+        using var batch = torch.zeros(1, 1, 16, 16);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => inferencer.Infer(batch, topk: 11));
+    }
+}
