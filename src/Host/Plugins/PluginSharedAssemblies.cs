@@ -17,6 +17,9 @@ public static class PluginSharedAssemblies
     /// <summary>The built-in zoo, whose components plugins may derive from.</summary>
     public static string Models => BuiltInComponents.ModelsAssemblyName;
 
+    /// <summary>The built-in datasets and transforms, whose kinds plugins extend.</summary>
+    public static string Data => BuiltInComponents.DataAssemblyName;
+
     /// <summary>TorchSharp: modules and tensors cross between host and plugin, over one native libtorch.</summary>
     public static string TorchSharp { get; } = typeof(TorchSharp.torch).Assembly.GetName().Name!;
 
@@ -27,7 +30,7 @@ public static class PluginSharedAssemblies
     public static string SystemTextJson { get; } = typeof(JsonSerializer).Assembly.GetName().Name!;
 
     /// <summary>All of the above.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Abstractions, Models, TorchSharp, SystemTextJson];
+    public static IReadOnlyList<string> Names { get; } = [Abstractions, Models, Data, TorchSharp, SystemTextJson];
 
     /// <summary>The version of a shared assembly as the host has it, loading it into the host when it is not yet.</summary>
     internal static Version HostVersion(string name) =>
