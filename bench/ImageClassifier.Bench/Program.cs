@@ -462,52 +462,11 @@ namespace ImageClassifier.Bench
         }
     }
 
-    /// <summary>
-    /// The Runner's training step, replicated (Runner.TrainStep is private): preprocess, the model's
-    /// losses summed as mmengine's parse_losses does, the finite-loss check, zero_grad, backward,
-    /// optional gradient clipping and the optimizer's step, all in one dispose scope.
-    /// </summary>
+    /// <summary>The Runner's own training step (<see cref="ImageClassifier.Hosting.Engine.TrainingStep"/>), timed as the engine runs it.</summary>
     internal static class EngineStep
     {
-        public static float Run(EngineConfig config, Classifier model, optim.Optimizer optimizer, Tensor inputs, Tensor targets)
-        {
-            using var scope = torch.NewDisposeScope();
-            var (preprocessed, processedTargets) = model.Preprocess(inputs, targets, training: true);
-            var losses = model.Loss(preprocessed, processedTargets!);
-            Tensor? total = null;
-            var values = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var (name, value) in losses)
-            {
-                if (!name.Contains("loss", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                var term = value.numel() == 1 ? value.reshape([]) : value.mean();
-                total = total is null ? term : total + term;
-                values[name] = term.item<float>();
-            }
-
-            if (total is null)
-            {
-                throw new InvalidOperationException("The model's Loss returned no loss entry.");
-            }
-
-            var loss = total.item<float>();
-            if (!float.IsFinite(loss))
-            {
-                throw new InvalidOperationException($"Non-finite loss {loss}.");
-            }
-
-            optimizer.zero_grad();
-            total.backward();
-            if (config.OptimWrapper!.ClipGradMaxNorm is { } maxNorm)
-            {
-                nn.utils.clip_grad_norm_(model.parameters(), maxNorm, config.OptimWrapper.ClipGradNormType);
-            }
-
-            optimizer.step();
-            return loss;
-        }
+        public static float Run(EngineConfig config, Classifier model, optim.Optimizer optimizer, Tensor inputs, Tensor targets) =>
+            (float)ImageClassifier.Hosting.Engine.TrainingStep.Run(
+                config, model, optimizer, inputs, targets, loss => new InvalidOperationException($"Non-finite loss {loss}."))["loss"];
     }
 }

@@ -322,44 +322,13 @@ public sealed class Runner : IDisposable
     private Dictionary<string, double> TrainStep(Batch batch, optim.Optimizer optimizer, int epoch, int iteration, string? lastCheckpoint)
     {
         using var scope = torch.NewDisposeScope();
-        var (inputs, targets) = model!.Preprocess(batch.Inputs.to(Device!), batch.Targets.to(Device!), training: true);
-        var losses = model.Loss(inputs, targets!);
-        Tensor? total = null;
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, value) in losses)
-        {
-            // mmengine's parse_losses: every entry whose name contains "loss" is summed.
-            if (!name.Contains("loss", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var term = value.numel() == 1 ? value.reshape([]) : value.mean();
-            total = total is null ? term : total + term;
-            values[name] = term.item<float>();
-        }
-
-        if (total is null)
-        {
-            throw new InvalidOperationException($"The model's Loss returned no entry whose name contains \"loss\" (it returned {string.Join(", ", losses.Keys)}), so there is nothing to minimise.");
-        }
-
-        var loss = total.item<float>();
-        if (!float.IsFinite(loss))
-        {
-            throw new NonFiniteLossException(loss, epoch + 1, iteration + 1, lastCheckpoint);
-        }
-
-        values["loss"] = loss;
-        optimizer.zero_grad();
-        total.backward();
-        if (config.OptimWrapper!.ClipGradMaxNorm is { } maxNorm)
-        {
-            nn.utils.clip_grad_norm_(model.parameters(), maxNorm, config.OptimWrapper.ClipGradNormType);
-        }
-
-        optimizer.step();
-        return values;
+        return TrainingStep.Run(
+            config,
+            model!,
+            optimizer,
+            batch.Inputs.to(Device!),
+            batch.Targets.to(Device!),
+            loss => new NonFiniteLossException(loss, epoch + 1, iteration + 1, lastCheckpoint));
     }
 
     private IReadOnlyDictionary<string, double> Validate(
