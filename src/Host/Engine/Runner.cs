@@ -173,7 +173,7 @@ public sealed class Runner : IDisposable
                 var learningRate = optimizer.ParamGroups.First().LearningRate;
                 var remaining = maxIterations - iteration;
                 var eta = TimeSpan.FromSeconds(runClock.Elapsed.TotalSeconds / iterationsThisRun * Math.Max(0, remaining));
-                progressLine.Update($"Epoch {epoch + 1}/{maxEpochs} [{epochIteration}/{epochLength}] loss {window.LastLoss:F4} lr {learningRate:0.####e+0} {window.ImagesPerSecond:F0} img/s eta {FormatSpan(eta)}");
+                progressLine.Update($"Epoch {epoch + 1}/{maxEpochs} {ProgressLine.Bar(epochIteration, epochLength)} {epochIteration}/{epochLength} loss {window.LastLoss:F4} lr {learningRate:0.####e+0} {window.ImagesPerSecond:F0} img/s eta {FormatSpan(eta)}");
                 if (config.LoggerInterval is { } interval && (epochIteration % interval == 0 || epochIteration == epochLength))
                 {
                     WriteTrainLog(log, window, epoch, epochIteration, epochLength, iteration, learningRate, eta);
@@ -300,7 +300,7 @@ public sealed class Runner : IDisposable
             loader,
             metrics,
             Device!,
-            (done, total) => progressLine.Update($"Test [{done}/{total}]"),
+            (done, total) => progressLine.Update($"Test {ProgressLine.Bar(done, total)} {done}/{total}"),
             options.Cancellation);
         progressLine.Clear();
         return result;
@@ -344,7 +344,7 @@ public sealed class Runner : IDisposable
         string tag)
     {
         var clock = Stopwatch.StartNew();
-        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"Epoch(val) [{epoch}][{done}/{total}]"));
+        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"Epoch(val) [{epoch}] {ProgressLine.Bar(done, total)} {done}/{total}"));
         var record = new Dictionary<string, object?> { ["mode"] = "val", ["epoch"] = epoch, ["iter"] = iteration };
         foreach (var (name, value) in result.Metrics)
         {

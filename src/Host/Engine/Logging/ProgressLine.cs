@@ -46,6 +46,21 @@ public sealed class ProgressLine
         output.Flush();
     }
 
+    /// <summary>
+    /// A text bar of <paramref name="width"/> cells for <paramref name="done"/> of <paramref name="total"/>,
+    /// e.g. <c>[=======>            ]</c>. Plain ASCII, so it survives any terminal encoding and log file.
+    /// </summary>
+    public static string Bar(long done, long total, int width = 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        var fraction = total <= 0 ? 0 : Math.Clamp((double)done / total, 0, 1);
+        var filled = (int)Math.Floor(fraction * width);
+        var body = filled == width
+            ? new string('=', width)
+            : new string('=', filled) + '>' + new string(' ', width - filled - 1);
+        return '[' + body + ']';
+    }
+
     /// <summary>Removes the live line.</summary>
     public void Clear()
     {
