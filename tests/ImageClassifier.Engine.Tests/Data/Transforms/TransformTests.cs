@@ -86,6 +86,29 @@ public sealed class TransformTests
         Assert.Equal((1, 8, 16), ShapeOf(new Resize(scale: [16, 16], keepRatio: true).Apply(Sample(1, 10, 20), new Random(0))));
     }
 
+    [Theory]
+    // (edge, height, width) -> (height, width); the free side is truncated, as mmpretrain's int() does.
+    [InlineData(ResizeEdgeKind.Short, 300, 400, 256, 341)]
+    [InlineData(ResizeEdgeKind.Short, 400, 300, 341, 256)]
+    [InlineData(ResizeEdgeKind.Short, 256, 256, 256, 256)]
+    [InlineData(ResizeEdgeKind.Long, 300, 400, 192, 256)]
+    [InlineData(ResizeEdgeKind.Long, 400, 300, 256, 192)]
+    [InlineData(ResizeEdgeKind.Width, 400, 300, 341, 256)]
+    [InlineData(ResizeEdgeKind.Height, 300, 400, 256, 341)]
+    [InlineData(ResizeEdgeKind.Short, 1, 1000, 256, 256000)]
+    [InlineData(ResizeEdgeKind.Long, 1, 1000, 1, 256)]
+    public void ResizeEdge_sets_one_side_and_keeps_the_ratio(ResizeEdgeKind edge, int height, int width, int expectedHeight, int expectedWidth)
+    {
+        Assert.Equal((expectedHeight, expectedWidth), new ResizeEdge(256, edge).TargetSize(height, width));
+    }
+
+    [Fact]
+    public void ResizeEdge_resizes_the_image()
+    {
+        Assert.Equal((3, 8, 16), ShapeOf(new ResizeEdge(8).Apply(Sample(3, 10, 20), new Random(0))));
+        Assert.Equal("scale", Assert.Throws<ConfigValueException>(() => new ResizeEdge(0)).Member);
+    }
+
     [Fact]
     public void Resize_needs_exactly_one_of_scale_and_scale_factor()
     {
