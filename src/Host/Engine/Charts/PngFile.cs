@@ -58,7 +58,21 @@ public static class PngFile
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new IOException($"Cannot write the PNG '{path}': {exception.Message}", exception);
+            throw new IOException($"Cannot write the PNG '{path}': {Reason(path, exception)}", exception);
         }
+    }
+
+    // "Could not find a part of the path" hides the usual cause: a file where a folder should be.
+    private static string Reason(string path, Exception exception)
+    {
+        for (var folder = Path.GetDirectoryName(Path.GetFullPath(path)); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(folder))
+            {
+                return $"'{folder}' is a file, not a folder.";
+            }
+        }
+
+        return exception.Message;
     }
 }

@@ -50,8 +50,8 @@ public sealed class PngFileTests : IDisposable
         var written = Assert.Throws<IOException>(() => PngFile.Write(bitmap, path));
         var prepared = Assert.Throws<IOException>(() => PngFile.PrepareFolder(path));
 
-        Assert.Contains(path, written.Message);
-        Assert.Contains(path, prepared.Message);
+        Assert.Equal($"Cannot write the PNG '{path}': '{blocker}' is a file, not a folder.", written.Message);
+        Assert.Equal(written.Message, prepared.Message);
     }
 
     [Fact]
