@@ -5,10 +5,10 @@ namespace ImageClassifier.Hosting.Commands;
 /// <summary>The options train, test and infer share.</summary>
 internal static class EngineCommandOptions
 {
-    /// <summary><c>--work-dir DIR</c>.</summary>
-    public static Option<string?> WorkDir() => new("--work-dir")
+    /// <summary><c>--work-dir DIR</c>; <paramref name="description"/> says what the command puts there, when it is not training's logs and checkpoints.</summary>
+    public static Option<string?> WorkDir(string? description = null) => new("--work-dir")
     {
-        Description = "Where logs and checkpoints go; the config's work_dir, else work_dirs/<config name>, when left out.",
+        Description = description ?? "Where logs and checkpoints go; the config's work_dir, else work_dirs/<config name>, when left out.",
         HelpName = "DIR",
     };
 

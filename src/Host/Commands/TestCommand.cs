@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Engine;
+using ImageClassifier.Hosting.Engine.Charts;
 using ImageClassifier.Hosting.Engine.Configuration;
 using ImageClassifier.Hosting.Engine.Evaluation;
 using Spectre.Console;
@@ -10,9 +11,10 @@ using Spectre.Console;
 namespace ImageClassifier.Hosting.Commands;
 
 /// <summary>
-/// <c>icls test CONFIG CKPT [--device ...] [--json] [--cfg-options ...]</c>: evaluates a checkpoint on
-/// the config's test data and prints the test metrics (top-1, top-5, ...), the accuracy of each
-/// class and the confusion matrix.
+/// <c>icls test CONFIG CKPT [--work-dir D] [--confusion-matrix PNG] [--device ...] [--json] [--cfg-options ...]</c>:
+/// evaluates a checkpoint on the config's test data and prints the test metrics (top-1, top-5, ...),
+/// the accuracy of each class and the confusion matrix, which it also draws as a PNG
+/// (<c>confusion_matrix.png</c> in the work dir unless told otherwise).
 /// </summary>
 internal sealed class TestCommand : Command
 {
@@ -20,6 +22,15 @@ internal sealed class TestCommand : Command
     private readonly Argument<string> _config = ConfigCommandSupport.ConfigArgument();
     private readonly Argument<string> _checkpoint = new("CKPT") { Description = "The checkpoint whose weights are tested." };
     private readonly Option<string[]> _cfgOptions = ConfigCommandSupport.CfgOptions();
+    private readonly Option<string?> _workDir = EngineCommandOptions.WorkDir(
+        $"Where the confusion matrix PNG goes ({ConfusionMatrixChart.DefaultFileName}); the config's work_dir, else work_dirs/<config name>, when left out.");
+
+    private readonly Option<string?> _confusionMatrix = new("--confusion-matrix")
+    {
+        Description = $"Write the confusion matrix PNG here instead of WORK_DIR/{ConfusionMatrixChart.DefaultFileName}.",
+        HelpName = "PNG",
+    };
+
     private readonly Option<string?> _device = EngineCommandOptions.Device();
     private readonly Option<int?> _threads = EngineCommandOptions.Threads();
     private readonly Option<bool> _json = new("--json") { Description = "Print the results as JSON." };
@@ -31,6 +42,8 @@ internal sealed class TestCommand : Command
         CommandContext.RejectOptionLikeValues(_checkpoint);
         Arguments.Add(_config);
         Arguments.Add(_checkpoint);
+        Options.Add(_workDir);
+        Options.Add(_confusionMatrix);
         Options.Add(_device);
         Options.Add(_threads);
         Options.Add(_json);
@@ -40,30 +53,48 @@ internal sealed class TestCommand : Command
 
     private int Execute(ParseResult parseResult)
     {
-        var document = ConfigLoader.Load(parseResult.GetRequiredValue(_config), parseResult.GetValue(_cfgOptions));
+        var configPath = parseResult.GetRequiredValue(_config);
+        var document = ConfigLoader.Load(configPath, parseResult.GetValue(_cfgOptions));
         var config = EngineConfig.Read(document, _context.Catalog);
         var json = parseResult.GetValue(_json);
         using var runner = new Runner(config, new RunnerOptions
         {
+            WorkDir = parseResult.GetValue(_workDir),
             Device = parseResult.GetValue(_device) ?? "auto",
             Threads = parseResult.GetValue(_threads),
             Output = json ? TextWriter.Null : _context.Output,
             OutputIsTerminal = !json && EngineCommandOptions.IsTerminal(_context),
+            ConfigName = Path.GetFileNameWithoutExtension(configPath),
         });
+        var chartPath = parseResult.GetValue(_confusionMatrix) ?? Path.Combine(runner.WorkDir, ConfusionMatrixChart.DefaultFileName);
+
+        // A path that cannot be written fails now, not after the whole test set has been evaluated.
+        PngFile.PrepareFolder(chartPath);
         var result = runner.Test(parseResult.GetRequiredValue(_checkpoint));
         if (json)
         {
+            WriteChart(result, chartPath);
             _context.WriteJson(new TestResultJson(
                 result.SampleCount,
                 result.Metrics,
                 result.Classes,
                 result.PerClassAccuracy,
-                ToRows(result.ConfusionMatrix)));
+                ToRows(result.ConfusionMatrix),
+                chartPath));
             return ExitCodes.Ok;
         }
 
+        // The tables come first: should the PNG fail, the evaluation's results are still on screen.
         Write(result);
+        WriteChart(result, chartPath);
+        _context.Output.WriteLine($"Confusion matrix PNG: {chartPath}");
         return ExitCodes.Ok;
+    }
+
+    private static void WriteChart(EvaluationResult result, string path)
+    {
+        using var bitmap = ConfusionMatrixChart.For(result).Render();
+        PngFile.Write(bitmap, path);
     }
 
     private void Write(EvaluationResult result)
@@ -118,5 +149,6 @@ internal sealed class TestCommand : Command
         IReadOnlyDictionary<string, double> Metrics,
         IReadOnlyList<string> Classes,
         IReadOnlyList<double?> PerClassAccuracy,
-        long[][] ConfusionMatrix);
+        long[][] ConfusionMatrix,
+        string ConfusionMatrixPng);
 }

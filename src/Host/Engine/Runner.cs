@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Hosting.Engine.Charts;
 using ImageClassifier.Hosting.Engine.Checkpoints;
 using ImageClassifier.Hosting.Engine.Configuration;
 using ImageClassifier.Hosting.Engine.Evaluation;
@@ -267,6 +268,7 @@ public sealed class Runner : IDisposable
         Say(interrupted
             ? $"Interrupted {(progress.EpochIteration > 0 ? $"in epoch {epoch + 1}" : $"after epoch {epoch}")}, iteration {iteration}; saved {lastCheckpoint}. Continue with --resume {lastCheckpoint}"
             : $"Training finished: {epoch} epoch(s), {iteration} iterations in {FormatSpan(elapsed)}.{(lastCheckpoint is null ? string.Empty : $" Last checkpoint: {lastCheckpoint}.")}{(progress.BestCheckpoint is null ? string.Empty : $" Best: {progress.BestCheckpoint}.")}");
+        TrainingCurves.TryWrite(WorkDir, loop.ByEpoch, Say);
         return new TrainingResult(!interrupted, epoch, iteration, WorkDir, lastCheckpoint, progress.BestCheckpoint, lastMetrics, elapsed);
     }
 

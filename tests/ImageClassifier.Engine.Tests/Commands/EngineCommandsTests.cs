@@ -2,6 +2,8 @@ using System.Text.Json;
 using ImageClassifier.Data.Images;
 using ImageClassifier.Engine.Tests.TestHelpers;
 using ImageClassifier.Hosting.Commands;
+using ImageClassifier.Hosting.Engine.Charts;
+using SkiaSharp;
 
 namespace ImageClassifier.Engine.Tests.Commands;
 
@@ -40,6 +42,7 @@ public sealed class EngineCommandsTests : IDisposable
         Assert.Contains("Epoch(val) [2]", run.Output);
         Assert.Contains("Training finished: 2 epoch(s), 16 iterations", run.Output);
         Assert.Matches(@"Test \(32 images\): accuracy/top1: \d+\.\d\d  accuracy/top5: \d+\.\d\d", run.Output);
+        Assert.Contains($"Training curves: {Path.Combine(workDir, TrainingCurves.FileName)}", run.Output);
         Assert.DoesNotContain('\r', run.Output);
     }
 
@@ -70,10 +73,11 @@ public sealed class EngineCommandsTests : IDisposable
     [Fact]
     public void Test_prints_metrics_per_class_accuracy_and_the_confusion_matrix()
     {
-        var checkpoint = TrainedCheckpoint(experiment.WorkDir());
+        var workDir = experiment.WorkDir();
+        var checkpoint = TrainedCheckpoint(workDir);
 
-        var table = Icls("test", experiment.ConfigPath, checkpoint, "--device", "cpu", "--threads", "1");
-        var json = Icls("test", experiment.ConfigPath, checkpoint, "--json", "--threads", "1");
+        var table = Icls("test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--device", "cpu", "--threads", "1");
+        var json = Icls("test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--json", "--threads", "1");
 
         Assert.True(table.ExitCode == 0, table.Error);
         Assert.Contains("accuracy/top1", table.Output);
@@ -89,6 +93,59 @@ public sealed class EngineCommandsTests : IDisposable
         var matrix = root.GetProperty("confusion_matrix").EnumerateArray().Select(row => row.EnumerateArray().Sum(cell => cell.GetInt64())).ToList();
         Assert.Equal(10, matrix.Count);
         Assert.Equal([8L, 8, 8, 8, 0, 0, 0, 0, 0, 0], matrix);
+    }
+
+    [Fact]
+    public void Test_draws_the_confusion_matrix_in_the_work_dir_or_where_asked()
+    {
+        var workDir = experiment.WorkDir();
+        var checkpoint = TrainedCheckpoint(workDir);
+        var asked = Path.Combine(experiment.Root, "charts", "matrix.png");
+        var configWorkDir = experiment.WorkDir("from-config");
+
+        var table = Icls("test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--threads", "1");
+        var json = Icls("test", experiment.ConfigPath, checkpoint, "--confusion-matrix", asked, "--json", "--threads", "1");
+        var configured = Icls("test", experiment.ConfigPath, checkpoint, "--threads", "1", "--cfg-options", $"work_dir={configWorkDir}");
+
+        Assert.True(table.ExitCode == 0, table.Error);
+        var inWorkDir = Path.Combine(workDir, ConfusionMatrixChart.DefaultFileName);
+        Assert.Contains($"Confusion matrix PNG: {inWorkDir}", table.Output);
+        AssertConfusionMatrixPng(inWorkDir);
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var document = JsonDocument.Parse(json.Output);
+        Assert.Equal(asked, document.RootElement.GetProperty("confusion_matrix_png").GetString());
+        AssertConfusionMatrixPng(asked);
+        Assert.True(configured.ExitCode == 0, configured.Error);
+        AssertConfusionMatrixPng(Path.Combine(configWorkDir, ConfusionMatrixChart.DefaultFileName));
+    }
+
+    [Fact]
+    public void Test_with_a_confusion_matrix_path_that_cannot_be_written_fails_naming_it()
+    {
+        var checkpoint = TrainedCheckpoint(experiment.WorkDir());
+        var blocker = Path.Combine(experiment.Root, "a-file");
+        File.WriteAllText(blocker, "in the way");
+        var path = Path.Combine(blocker, "charts", "matrix.png");
+
+        var run = Icls("test", experiment.ConfigPath, checkpoint, "--confusion-matrix", path, "--threads", "1");
+
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains($"error: Cannot write the PNG '{path}'", run.Error);
+        Assert.DoesNotContain("Per-class accuracy", run.Output);
+    }
+
+    private static void AssertConfusionMatrixPng(string path)
+    {
+        using (var codec = SKCodec.Create(path))
+        {
+            Assert.NotNull(codec);
+            Assert.Equal(SKEncodedImageFormat.Png, codec.EncodedFormat);
+        }
+
+        // Ten classes of 56-pixel cells; classes 4 to 9 have no test images, so their rows are the lightest shade.
+        using var image = SKBitmap.Decode(path);
+        Assert.True(image.Width > 10 * 56 && image.Height > 10 * 56, $"{image.Width} x {image.Height}");
+        Assert.Contains(image.Pixels, color => color == ConfusionMatrixChart.Lightest);
     }
 
     [Fact]
