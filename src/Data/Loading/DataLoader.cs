@@ -12,10 +12,15 @@ namespace ImageClassifier.Data.Loading;
 /// sampler orders each epoch, <c>batch_size</c> samples go through the dataset's pipeline and are
 /// stacked into one <see cref="Batch"/>. One background thread prepares the next batches (at most
 /// <see cref="PrefetchBatches"/> ahead, a bounded queue) while the caller computes; the tensors
-/// themselves are made on the caller's thread. Each sample's random transforms are seeded by
-/// <see cref="SampleSeeds.For"/> (seed, epoch, index), so an epoch's batches are the same in every
-/// run and after a resume.
+/// themselves are made on the caller's thread, unless <see cref="PinMemory"/> is set. Each
+/// sample's random transforms are seeded by <see cref="SampleSeeds.For"/> (seed, epoch, index), so
+/// an epoch's batches are the same in every run and after a resume.
 /// </summary>
+/// <remarks>
+/// With <see cref="PinMemory"/> (for a CUDA model) the background thread also makes the tensors and
+/// copies them into page-locked memory, so that the caller can move them to the GPU with
+/// <c>non_blocking: true</c>; where libtorch has no CUDA the tensors are made there unpinned.
+/// </remarks>
 public sealed class DataLoader
 {
     /// <summary>Creates the loader.</summary>
@@ -25,7 +30,8 @@ public sealed class DataLoader
     /// <param name="dropLast">Leave out the last batch when it is smaller than <paramref name="batchSize"/>.</param>
     /// <param name="seed">The run's seed: the sampler's default and the root of every sample's transform seed.</param>
     /// <param name="prefetchBatches">How many prepared batches may wait for the caller.</param>
-    public DataLoader(Dataset dataset, int batchSize, Sampler? sampler = null, bool dropLast = false, int seed = 0, int prefetchBatches = 2)
+    /// <param name="pinMemory">Give batches in page-locked (pinned) memory, made on the background thread, for fast and asynchronous copies to a CUDA device.</param>
+    public DataLoader(Dataset dataset, int batchSize, Sampler? sampler = null, bool dropLast = false, int seed = 0, int prefetchBatches = 2, bool pinMemory = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
@@ -36,6 +42,7 @@ public sealed class DataLoader
         DropLast = dropLast;
         Seed = seed;
         PrefetchBatches = prefetchBatches;
+        PinMemory = pinMemory;
     }
 
     /// <summary>The samples.</summary>
@@ -55,6 +62,12 @@ public sealed class DataLoader
 
     /// <summary>How many prepared batches may wait.</summary>
     public int PrefetchBatches { get; }
+
+    /// <summary>
+    /// Whether batches come in pinned memory (when libtorch has CUDA), their tensors made on the
+    /// background thread; otherwise the caller's thread makes them from the prepared arrays.
+    /// </summary>
+    public bool PinMemory { get; }
 
     /// <summary>Batches per epoch.</summary>
     public int Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
@@ -92,6 +105,7 @@ public sealed class DataLoader
             yield break;
         }
 
+        var pin = PinMemory && torch.cuda.is_available();
         using var queue = new BlockingCollection<PreparedBatch>(PrefetchBatches);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ExceptionDispatchInfo? failure = null;
@@ -101,7 +115,16 @@ public sealed class DataLoader
             {
                 for (var number = skipBatches; number < plan.Count; number++)
                 {
-                    queue.Add(Prepare(plan[number], number, epoch), stop.Token);
+                    var prepared = Prepare(plan[number], number, epoch, pin);
+                    try
+                    {
+                        queue.Add(prepared, stop.Token);
+                    }
+                    catch
+                    {
+                        prepared.Release();
+                        throw;
+                    }
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -134,10 +157,16 @@ public sealed class DataLoader
         {
             stop.Cancel();
             worker.Join();
+
+            // Batches prepared but never handed out may own tensors (pinned memory).
+            while (queue.TryTake(out var left))
+            {
+                left.Release();
+            }
         }
     }
 
-    private PreparedBatch Prepare(int[] indices, int number, int epoch)
+    private PreparedBatch Prepare(int[] indices, int number, int epoch, bool pin)
     {
         var samples = new DataSample[indices.Length];
         for (var i = 0; i < indices.Length; i++)
@@ -161,16 +190,62 @@ public sealed class DataLoader
             labels[i] = samples[i].Label;
         }
 
-        return new PreparedBatch(pixels, [samples.Length, first.Channels, first.Height, first.Width], labels, indices, [.. samples.Select(sample => sample.Source)], number);
+        var prepared = new PreparedBatch(pixels, [samples.Length, first.Channels, first.Height, first.Width], labels, indices, [.. samples.Select(sample => sample.Source)], number);
+        if (PinMemory)
+        {
+            prepared.MakeTensors(pin);
+        }
+
+        return prepared;
     }
 
     private sealed record PreparedBatch(byte[] Pixels, long[] Shape, long[] Labels, int[] Indices, string[] Sources, int Number)
     {
+        private Tensor? inputs;
+        private Tensor? targets;
+
+        // On the background thread, which has no dispose scope: the tensors belong to none.
+        public void MakeTensors(bool pin)
+        {
+            try
+            {
+                inputs = torch.tensor(Pixels, Shape, ScalarType.Byte);
+                targets = torch.tensor(Labels, ScalarType.Int64);
+                if (pin)
+                {
+                    inputs = Pinned(inputs);
+                    targets = Pinned(targets);
+                }
+            }
+            catch
+            {
+                Release();
+                throw;
+            }
+        }
+
         public Batch ToBatch()
         {
-            var inputs = torch.tensor(Pixels, Shape, ScalarType.Byte).DetachFromDisposeScope();
-            var targets = torch.tensor(Labels, ScalarType.Int64).DetachFromDisposeScope();
-            return new Batch(inputs, targets, Indices, Sources, Number);
+            var batchInputs = inputs ?? torch.tensor(Pixels, Shape, ScalarType.Byte).DetachFromDisposeScope();
+            var batchTargets = targets ?? torch.tensor(Labels, ScalarType.Int64).DetachFromDisposeScope();
+            inputs = null;
+            targets = null;
+            return new Batch(batchInputs, batchTargets, Indices, Sources, Number);
+        }
+
+        public void Release()
+        {
+            inputs?.Dispose();
+            targets?.Dispose();
+            inputs = null;
+            targets = null;
+        }
+
+        private static Tensor Pinned(Tensor tensor)
+        {
+            var pinned = tensor.pin_memory();
+            tensor.Dispose();
+            return pinned;
         }
     }
 }

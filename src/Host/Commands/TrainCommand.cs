@@ -7,7 +7,7 @@ using ImageClassifier.Hosting.Engine.Configuration;
 namespace ImageClassifier.Hosting.Commands;
 
 /// <summary>
-/// <c>icls train CONFIG [--work-dir D] [--resume [CKPT]] [--device auto|cpu|cuda[:N]] [--cfg-options ...]</c>:
+/// <c>icls train CONFIG [--work-dir D] [--resume [CKPT]] [--device auto|cpu|cuda[:N]] [--amp] [--cfg-options ...]</c>:
 /// trains the config's model, then, when the config has test data, reports the test metrics of the
 /// final model. Ctrl-C stops after the current iteration and saves a checkpoint to resume from
 /// (a second Ctrl-C aborts at once).
@@ -37,6 +37,11 @@ internal sealed class TrainCommand : Command
 
     private readonly Option<int?> _threads = EngineCommandOptions.Threads();
 
+    private readonly Option<bool> _amp = new("--amp")
+    {
+        Description = "Train in mixed precision: optim_wrapper becomes an AmpOptimWrapper (float16 with a dynamic loss scale on CUDA, bfloat16 on the CPU, unless the config sets dtype), as mmpretrain's tools/train.py --amp does.",
+    };
+
     public TrainCommand(CommandContext context)
         : base("train", "Train a config's model: log, validate, checkpoint, and test the result.")
     {
@@ -46,6 +51,7 @@ internal sealed class TrainCommand : Command
         Options.Add(_resume);
         Options.Add(_device);
         Options.Add(_threads);
+        Options.Add(_amp);
         Options.Add(_noTest);
         Options.Add(_cfgOptions);
         SetAction(parseResult => ConfigCommandSupport.Run(_context, parseResult, Execute));
@@ -54,7 +60,15 @@ internal sealed class TrainCommand : Command
     private int Execute(ParseResult parseResult)
     {
         var path = parseResult.GetRequiredValue(_config);
-        var document = ConfigLoader.Load(path, parseResult.GetValue(_cfgOptions));
+        var cfgOptions = parseResult.GetValue(_cfgOptions);
+        if (parseResult.GetValue(_amp))
+        {
+            // After the --cfg-options, as mmpretrain applies --amp. A missing loss_scale reads as
+            // "dynamic", so only the type changes, and the config saved in the checkpoints says so.
+            cfgOptions = [.. cfgOptions ?? [], $"optim_wrapper.type={EngineConfig.AmpOptimWrapperType}"];
+        }
+
+        var document = ConfigLoader.Load(path, cfgOptions);
         var config = EngineConfig.Read(document, _context.Catalog);
         var resume = parseResult.GetResult(_resume) is null ? null : parseResult.GetValue(_resume) ?? RunnerOptions.ResumeLatest;
 

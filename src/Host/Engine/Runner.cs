@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Hosting.Engine.Amp;
 using ImageClassifier.Hosting.Engine.Charts;
 using ImageClassifier.Hosting.Engine.Checkpoints;
 using ImageClassifier.Hosting.Engine.Configuration;
@@ -20,13 +21,16 @@ namespace ImageClassifier.Hosting.Engine;
 /// mmengine's Runner for one process: trains a config's model (epoch- or iteration-based),
 /// validates it every <c>val_interval</c>, logs to <c>scalars.jsonl</c> and a progress line, writes
 /// checkpoints (periodic, last and best, atomically), resumes exactly, stops cleanly on
-/// cancellation (saving first) and refuses a non-finite loss before it reaches the weights.
+/// cancellation (saving first) and refuses a non-finite loss before it reaches the weights. With
+/// <c>optim_wrapper.type</c> AmpOptimWrapper it trains and evaluates in mixed precision
+/// (<see cref="Amp.AmpContext"/>).
 /// <see cref="Test"/> evaluates the trained model, or a checkpoint, on the test data.
 /// </summary>
 /// <remarks>
 /// Every training iteration runs in its own dispose scope, so no tensor outlives it but the
 /// model's and the optimizer's. libtorch uses <see cref="RunnerOptions.Threads"/> threads (the
-/// processor count by default); one more thread prepares the next batches.
+/// processor count by default); one more thread prepares the next batches (in pinned memory for a
+/// CUDA device, copied to it without blocking).
 /// </remarks>
 public sealed class Runner : IDisposable
 {
@@ -38,6 +42,7 @@ public sealed class Runner : IDisposable
     private readonly ProgressLine progressLine;
     private readonly List<string> periodicCheckpoints = [];
     private Classifier? model;
+    private AmpContext? amp;
     private IReadOnlyList<string> classes = [];
 
     /// <summary>Creates a runner for <paramref name="config"/>.</summary>
@@ -71,6 +76,7 @@ public sealed class Runner : IDisposable
         config.RequireTraining();
         var loop = config.TrainLoop!;
         Prepare();
+        amp = AmpContext.Create(config.OptimWrapper!.Amp, Device!);
         Directory.CreateDirectory(WorkDir);
 
         var resumePath = ResolveResume();
@@ -79,9 +85,9 @@ public sealed class Runner : IDisposable
         Seed = (resumeState is null ? null : TrainingCheckpoint.ReadSeed(resumeState)) ?? config.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         torch.manual_seed(Seed);
 
-        var trainLoader = config.BuildDataLoader(config.TrainDataloader!, Seed, training: true);
+        var trainLoader = config.BuildDataLoader(config.TrainDataloader!, Seed, training: true, pinMemory: PinsMemory);
         ReportWarnings(trainLoader, "train");
-        var valLoader = config.ValDataloader is null ? null : config.BuildDataLoader(config.ValDataloader, Seed, training: false);
+        var valLoader = config.ValDataloader is null ? null : config.BuildDataLoader(config.ValDataloader, Seed, training: false, pinMemory: PinsMemory);
         if (valLoader is not null)
         {
             ReportWarnings(valLoader, "val");
@@ -111,7 +117,7 @@ public sealed class Runner : IDisposable
         var progress = new TrainingProgress(0, 0, 0, Seed);
         if (resumePath is not null)
         {
-            progress = TrainingCheckpoint.Restore(resumePath, resumeState!, model, optimizer, schedulers) with { Seed = Seed };
+            progress = TrainingCheckpoint.Restore(resumePath, resumeState!, model, optimizer, schedulers, amp?.Scaler) with { Seed = Seed };
             Say($"Resumed from {resumePath}: epoch {progress.Epoch}, iteration {progress.Iteration}.");
         }
         else if (config.LoadFrom is { } loadFrom)
@@ -136,8 +142,11 @@ public sealed class Runner : IDisposable
             ["threads"] = torch.get_num_threads(),
             ["resumed_from"] = resumePath,
             ["epoch_length"] = epochLength,
+            ["amp"] = amp is null ? null : AmpSettings.NameOf(amp.Dtype),
+            ["loss_scale"] = amp?.Scaler?.Scale,
         });
-        Say($"Training {config.Model.TypeName} on {Device} ({torch.get_num_threads()} threads), seed {Seed}, {trainLoader.Dataset.Count} images in {epochLength} batches of {trainLoader.BatchSize}; work dir {WorkDir}");
+        var precision = amp is null ? string.Empty : $" with AMP ({amp.Describe()})";
+        Say($"Training {config.Model.TypeName} on {Device} ({torch.get_num_threads()} threads){precision}, seed {Seed}, {trainLoader.Dataset.Count} images in {epochLength} batches of {trainLoader.BatchSize}; work dir {WorkDir}");
 
         var epoch = progress.Epoch;
         var iteration = progress.Iteration;
@@ -294,7 +303,7 @@ public sealed class Runner : IDisposable
             model.to(Device!);
         }
 
-        var loader = config.BuildDataLoader(config.TestDataloader!, config.Seed ?? 0, training: false);
+        var loader = config.BuildDataLoader(config.TestDataloader!, config.Seed ?? 0, training: false, pinMemory: PinsMemory);
         ReportWarnings(loader, "test");
         var metrics = config.BuildMetrics(config.TestEvaluator);
         var result = Evaluator.Evaluate(
@@ -303,7 +312,8 @@ public sealed class Runner : IDisposable
             metrics,
             Device!,
             (done, total) => progressLine.Update($"Test {ProgressLine.Bar(done, total)} {done}/{total}"),
-            options.Cancellation);
+            options.Cancellation,
+            EvaluationAutocast);
         progressLine.Clear();
         return result;
     }
@@ -321,16 +331,27 @@ public sealed class Runner : IDisposable
         Device ??= DeviceSelector.Resolve(options.Device);
     }
 
+    // Batches for a CUDA model come in pinned memory, so that copies to the GPU can be asynchronous.
+    private bool PinsMemory => Device!.type == DeviceType.CUDA;
+
+    // Evaluation runs under autocast in the dtype training uses, when the config trains with AMP.
+    private ScalarType? EvaluationAutocast => config.OptimWrapper?.Amp?.DtypeOn(Device!.type);
+
     private Dictionary<string, double> TrainStep(Batch batch, optim.Optimizer optimizer, int epoch, int iteration, string? lastCheckpoint)
     {
         using var scope = torch.NewDisposeScope();
+
+        // From pinned memory (PinsMemory) a non-blocking copy overlaps with the GPU's work; libtorch
+        // keeps the pinned block from reuse until the copy is done, so the batch may be disposed after.
+        var nonBlocking = Device!.type == DeviceType.CUDA;
         return TrainingStep.Run(
             config,
             model!,
             optimizer,
-            batch.Inputs.to(Device!),
-            batch.Targets.to(Device!),
-            loss => new NonFiniteLossException(loss, epoch + 1, iteration + 1, lastCheckpoint));
+            batch.Inputs.to(Device!, non_blocking: nonBlocking),
+            batch.Targets.to(Device!, non_blocking: nonBlocking),
+            loss => new NonFiniteLossException(loss, epoch + 1, iteration + 1, lastCheckpoint),
+            amp);
     }
 
     private IReadOnlyDictionary<string, double> Validate(
@@ -346,7 +367,7 @@ public sealed class Runner : IDisposable
         string tag)
     {
         var clock = Stopwatch.StartNew();
-        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"Epoch(val) [{epoch}] {ProgressLine.Bar(done, total)} {done}/{total}"));
+        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"Epoch(val) [{epoch}] {ProgressLine.Bar(done, total)} {done}/{total}"), autocast: EvaluationAutocast);
         var record = new Dictionary<string, object?> { ["mode"] = "val", ["epoch"] = epoch, ["iter"] = iteration };
         foreach (var (name, value) in result.Metrics)
         {
@@ -388,7 +409,7 @@ public sealed class Runner : IDisposable
     private string SaveCheckpoint(string name, optim.Optimizer optimizer, IReadOnlyList<ParamScheduler> schedulers, TrainingProgress progress, string configJson, bool periodic, bool updateLast = true)
     {
         var path = Path.Combine(WorkDir, name);
-        TrainingCheckpoint.Save(path, model!, optimizer, schedulers, progress, classes, configJson);
+        TrainingCheckpoint.Save(path, model!, optimizer, schedulers, progress, classes, configJson, amp?.Scaler);
         if (updateLast)
         {
             WriteAtomically(Path.Combine(WorkDir, LastCheckpointFile), Path.GetFullPath(path));
@@ -548,6 +569,7 @@ public sealed class Runner : IDisposable
     private sealed class LogWindow
     {
         private readonly Dictionary<string, double> lossSums = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, double> latest = new(StringComparer.Ordinal);
         private int count;
         private long images;
         private double dataTime;
@@ -565,6 +587,13 @@ public sealed class Runner : IDisposable
         {
             foreach (var (name, value) in losses)
             {
+                // The loss scale is a state, not a per-iteration value: the log shows the latest.
+                if (name == TrainingStep.LossScaleKey)
+                {
+                    latest[name] = value;
+                    continue;
+                }
+
                 lossSums[name] = lossSums.GetValueOrDefault(name) + value;
             }
 
@@ -577,6 +606,7 @@ public sealed class Runner : IDisposable
 
         public IEnumerable<KeyValuePair<string, double>> MeanLosses() =>
             lossSums.OrderBy(pair => pair.Key == "loss" ? 0 : 1).ThenBy(pair => pair.Key, StringComparer.Ordinal)
-                .Select(pair => new KeyValuePair<string, double>(pair.Key, pair.Value / count));
+                .Select(pair => new KeyValuePair<string, double>(pair.Key, pair.Value / count))
+                .Concat(latest.OrderBy(pair => pair.Key, StringComparer.Ordinal));
     }
 }

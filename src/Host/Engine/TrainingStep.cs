@@ -1,3 +1,4 @@
+using ImageClassifier.Hosting.Engine.Amp;
 using ImageClassifier.Hosting.Engine.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -7,10 +8,16 @@ namespace ImageClassifier.Hosting.Engine;
 /// <summary>
 /// One optimisation step as the runner takes it: the model's preprocessing, its losses summed as
 /// mmengine's parse_losses does, the finite-loss check, backward, optional gradient clipping and
-/// the optimizer's step, in one dispose scope. Public so that benchmarks time exactly this.
+/// the optimizer's step, in one dispose scope. With mixed precision (mmengine's AmpOptimWrapper)
+/// the preprocessing, forward pass and loss run under autocast, and with a loss scaler backward
+/// runs on the scaled loss, the gradients are unscaled before clipping, and a step whose gradients
+/// are not finite is skipped (the scale then shrinks). Public so that benchmarks time exactly this.
 /// </summary>
 public static class TrainingStep
 {
+    /// <summary>The name of the loss scale in the returned values (present when a loss scaler is used).</summary>
+    public const string LossScaleKey = "loss_scale";
+
     /// <summary>Runs the step on a batch already on the model's device; returns every loss term and the total as "loss".</summary>
     /// <param name="config">The run's config; its optim_wrapper says whether gradients are clipped.</param>
     /// <param name="model">The classifier, in training mode.</param>
@@ -18,21 +25,35 @@ public static class TrainingStep
     /// <param name="inputs">The batch's images (N, C, H, W).</param>
     /// <param name="targets">The batch's class indices (N).</param>
     /// <param name="onNonFiniteLoss">Builds the exception thrown, before the weights change, when the total loss is NaN or infinite.</param>
+    /// <param name="amp">
+    /// The run's mixed precision (<see cref="AmpContext.Create"/>); null for full precision. Its
+    /// scaler, when it has one, is updated here, and the scale it leaves is returned as
+    /// <see cref="LossScaleKey"/>. A step skipped for non-finite gradients is not an error.
+    /// </param>
     public static Dictionary<string, double> Run(
         EngineConfig config,
         Classifier model,
         optim.Optimizer optimizer,
         Tensor inputs,
         Tensor targets,
-        Func<float, Exception> onNonFiniteLoss)
+        Func<float, Exception> onNonFiniteLoss,
+        AmpContext? amp = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(onNonFiniteLoss);
         using var scope = torch.NewDisposeScope();
-        var (preprocessed, processedTargets) = model.Preprocess(inputs, targets, training: true);
-        var losses = model.Loss(preprocessed, processedTargets!);
+        IReadOnlyDictionary<string, Tensor> losses;
+
+        // Autocast covers what mmengine's optim_context covers: preprocessing, forward and loss.
+        // It is closed before backward, on this thread (autocast state is thread-local).
+        using (amp?.Enter())
+        {
+            var (preprocessed, processedTargets) = model.Preprocess(inputs, targets, training: true);
+            losses = model.Loss(preprocessed, processedTargets!);
+        }
+
         Tensor? total = null;
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (name, value) in losses)
@@ -44,6 +65,12 @@ public static class TrainingStep
             }
 
             var term = value.numel() == 1 ? value.reshape([]) : value.mean();
+            if (term.dtype != ScalarType.Float32)
+            {
+                // Under autocast a loss may come out in float16 or bfloat16: sum and scale in float32.
+                term = term.to_type(ScalarType.Float32);
+            }
+
             total = total is null ? term : total + term;
             values[name] = term.item<float>();
         }
@@ -61,13 +88,33 @@ public static class TrainingStep
 
         values["loss"] = loss;
         optimizer.zero_grad();
-        total.backward();
+        var scaler = amp?.Scaler;
+        if (scaler is null)
+        {
+            total.backward();
+            ClipGradients(config, model);
+            optimizer.step();
+            return values;
+        }
+
+        scaler.ScaleLoss(total).backward();
+        if (config.OptimWrapper!.ClipGradMaxNorm is not null && scaler.Unscale(optimizer))
+        {
+            // Clip the true gradients, and only when they are finite: a step with non-finite ones is skipped anyway.
+            ClipGradients(config, model);
+        }
+
+        scaler.Step(optimizer);
+        scaler.Update();
+        values[LossScaleKey] = scaler.Scale;
+        return values;
+    }
+
+    private static void ClipGradients(EngineConfig config, Classifier model)
+    {
         if (config.OptimWrapper!.ClipGradMaxNorm is { } maxNorm)
         {
             nn.utils.clip_grad_norm_(model.parameters(), maxNorm, config.OptimWrapper.ClipGradNormType);
         }
-
-        optimizer.step();
-        return values;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImageClassifier.Hosting.Engine.Amp;
 using ImageClassifier.Hosting.Engine.Schedulers;
 using ImageClassifier.Models.Checkpoints;
 using TorchSharp;
@@ -11,7 +12,8 @@ namespace ImageClassifier.Hosting.Engine.Checkpoints;
 /// Whole training checkpoints in mmengine's layout, written with torch.save's format so that
 /// PyTorch reads them: <c>meta</c> (epoch, iter, seed, <c>dataset_meta.classes</c>, the config),
 /// <c>state_dict</c> (the model, mmpretrain's keys), <c>optimizer</c>, <c>param_schedulers</c>,
-/// <c>message_hub</c> (the best score) and <c>rng_state</c> (libtorch's CPU generator). Files are
+/// <c>message_hub</c> (the best score) and <c>rng_state</c> (libtorch's CPU generator); a mixed
+/// precision run adds its loss scaler under <c>optimizer.loss_scaler</c>. Files are
 /// written atomically: a failure leaves the previous file as it was.
 /// </summary>
 /// <remarks>
@@ -21,6 +23,9 @@ namespace ImageClassifier.Hosting.Engine.Checkpoints;
 /// </remarks>
 public static class TrainingCheckpoint
 {
+    /// <summary>Where a mixed precision run's loss scaler state goes, under <c>optimizer</c> (as mmengine's AmpOptimWrapper saves it).</summary>
+    public const string LossScalerKey = "loss_scaler";
+
     /// <summary>Writes a checkpoint.</summary>
     /// <param name="path">The file; written atomically.</param>
     /// <param name="model">The model.</param>
@@ -29,6 +34,7 @@ public static class TrainingCheckpoint
     /// <param name="progress">Where the run stands.</param>
     /// <param name="classes">The class names (dataset_meta.classes).</param>
     /// <param name="config">The merged config as JSON, kept for reference; null to leave out.</param>
+    /// <param name="scaler">The loss scaler of a mixed precision run, saved as <c>optimizer.loss_scaler</c> (mmengine's place); null for none.</param>
     public static void Save(
         string path,
         nn.Module model,
@@ -36,7 +42,8 @@ public static class TrainingCheckpoint
         IReadOnlyList<ParamScheduler> schedulers,
         TrainingProgress progress,
         IReadOnlyList<string> classes,
-        string? config)
+        string? config,
+        GradScaler? scaler = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -58,15 +65,21 @@ public static class TrainingCheckpoint
             meta["cfg"] = config;
         }
 
+        var optimizerState = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["type"] = optimizer.GetType().Name,
+            ["torchsharp_state"] = SerializeOptimizer(optimizer),
+        };
+        if (scaler is not null)
+        {
+            optimizerState[LossScalerKey] = scaler.StateDict();
+        }
+
         var checkpoint = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["meta"] = meta,
             ["state_dict"] = model.state_dict(),
-            ["optimizer"] = new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["type"] = optimizer.GetType().Name,
-                ["torchsharp_state"] = SerializeOptimizer(optimizer),
-            },
+            ["optimizer"] = optimizerState,
             ["param_schedulers"] = schedulers.Select(scheduler => (object?)scheduler.StateDict()).ToList(),
             ["message_hub"] = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
@@ -80,18 +93,19 @@ public static class TrainingCheckpoint
 
     /// <summary>
     /// Restores a run from <paramref name="path"/>: the model's weights (strictly), the optimizer's
-    /// state, the schedulers' counters and libtorch's random generator.
+    /// state, the schedulers' counters, libtorch's random generator and, when both the checkpoint
+    /// and the run have one, the loss scaler's scale and growth tracker.
     /// </summary>
     /// <returns>Where the run stood.</returns>
     /// <exception cref="CheckpointFormatException">The file is not a checkpoint.</exception>
     /// <exception cref="InvalidDataException">The file is a checkpoint, but not a training checkpoint of this config.</exception>
-    public static TrainingProgress Restore(string path, nn.Module model, optim.Optimizer optimizer, IReadOnlyList<ParamScheduler> schedulers)
+    public static TrainingProgress Restore(string path, nn.Module model, optim.Optimizer optimizer, IReadOnlyList<ParamScheduler> schedulers, GradScaler? scaler = null)
     {
         // No dispose scope here: the optimizer's restored state tensors must outlive this call.
         var checkpoint = TorchCheckpointReader.ReadDictionary(path);
         try
         {
-            return Restore(path, checkpoint, model, optimizer, schedulers);
+            return Restore(path, checkpoint, model, optimizer, schedulers, scaler);
         }
         finally
         {
@@ -99,9 +113,9 @@ public static class TrainingCheckpoint
         }
     }
 
-    /// <summary>As <see cref="Restore(string, nn.Module, optim.Optimizer, IReadOnlyList{ParamScheduler})"/>, from a checkpoint already read from <paramref name="path"/>.</summary>
+    /// <summary>As <see cref="Restore(string, nn.Module, optim.Optimizer, IReadOnlyList{ParamScheduler}, GradScaler?)"/>, from a checkpoint already read from <paramref name="path"/>.</summary>
     /// <exception cref="InvalidDataException">The file is a checkpoint, but not a training checkpoint of this config.</exception>
-    public static TrainingProgress Restore(string path, Dictionary<string, object?> checkpoint, nn.Module model, optim.Optimizer optimizer, IReadOnlyList<ParamScheduler> schedulers)
+    public static TrainingProgress Restore(string path, Dictionary<string, object?> checkpoint, nn.Module model, optim.Optimizer optimizer, IReadOnlyList<ParamScheduler> schedulers, GradScaler? scaler = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(model);
@@ -118,6 +132,20 @@ public static class TrainingCheckpoint
         }
 
         DeserializeOptimizer(optimizer, bytes, path);
+
+        // A checkpoint of a full-precision run starts the scaler afresh; a run without a scaler ignores a saved one.
+        if (scaler is not null && optimizerState.GetValueOrDefault(LossScalerKey) is Dictionary<string, object?> scalerState)
+        {
+            try
+            {
+                scaler.LoadStateDict(scalerState);
+            }
+            catch (InvalidDataException error)
+            {
+                throw new InvalidDataException($"'{path}': optimizer.{LossScalerKey}: {error.Message}", error);
+            }
+        }
+
         var states = checkpoint.GetValueOrDefault("param_schedulers") as List<object?> ?? [];
         if (states.Count != schedulers.Count)
         {

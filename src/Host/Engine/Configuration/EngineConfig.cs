@@ -4,11 +4,13 @@ using ImageClassifier.Data.Samplers;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Configuration.Binding;
+using ImageClassifier.Hosting.Engine.Amp;
 using ImageClassifier.Hosting.Engine.Optimizers;
 using ImageClassifier.Hosting.Engine.Schedulers;
 using ImageClassifier.Models.Classifiers;
 using ImageClassifier.Models.Evaluation;
 using ImageClassifier.Models.Preprocessors;
+using static TorchSharp.torch;
 
 namespace ImageClassifier.Hosting.Engine.Configuration;
 
@@ -32,6 +34,9 @@ public sealed class EngineConfig
     private const string TrainDataloaderKey = "train_dataloader";
     private const string ValDataloaderKey = "val_dataloader";
     private const string TestDataloaderKey = "test_dataloader";
+
+    /// <summary>The <c>optim_wrapper.type</c> of mixed precision training.</summary>
+    public const string AmpOptimWrapperType = "AmpOptimWrapper";
 
     private EngineConfig(ConfigDocument document, ConfigBinder binder, RunConfig run)
     {
@@ -159,15 +164,16 @@ public sealed class EngineConfig
     /// <param name="settings">The section.</param>
     /// <param name="seed">The run's seed.</param>
     /// <param name="training">Shuffle by default (a training loader).</param>
+    /// <param name="pinMemory">Give batches in pinned memory (for a CUDA device), whatever the section's <c>pin_memory</c> says.</param>
     /// <exception cref="ConfigException">A component refused its config.</exception>
-    public DataLoader BuildDataLoader(DataLoaderSettings settings, int seed, bool training)
+    public DataLoader BuildDataLoader(DataLoaderSettings settings, int seed, bool training, bool pinMemory = false)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var dataset = Binder.BuildComponent(Document, settings.Path + ".dataset", settings.Dataset);
         var sampler = settings.Sampler is null
             ? new DefaultSampler(shuffle: training)
             : Binder.BuildComponent(Document, settings.Path + ".sampler", settings.Sampler);
-        return new DataLoader(dataset, settings.BatchSize, sampler, settings.DropLast, seed, settings.PrefetchBatches);
+        return new DataLoader(dataset, settings.BatchSize, sampler, settings.DropLast, seed, settings.PrefetchBatches, pinMemory);
     }
 
     /// <summary>Builds the optimizer's builder.</summary>
@@ -284,7 +290,19 @@ public sealed class EngineConfig
             return null;
         }
 
-        section.Expect("type", "optimizer", "clip_grad").Type("OptimWrapper");
+        var type = section.Expect("type", "optimizer", "clip_grad", "dtype", "loss_scale").Type("OptimWrapper", AmpOptimWrapperType);
+        var amp = type == AmpOptimWrapperType;
+        if (!amp)
+        {
+            foreach (var key in new[] { "dtype", "loss_scale" })
+            {
+                if (section.Has(key))
+                {
+                    throw section.Error(key, $"'{key}' is a setting of mixed precision training: set optim_wrapper.type to \"{AmpOptimWrapperType}\" (or train with --amp), or remove '{key}'");
+                }
+            }
+        }
+
         if (!section.Has("optimizer"))
         {
             throw section.Error("optimizer", "missing: expected the optimizer's config, such as {\"type\": \"SGD\", \"lr\": 0.1, \"momentum\": 0.9}");
@@ -305,7 +323,69 @@ public sealed class EngineConfig
 
         }
 
-        return new OptimWrapperSettings(optimizer, maxNorm, normType);
+        return new OptimWrapperSettings(optimizer, maxNorm, normType, amp ? ReadAmp(section) : null);
+    }
+
+    // mmengine's AmpOptimWrapper: dtype and loss_scale (PyTorch GradScaler's arguments).
+    private static AmpSettings ReadAmp(ConfigSection section)
+    {
+        ScalarType? dtype = section.OptionalString("dtype") switch
+        {
+            null => null,
+            "float16" => ScalarType.Float16,
+            "bfloat16" => ScalarType.BFloat16,
+            "float32" or "float64" => throw section.Error("dtype", $"\"{section.OptionalString("dtype")}\" would leave nothing to mixed precision; expected \"float16\" or \"bfloat16\" (for full precision set optim_wrapper.type to \"OptimWrapper\")"),
+            var other => throw section.Error("dtype", $"must be \"float16\" or \"bfloat16\" (or left out for float16 on CUDA, bfloat16 on the CPU), but is \"{other}\""),
+        };
+
+        return new AmpSettings(dtype, ReadLossScale(section));
+    }
+
+    private static LossScaleSettings? ReadLossScale(ConfigSection section)
+    {
+        const string Key = "loss_scale";
+        const string Expected = "\"dynamic\", a number (a static scale) or an object such as {\"init_scale\": 65536, \"growth_interval\": 2000}";
+        switch (section.Raw(Key))
+        {
+            case null or ConfigNull:
+                return LossScaleSettings.DynamicDefault;
+            case ConfigString { Value: "dynamic" }:
+                return LossScaleSettings.DynamicDefault;
+            case ConfigString text:
+                throw section.Error(Key, $"expected {Expected}, but found the string \"{text.Value}\"");
+            case ConfigNumber:
+                var scale = section.OptionalDouble(Key)!.Value;
+                return IsUsableScale(scale)
+                    ? LossScaleSettings.Static(scale)
+                    : throw section.Error(Key, $"a static loss scale must be a positive number float32 can hold, but is {ConfigSection.Format(scale)}");
+            case ConfigObject:
+                var settings = section.Section(Key)!;
+                settings.Expect("init_scale", "growth_factor", "backoff_factor", "growth_interval", "enabled");
+                var initScale = settings.OptionalDouble("init_scale") ?? GradScaler.DefaultInitScale;
+                var growthFactor = settings.OptionalDouble("growth_factor") ?? GradScaler.DefaultGrowthFactor;
+                var backoffFactor = settings.OptionalDouble("backoff_factor") ?? GradScaler.DefaultBackoffFactor;
+                var growthInterval = settings.Int("growth_interval", GradScaler.DefaultGrowthInterval, minimum: 1);
+                if (!IsUsableScale(initScale))
+                {
+                    throw settings.Error("init_scale", $"must be a positive number float32 can hold, but is {ConfigSection.Format(initScale)}");
+                }
+
+                if (!(growthFactor > 1) || !double.IsFinite(growthFactor))
+                {
+                    throw settings.Error("growth_factor", $"must be greater than 1, but is {ConfigSection.Format(growthFactor)}");
+                }
+
+                if (!(backoffFactor > 0 && backoffFactor < 1))
+                {
+                    throw settings.Error("backoff_factor", $"must be between 0 and 1 (exclusive), but is {ConfigSection.Format(backoffFactor)}");
+                }
+
+                return settings.Bool("enabled", true) ? new LossScaleSettings(true, initScale, growthFactor, backoffFactor, growthInterval) : null;
+            case var other:
+                throw section.Error(Key, $"expected {Expected}, but found {ConfigSection.Describe(other)}");
+        }
+
+        static bool IsUsableScale(double scale) => scale > 0 && float.IsFinite((float)scale) && (float)scale > 0;
     }
 
     private IReadOnlyList<(string Path, ComponentConfig<TKind> Config)> ReadList<TKind>(string key)

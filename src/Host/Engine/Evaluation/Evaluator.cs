@@ -1,4 +1,5 @@
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Hosting.Engine.Amp;
 using ImageClassifier.Models.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,13 +16,18 @@ public static class Evaluator
     /// <param name="device">Where the model is.</param>
     /// <param name="onBatch">Called after each batch with (batches done, batches in all).</param>
     /// <param name="cancellationToken">Stops between batches.</param>
+    /// <param name="autocast">
+    /// Run the preprocessing and forward pass under autocast in this dtype (float16 or bfloat16), as
+    /// mixed precision training does; null for full precision. The scores reach the metrics as float32.
+    /// </param>
     public static EvaluationResult Evaluate(
         Classifier model,
         DataLoader loader,
         IReadOnlyList<Metric> metrics,
         Device device,
         Action<int, int>? onBatch = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        ScalarType? autocast = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loader);
@@ -36,15 +42,20 @@ public static class Evaluator
 
         model.eval();
         using var noGrad = torch.no_grad();
+
+        // One scope for the whole pass, on this thread (the loader's thread only prepares batches):
+        // the weights do not change, so their cached low-precision copies serve every batch.
+        using var autocastScope = autocast is { } dtype ? new Autocast(device.type, dtype) : null;
+        var nonBlocking = device.type == DeviceType.CUDA;
         var done = 0;
         foreach (var batch in loader.Epoch(0, cancellationToken: cancellationToken))
         {
             using (batch)
             using (var scope = torch.NewDisposeScope())
             {
-                var (inputs, _) = model.Preprocess(batch.Inputs.to(device), null, training: false);
+                var (inputs, _) = model.Preprocess(batch.Inputs.to(device, non_blocking: nonBlocking), null, training: false);
                 var prediction = model.Predict(inputs);
-                var scores = prediction.Scores.cpu();
+                var scores = prediction.Scores.to_type(ScalarType.Float32).cpu();
                 foreach (var metric in metrics)
                 {
                     metric.Process(scores, batch.Targets);

@@ -143,6 +143,38 @@ public sealed class DataLoaderTests
     }
 
     [Fact]
+    public void Pin_memory_gives_the_same_batches_made_on_the_background_thread()
+    {
+        var plain = new DataLoader(new CountingDataset(10, channels: 3), batchSize: 4, sampler: new DefaultSampler(shuffle: true), seed: 5);
+        var pinning = new DataLoader(new CountingDataset(10, channels: 3), batchSize: 4, sampler: new DefaultSampler(shuffle: true), seed: 5, pinMemory: true);
+
+        var expected = plain.Epoch(1).Select(Contents).ToList();
+        var actual = pinning.Epoch(1).Select(Contents).ToList();
+
+        Assert.True(pinning.PinMemory);
+        Assert.Equal(expected.Select(batch => batch.Pixels), actual.Select(batch => batch.Pixels));
+        Assert.Equal(expected.Select(batch => batch.Labels), actual.Select(batch => batch.Labels));
+
+        // Page-locked memory needs CUDA; without it the batches are ordinary CPU tensors.
+        Assert.All(actual, batch => Assert.Equal(cuda.is_available(), batch.Pinned));
+
+        // Stopping early releases the batches made ahead and stops the thread.
+        foreach (var batch in new DataLoader(new CountingDataset(400), batchSize: 4, prefetchBatches: 2, pinMemory: true).Epoch(0))
+        {
+            batch.Dispose();
+            break;
+        }
+
+        static (byte[] Pixels, long[] Labels, bool Pinned) Contents(Batch batch)
+        {
+            using (batch)
+            {
+                return (batch.Inputs.data<byte>().ToArray(), batch.Targets.data<long>().ToArray(), batch.Inputs.is_pinned());
+            }
+        }
+    }
+
+    [Fact]
     public void A_failure_while_preparing_reaches_the_caller()
     {
         var loader = new DataLoader(new CountingDataset(10, failAt: 5), batchSize: 2);

@@ -3,6 +3,8 @@ using ImageClassifier.Engine.Tests.TestHelpers;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Engine.Configuration;
 using ImageClassifier.Hosting.Engine.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ImageClassifier.Engine.Tests.Engine.Configuration;
 
@@ -129,5 +131,70 @@ public sealed class EngineConfigTests : IDisposable
 
         Assert.Null(config.TestDataloader!.Sampler);
         Assert.True(new DefaultSampler().Shuffle);
+    }
+
+    private const string PlainWrapper = "\"optim_wrapper\": {\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.05, \"momentum\": 0.9, \"weight_decay\": 0.0001}}";
+
+    private static string WithWrapper(string wrapper) =>
+        TinyExperiment.ConfigText("/nowhere").Replace(PlainWrapper, "\"optim_wrapper\": " + wrapper, StringComparison.Ordinal);
+
+    [Fact]
+    public void An_amp_optim_wrapper_reads_its_dtype_and_loss_scale()
+    {
+        Assert.Contains(PlainWrapper, TinyExperiment.ConfigText("/nowhere"), StringComparison.Ordinal);
+        const string Sgd = "\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}";
+
+        Assert.Null(Read(TinyExperiment.ConfigText("/nowhere")).OptimWrapper!.Amp);
+
+        var defaults = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}}}")).OptimWrapper!.Amp!;
+        Assert.Null(defaults.Dtype);
+        Assert.Equal(LossScaleSettings.DynamicDefault, defaults.LossScale);
+        Assert.Equal(ScalarType.BFloat16, defaults.DtypeOn(DeviceType.CPU));
+        Assert.Equal(ScalarType.Float16, defaults.DtypeOn(DeviceType.CUDA));
+
+        var fixedScale = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}, \"dtype\": \"float16\", \"loss_scale\": 512.0, \"clip_grad\": {{\"max_norm\": 5}}}}")).OptimWrapper!;
+        Assert.Equal(ScalarType.Float16, fixedScale.Amp!.Dtype);
+        Assert.Equal(LossScaleSettings.Static(512), fixedScale.Amp.LossScale);
+        Assert.Equal(5, fixedScale.ClipGradMaxNorm);
+
+        var custom = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}, \"dtype\": \"bfloat16\", \"loss_scale\": {{\"init_scale\": 1024, \"growth_factor\": 4, \"backoff_factor\": 0.25, \"growth_interval\": 10}}}}")).OptimWrapper!.Amp!;
+        Assert.Equal(ScalarType.BFloat16, custom.Dtype);
+        Assert.Equal(new LossScaleSettings(true, 1024, 4, 0.25, 10), custom.LossScale);
+
+        var off = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}, \"loss_scale\": {{\"enabled\": false}}}}")).OptimWrapper!.Amp!;
+        Assert.Null(off.LossScale);
+    }
+
+    [Theory]
+    [InlineData("\"dtype\": \"float32\"", "$.optim_wrapper.dtype", "would leave nothing to mixed precision")]
+    [InlineData("\"dtype\": \"half\"", "$.optim_wrapper.dtype", "must be \"float16\" or \"bfloat16\"")]
+    [InlineData("\"dtype\": 16", "$.optim_wrapper.dtype", "expected a string")]
+    [InlineData("\"loss_scale\": \"dynamc\"", "$.optim_wrapper.loss_scale", "expected \"dynamic\", a number")]
+    [InlineData("\"loss_scale\": -4", "$.optim_wrapper.loss_scale", "positive number")]
+    [InlineData("\"loss_scale\": true", "$.optim_wrapper.loss_scale", "but found true")]
+    [InlineData("\"loss_scale\": {\"growth_factor\": 0.5}", "$.optim_wrapper.loss_scale.growth_factor", "greater than 1")]
+    [InlineData("\"loss_scale\": {\"backoff_factor\": 1}", "$.optim_wrapper.loss_scale.backoff_factor", "between 0 and 1")]
+    [InlineData("\"loss_scale\": {\"growth_interval\": 0}", "$.optim_wrapper.loss_scale.growth_interval", "at least 1")]
+    [InlineData("\"loss_scale\": {\"init_scale\": 0}", "$.optim_wrapper.loss_scale.init_scale", "positive number")]
+    [InlineData("\"loss_scale\": {\"init_scal\": 8}", "$.optim_wrapper.loss_scale.init_scal", "did you mean 'init_scale'")]
+    public void Bad_amp_settings_are_reported_at_their_json_path(string setting, string path, string detail)
+    {
+        var error = ReadFails(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", \"optimizer\": {{\"type\": \"SGD\", \"lr\": 0.1}}, {setting}}}"));
+
+        Assert.Equal(path, error.JsonPath);
+        Assert.Contains(detail, error.Message);
+        Assert.True(error.Location.Line > 1);
+    }
+
+    [Fact]
+    public void Amp_settings_on_a_plain_optim_wrapper_point_to_amp_optim_wrapper()
+    {
+        var error = ReadFails(WithWrapper("{\"type\": \"OptimWrapper\", \"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}, \"loss_scale\": \"dynamic\"}"));
+        Assert.Equal("$.optim_wrapper.loss_scale", error.JsonPath);
+        Assert.Contains("AmpOptimWrapper", error.Message);
+
+        var unknownType = ReadFails(WithWrapper("{\"type\": \"ApexOptimWrapper\", \"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}}"));
+        Assert.Equal("$.optim_wrapper.type", unknownType.JsonPath);
+        Assert.Contains("'AmpOptimWrapper'", unknownType.Message);
     }
 }
