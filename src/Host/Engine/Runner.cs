@@ -132,7 +132,7 @@ public sealed class Runner : IDisposable
         var lastMetrics = (IReadOnlyDictionary<string, double>)new Dictionary<string, double>();
         var configJson = config.Document.ToJsonString(indented: true);
 
-        using var log = new ScalarLog(WorkDir);
+        using var log = new TrainingLog(WorkDir);
         log.Write(new Dictionary<string, object?>
         {
             ["mode"] = "start",
@@ -357,7 +357,7 @@ public sealed class Runner : IDisposable
     private IReadOnlyDictionary<string, double> Validate(
         DataLoader loader,
         IReadOnlyList<Metric> metrics,
-        ScalarLog log,
+        TrainingLog log,
         int epoch,
         int iteration,
         ref TrainingProgress progress,
@@ -521,7 +521,7 @@ public sealed class Runner : IDisposable
         return null;
     }
 
-    private void WriteTrainLog(ScalarLog log, LogWindow window, int epoch, int epochIteration, int epochLength, int iteration, double learningRate, TimeSpan eta)
+    private void WriteTrainLog(TrainingLog log, LogWindow window, int epoch, int epochIteration, int epochLength, int iteration, double learningRate, TimeSpan eta)
     {
         var record = new Dictionary<string, object?>
         {
