@@ -1,6 +1,3 @@
-using ImageClassifier.Data.Datasets;
-using ImageClassifier.Data.Images;
-
 namespace ImageClassifier.Data.Transforms;
 
 /// <summary>
@@ -9,12 +6,11 @@ namespace ImageClassifier.Data.Transforms;
 /// <c>scale</c> without changing its aspect ratio (mmcv's <c>imrescale</c>).
 /// </summary>
 [RegisterModel]
-public sealed class Resize : Transform
+public sealed class Resize : ResizeTransform
 {
     private readonly int[]? scale;
     private readonly double? scaleFactor;
     private readonly bool keepRatio;
-    private readonly Interpolation interpolation;
 
     /// <summary>Creates the transform; exactly one of <paramref name="scale"/> and <paramref name="scaleFactor"/> is given.</summary>
     /// <param name="scale">The target size as [width, height], or [side] for a square.</param>
@@ -26,6 +22,7 @@ public sealed class Resize : Transform
         [ValueRange(Minimum = 0, MinimumExclusive = true)] double? scaleFactor = null,
         bool keepRatio = false,
         Interpolation interpolation = Interpolation.Bilinear)
+        : base(interpolation)
     {
         if ((scale is null) == (scaleFactor is null))
         {
@@ -45,20 +42,10 @@ public sealed class Resize : Transform
         this.scale = scale is null ? null : [.. scale];
         this.scaleFactor = scaleFactor;
         this.keepRatio = keepRatio;
-        this.interpolation = interpolation;
     }
 
     /// <inheritdoc />
-    public override DataSample Apply(DataSample sample, Random random)
-    {
-        ArgumentNullException.ThrowIfNull(sample);
-        var image = sample.Image;
-        var (height, width) = TargetSize(image.Height, image.Width);
-        return sample with { Image = ImageOps.Resize(image, height, width, interpolation) };
-    }
-
-    /// <summary>The (height, width) an image of the given size is resized to.</summary>
-    public (int Height, int Width) TargetSize(int height, int width)
+    public override (int Height, int Width) TargetSize(int height, int width)
     {
         if (scaleFactor is { } factor)
         {

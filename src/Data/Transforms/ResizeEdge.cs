@@ -1,6 +1,3 @@
-using ImageClassifier.Data.Datasets;
-using ImageClassifier.Data.Images;
-
 namespace ImageClassifier.Data.Transforms;
 
 /// <summary>
@@ -9,11 +6,10 @@ namespace ImageClassifier.Data.Transforms;
 /// pixels as mmpretrain does. ImageNet test pipelines pair it with <see cref="CenterCrop"/>.
 /// </summary>
 [RegisterModel]
-public sealed class ResizeEdge : Transform
+public sealed class ResizeEdge : ResizeTransform
 {
     private readonly int scale;
     private readonly ResizeEdgeKind edge;
-    private readonly Interpolation interpolation;
 
     /// <summary>Creates the transform.</summary>
     /// <param name="scale">The length the chosen side is resized to, in pixels.</param>
@@ -23,6 +19,7 @@ public sealed class ResizeEdge : Transform
         [ValueRange(Minimum = 1)] int scale,
         ResizeEdgeKind edge = ResizeEdgeKind.Short,
         Interpolation interpolation = Interpolation.Bilinear)
+        : base(interpolation)
     {
         if (scale < 1)
         {
@@ -31,20 +28,10 @@ public sealed class ResizeEdge : Transform
 
         this.scale = scale;
         this.edge = edge;
-        this.interpolation = interpolation;
     }
 
     /// <inheritdoc />
-    public override DataSample Apply(DataSample sample, Random random)
-    {
-        ArgumentNullException.ThrowIfNull(sample);
-        var image = sample.Image;
-        var (height, width) = TargetSize(image.Height, image.Width);
-        return sample with { Image = ImageOps.Resize(image, height, width, interpolation) };
-    }
-
-    /// <summary>The (height, width) an image of the given size is resized to.</summary>
-    public (int Height, int Width) TargetSize(int height, int width)
+    public override (int Height, int Width) TargetSize(int height, int width)
     {
         var setsWidth = edge switch
         {
