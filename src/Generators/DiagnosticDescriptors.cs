@@ -126,6 +126,17 @@ internal static class DiagnosticDescriptors
         "'{0}' of {1} must be {2}, but found {3}; {4}",
         DiagnosticSeverity.Error);
 
+    private const string ReliabilityCategory = "ImageClassifier.Reliability";
+
+    public static DiagnosticDescriptor TemporaryScalar { get; } = new(
+        "ICG022",
+        "Temporary native scalar left to the finalizer",
+        "{0}; a garbage collection can free it while libtorch still reads it (a random crash or a wrong number in a long run): {1}",
+        ReliabilityCategory,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: "docs/diagnostics.md#icg022");
+
     private static DiagnosticDescriptor ConfigRule(string id, string title, string message, DiagnosticSeverity severity) =>
         new(id, title, message, ConfigCategory, severity, isEnabledByDefault: true,
             helpLinkUri: $"docs/diagnostics.md#{id.ToLowerInvariant()}");

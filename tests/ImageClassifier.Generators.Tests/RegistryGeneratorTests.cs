@@ -1,3 +1,4 @@
+using ImageClassifier.Generators.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.Json;
@@ -357,7 +358,10 @@ public sealed class RegistryGeneratorTests
     {
         foreach (var compilation in new[] { SeedCompilation.Run.Output, GeneratorHarness.Run(EveryShape).Output, GeneratorHarness.Run(DerivedWithDefaults).Output })
         {
-            Assert.Empty(CompilationFactory.Analyze(compilation, GeneratorHarness.AllAnalyzers()));
+            // ICG022 is about run-time reliability, not registration: these sources use
+            // TorchSharp's nn.BatchNorm2d as the seed page does, which it rightly warns about.
+            Assert.Empty(CompilationFactory.Analyze(compilation, GeneratorHarness.AllAnalyzers())
+                .Where(diagnostic => diagnostic.Id != TemporaryScalarAnalyzer.DiagnosticId));
         }
     }
 

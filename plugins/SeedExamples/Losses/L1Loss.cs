@@ -1,4 +1,5 @@
 using ImageClassifier;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SeedExamples.Losses;
@@ -13,7 +14,8 @@ public sealed class L1Loss : Loss
     private static readonly Func<Tensor, Tensor, Tensor?, Reduction, double?, Tensor> WeightedL1 = WeightedLoss.Wrap(Elementwise);
 
     private readonly Reduction reduction;
-    private readonly double lossWeight;
+    // A Scalar kept for the loss's lifetime: "loss * 2.0" would make a temporary one every call (ICG022).
+    private readonly Scalar lossWeight;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="reduction">How the element-wise loss is reduced: "none", "mean" or "sum".</param>
@@ -27,7 +29,7 @@ public sealed class L1Loss : Loss
         }
 
         this.reduction = reduction;
-        this.lossWeight = lossWeight;
+        this.lossWeight = lossWeight.ToScalar();
     }
 
     /// <inheritdoc />

@@ -71,7 +71,7 @@ public static class TrainingStep
                 term = term.to_type(ScalarType.Float32);
             }
 
-            total = total is null ? term : total + term;
+            total = total is null ? term : total.add(term, ScalarConstants.One);
             values[name] = term.item<float>();
         }
 

@@ -57,6 +57,6 @@ public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var output = conv.call(input);
-        return useResConnect ? input + output : output;
+        return useResConnect ? input.add(output, ScalarConstants.One) : output;
     }
 }

@@ -53,7 +53,7 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
             residual = drop_path.call(residual);
         }
 
-        return relu.call(residual + identity);
+        return relu.call(residual.add(identity, ScalarConstants.One));
     }
 
     /// <summary>The residual branch, up to and including its last norm: (N, in, H, W) to (N, out, H', W').</summary>

@@ -44,7 +44,7 @@ internal static class TensorBytes
 
             using (storage)
             {
-                return storage.ne(0);
+                return storage.ne(ScalarConstants.Zero);
             }
         }
         catch

@@ -112,7 +112,13 @@ public sealed class Accuracy : Metric
         {
             for (var column = 0; column < thresholds.Length; column++)
             {
-                var counted = thresholds[column] is { } threshold ? correct.logical_and(bestScores.gt(threshold)) : correct;
+                var counted = correct;
+                if (thresholds[column] is { } threshold)
+                {
+                    using var thresholdScalar = threshold.ToScalar();
+                    counted = correct.logical_and(bestScores.gt(thresholdScalar));
+                }
+
                 var hits = counted[.., ..ks[row]].sum().item<long>();
                 table[row, column] = 100.0 * hits / count;
             }

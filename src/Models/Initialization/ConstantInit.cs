@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Models.Initialization;
@@ -20,5 +21,9 @@ public sealed class ConstantInit : LayerInitializer
     public double Val { get; }
 
     /// <inheritdoc />
-    protected override void FillWeight(Tensor weight) => weight.fill_(Val);
+    protected override void FillWeight(Tensor weight)
+    {
+        using var value = Val.ToScalar();
+        weight.fill_(value);
+    }
 }

@@ -61,7 +61,8 @@ public abstract class LayerInitializer : Initializer
             }
             else if (name == "bias")
             {
-                parameter.fill_(Bias);
+                using var bias = Bias.ToScalar();
+                parameter.fill_(bias);
             }
         }
     }

@@ -70,9 +70,13 @@ public static class WeightFill
         var upper = NormalCdf((b - mean) / std);
         weight.uniform_((2 * lower) - 1, (2 * upper) - 1);
         weight.erfinv_();
-        weight.mul_(std * Math.Sqrt(2.0));
-        weight.add_(mean);
-        weight.clamp_(a, b);
+        using var scale = (std * Math.Sqrt(2.0)).ToScalar();
+        using var shift = mean.ToScalar();
+        using var lowest = a.ToScalar();
+        using var highest = b.ToScalar();
+        weight.mul_(scale);
+        weight.add_(shift, ScalarConstants.One);
+        weight.clamp_(lowest, highest);
     }
 
     private static void Draw(Tensor weight, double std, InitDistribution distribution)

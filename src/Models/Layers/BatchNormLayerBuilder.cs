@@ -33,7 +33,7 @@ public abstract class BatchNormLayerBuilder : NormLayerBuilder
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> Create(int numFeatures)
     {
-        var layer = nn.BatchNorm2d(numFeatures, eps, momentum, affine, trackRunningStats);
+        var layer = new BatchNorm2d(numFeatures, eps, momentum, affine, trackRunningStats);
         NormParameters.SetRequiresGrad(layer, requiresGrad);
         return layer;
     }

@@ -43,6 +43,7 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
 
         // One keep-or-drop draw per sample, shared by all its elements.
         using var mask = torch.empty(shape, dtype: input.dtype, device: input.device).bernoulli_(keep);
-        return input.div(keep).mul_(mask);
+        using var keepScalar = keep.ToScalar();
+        return input.div(keepScalar).mul_(mask);
     }
 }

@@ -19,5 +19,5 @@ public sealed class LeakyReLUActivation : ActivationBuilder
     }
 
     /// <inheritdoc />
-    public override nn.Module<Tensor, Tensor> Create() => nn.LeakyReLU(negativeSlope, inplace);
+    public override nn.Module<Tensor, Tensor> Create() => new LeakyReLU(negativeSlope, inplace);
 }

@@ -29,7 +29,8 @@ public static class NormParameters
         {
             if (name == "weight")
             {
-                parameter.fill_(value);
+                using var fill = value.ToScalar();
+                parameter.fill_(fill);
             }
             else if (name == "bias")
             {
@@ -42,5 +43,5 @@ public static class NormParameters
     /// Whether <paramref name="module"/> keeps running statistics that mmengine's <c>_BatchNorm</c>
     /// test covers (batch norms of every dimension; SyncBN builds one of these here).
     /// </summary>
-    public static bool IsBatchNorm(nn.Module module) => module is BatchNorm;
+    public static bool IsBatchNorm(nn.Module module) => module is BatchNorm or BatchNorm2d;
 }

@@ -80,7 +80,8 @@ public sealed class CrossEntropyLoss : Loss
             : Hard(pred, target, classWeights);
         var sampleWeight = weight is null ? null : SampleWeight(weight, elementwise.dtype, pred.dim());
         var loss = WeightedLoss.Reduce(elementwise, sampleWeight, effective, avgFactor);
-        return (loss * lossWeight).MoveToOuterDisposeScope();
+        using var weightScalar = lossWeight.ToScalar();
+        return loss.mul(weightScalar).MoveToOuterDisposeScope();
     }
 
     /// <summary>-log softmax(pred)[y] per sample, scaled by class_weight[y]: torch's cross_entropy without reduction.</summary>

@@ -91,11 +91,15 @@ public sealed class LabelSmoothLoss : Loss
             throw new ArgumentException($"LabelSmoothLoss needs a target shaped like the scores ({string.Join(", ", pred.shape)}), but got ({string.Join(", ", target.shape)}).", nameof(target));
         }
 
+        using var epsilonScalar = epsilon.ToScalar();
+        using var keptScalar = (1 - epsilon).ToScalar();
+        using var spreadScalar = (epsilon / classes).ToScalar();
+        using var weightScalar = lossWeight.ToScalar();
         var smoothed = mode == LabelSmoothMode.MultiLabel
-            ? torch.full_like(oneHotLike, epsilon).masked_fill(oneHotLike > 0, 1 - epsilon)
-            : (oneHotLike * (1 - epsilon)) + (epsilon / classes);
+            ? torch.full_like(oneHotLike, epsilonScalar).masked_fill(oneHotLike.gt(ScalarConstants.Zero), keptScalar)
+            : oneHotLike.mul(keptScalar).add(spreadScalar, ScalarConstants.One);
         var loss = ce.Forward(pred, smoothed, weight, avgFactor, reductionOverride);
-        return (loss * lossWeight).MoveToOuterDisposeScope();
+        return loss.mul(weightScalar).MoveToOuterDisposeScope();
     }
 
     /// <summary>Class indices become one-hot rows; scores are kept. Both as float32, as mmpretrain's <c>.float()</c>.</summary>

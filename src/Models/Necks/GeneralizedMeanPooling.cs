@@ -35,7 +35,8 @@ public sealed class GeneralizedMeanPooling : Neck
             throw new ConfigValueException("p", p, ">= 1");
         }
 
-        this.p = nn.Parameter(torch.full(1, p, dtype: ScalarType.Float32), requires_grad: pTrainable);
+        using var initial = p.ToScalar();
+        this.p = nn.Parameter(torch.full(1, initial, dtype: ScalarType.Float32), requires_grad: pTrainable);
         this.eps = eps;
         this.clamp = clamp;
         RegisterComponents();
@@ -65,7 +66,8 @@ public sealed class GeneralizedMeanPooling : Neck
         }
 
         using var scope = torch.NewDisposeScope();
-        var floored = clamp ? features.clamp(min: eps) : features;
+        using var floor = eps.ToScalar();
+        var floored = clamp ? features.clamp(min: floor) : features;
         var mean = floored.pow(p).mean([-2L, -1L]);
         return mean.pow(p.reciprocal()).reshape(features.shape[0], -1).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Plugins;
 using static TorchSharp.torch;
@@ -47,7 +48,8 @@ public sealed class ImageClassifierHostTests : IDisposable
         using (pooled)
         {
             Assert.Equal([2L, 4L], pooled.shape);
-            Assert.True(pooled.allclose(full(2, 4, 3.0f)));
+            using var three = 3.0f.ToScalar();
+            Assert.True(pooled.allclose(full(2, 4, three)));
         }
 
         // The plugin's own rules apply, through its private dependency.

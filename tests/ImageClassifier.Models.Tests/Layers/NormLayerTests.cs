@@ -1,6 +1,5 @@
 using ImageClassifier.Models.Layers;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Models.Tests.Layers;
@@ -19,8 +18,8 @@ public sealed class NormLayerTests
         var builder = config.Build();
         Assert.Equal("bn", builder.Abbreviation);
         using var layer = Assert.IsType<BatchNorm2d>(builder.Create(6));
-        Assert.Equal(1e-5, layer.eps);
-        Assert.Equal(0.1, layer.momentum);
+        Assert.Equal(1e-5, layer.Eps);
+        Assert.Equal(0.1, layer.Momentum);
         Assert.Equal(["bias", "num_batches_tracked", "running_mean", "running_var", "weight"], layer.state_dict().Keys.Order());
         Assert.All(layer.parameters(), parameter => Assert.True(parameter.requires_grad));
     }
@@ -40,8 +39,8 @@ public sealed class NormLayerTests
         var builder = new SyncBatchNormalizationConfig { Eps = 1e-3, Momentum = 0.01 }.Build();
         Assert.Equal("bn", builder.Abbreviation);
         using var layer = Assert.IsType<BatchNorm2d>(builder.Create(3));
-        Assert.Equal(1e-3, layer.eps);
-        Assert.Equal(0.01, layer.momentum);
+        Assert.Equal(1e-3, layer.Eps);
+        Assert.Equal(0.01, layer.Momentum);
         Assert.True(NormParameters.IsBatchNorm(layer));
     }
 
@@ -50,7 +49,7 @@ public sealed class NormLayerTests
     {
         var builder = new GroupNormalizationConfig { NumGroups = 2 }.Build();
         Assert.Equal("gn", builder.Abbreviation);
-        using var layer = Assert.IsType<GroupNorm>(builder.Create(4));
+        using var layer = Assert.IsType<TorchSharp.Modules.GroupNorm>(builder.Create(4));
         Assert.Equal(["bias", "weight"], layer.state_dict().Keys.Order());
 
         using var input = arange(2 * 4 * 3 * 3, dtype: float32).reshape(2, 4, 3, 3);

@@ -100,7 +100,8 @@ public sealed class GradScaler
     public Tensor ScaleLoss(Tensor loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return loss * Scale;
+        using var scale = Scale.ToScalar();
+        return loss.mul(scale);
     }
 
     /// <summary>
@@ -129,6 +130,7 @@ public sealed class GradScaler
 
         using var scope = torch.NewDisposeScope();
         var inverse = (double)(float)(1.0 / Scale);
+        using var inverseScalar = inverse.ToScalar();
         Tensor? allFinite = null;
         foreach (var parameter in parameters)
         {
@@ -137,7 +139,7 @@ public sealed class GradScaler
                 continue;
             }
 
-            grad.mul_(inverse);
+            grad.mul_(inverseScalar);
             var finite = grad.isfinite().all();
             allFinite = allFinite is null ? finite : allFinite.logical_and_(finite);
         }

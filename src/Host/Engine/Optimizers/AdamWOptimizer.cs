@@ -50,5 +50,5 @@ public sealed class AdamWOptimizer : OptimizerBuilder
 
     /// <inheritdoc />
     public override optim.Optimizer Create(IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
-        optim.AdamW(parameters, LearningRate, beta1, beta2, eps, weightDecay, amsgrad);
+        new AdamW(parameters, LearningRate, beta1, beta2, eps, weightDecay, amsgrad);
 }

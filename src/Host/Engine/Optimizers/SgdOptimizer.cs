@@ -47,5 +47,5 @@ public sealed class SgdOptimizer : OptimizerBuilder
 
     /// <inheritdoc />
     public override optim.Optimizer Create(IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
-        optim.SGD(parameters, LearningRate, momentum, dampening, weightDecay, nesterov);
+        new SGD(parameters, LearningRate, momentum, dampening, weightDecay, nesterov);
 }
