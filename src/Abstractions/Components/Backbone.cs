@@ -14,5 +14,7 @@ public abstract class Backbone : nn.Module<Tensor, IReadOnlyList<Tensor>>
     protected Backbone(string name)
         : base(name)
     {
+        // Before the first model: malloc tuning and the convolution check (docs/reliability.md).
+        Runtime.TorchRuntime.EnsureInitialized();
     }
 }

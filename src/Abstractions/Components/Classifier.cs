@@ -15,6 +15,8 @@ public abstract class Classifier : nn.Module<Tensor, Tensor>
     protected Classifier(string name)
         : base(name)
     {
+        // Before the first model: malloc tuning and the convolution check (docs/reliability.md).
+        Runtime.TorchRuntime.EnsureInitialized();
     }
 
     /// <summary>

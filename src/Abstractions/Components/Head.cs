@@ -15,6 +15,8 @@ public abstract class Head : nn.Module<IReadOnlyList<Tensor>, Tensor>
     protected Head(string name)
         : base(name)
     {
+        // Before the first model: malloc tuning and the convolution check (docs/reliability.md).
+        Runtime.TorchRuntime.EnsureInitialized();
     }
 
     /// <summary>The features the final classifier layer reads; by default the last feature map.</summary>

@@ -14,6 +14,8 @@ public abstract class Loss : nn.Module
     protected Loss(string name)
         : base(name)
     {
+        // Before the first model: malloc tuning and the convolution check (docs/reliability.md).
+        Runtime.TorchRuntime.EnsureInitialized();
     }
 
     /// <summary>

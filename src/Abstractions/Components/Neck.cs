@@ -11,5 +11,7 @@ public abstract class Neck : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<Tens
     protected Neck(string name)
         : base(name)
     {
+        // Before the first model: malloc tuning and the convolution check (docs/reliability.md).
+        Runtime.TorchRuntime.EnsureInitialized();
     }
 }

@@ -1,3 +1,4 @@
+using ImageClassifier.Runtime;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -44,6 +45,7 @@ public sealed class Runner : IDisposable
     private Classifier? model;
     private AmpContext? amp;
     private IReadOnlyList<string> classes = [];
+    private bool runtimeWarned;
 
     /// <summary>Creates a runner for <paramref name="config"/>.</summary>
     public Runner(EngineConfig config, RunnerOptions? options = null)
@@ -144,6 +146,8 @@ public sealed class Runner : IDisposable
             ["epoch_length"] = epochLength,
             ["amp"] = amp is null ? null : AmpSettings.NameOf(amp.Dtype),
             ["loss_scale"] = amp?.Scaler?.Scale,
+            ["onednn"] = TorchRuntime.Report?.OneDnnEnabled,
+            ["malloc_tuned"] = TorchRuntime.Report?.MallocTuned,
         });
         var precision = amp is null ? string.Empty : $" with AMP ({amp.Describe()})";
         Say($"Training {config.Model.TypeName} on {Device} ({torch.get_num_threads()} threads){precision}, seed {Seed}, {trainLoader.Dataset.Count} images in {epochLength} batches of {trainLoader.BatchSize}; work dir {WorkDir}");
@@ -327,6 +331,12 @@ public sealed class Runner : IDisposable
 
     private void Prepare()
     {
+        if (TorchRuntime.EnsureInitialized().Warning is { } warning && !runtimeWarned)
+        {
+            runtimeWarned = true;
+            Say(warning);
+        }
+
         torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);
         Device ??= DeviceSelector.Resolve(options.Device);
     }

@@ -1,3 +1,4 @@
+using ImageClassifier.Runtime;
 using System.Globalization;
 using ImageClassifier.Data;
 using ImageClassifier.Data.Datasets;
@@ -40,6 +41,7 @@ public sealed class ImageClassificationInferencer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrEmpty(checkpoint);
+        TorchRuntime.EnsureInitialized();
         this.device = DeviceSelector.Resolve(device);
         pipeline = BuildPipeline(config);
         model = config.BuildModel();

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ImageClassifier.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -68,32 +69,15 @@ internal static class LibTorchAutocast
 
     private static (Table?, string?) Resolve()
     {
-        if (OperatingSystem.IsWindows())
+        var library = LibTorchSymbols.CpuLibrary;
+        if (library.Problem is { } problem)
         {
-            return (null, "libtorch's autocast functions are looked up by their GCC/Clang (Itanium) mangled names, which Windows builds of libtorch do not use.");
-        }
-
-        // TorchSharp loads libLibTorchSharp, which needs libtorch_cpu: once torch is initialised, the
-        // dynamic loader hands back that copy for the bare file name instead of loading another.
-        torch.InitializeDeviceType(DeviceType.CPU);
-        var name = OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so";
-        if (!NativeLibrary.TryLoad(name, out var handle) && !NativeLibrary.TryLoad(name, typeof(torch).Assembly, null, out handle))
-        {
-            return (null, $"{name} could not be opened, though TorchSharp is loaded.");
+            return (null, problem);
         }
 
         var missing = new List<string>();
         T Get<T>(string symbol)
-            where T : Delegate
-        {
-            if (NativeLibrary.TryGetExport(handle, symbol, out var address))
-            {
-                return Marshal.GetDelegateForFunctionPointer<T>(address);
-            }
-
-            missing.Add(symbol);
-            return null!;
-        }
+            where T : Delegate => library.Find<T>(symbol, missing)!;
 
         var table = new Table(
             Get<SetEnabled>(SetEnabledName),
