@@ -31,18 +31,19 @@ public sealed class TemporaryScalarAnalyzer : DiagnosticAnalyzer
         "op_GreaterThan", "op_GreaterThanOrEqual", "op_LessThan", "op_LessThanOrEqual",
     };
 
-    // Tensor methods that call another overload with a number literal where it takes a Scalar.
-    private static readonly HashSet<string> HiddenAlphaMethods = new()
+    // Tensor methods that call another overload with a number literal where it takes a Scalar, or
+    // turn their double arguments into Scalars.
+    private static readonly HashSet<string> HiddenScalarMethods = new()
     {
         "add(Tensor)", "add(Scalar)", "add_(Tensor)", "add_(Scalar)",
         "addcdiv(Tensor,Tensor)", "addcdiv_(Tensor,Tensor)",
-        "square()", "celu()", "celu_()", "elu(Double)", "elu_(Double)",
+        "square()", "celu()", "celu_()", "elu(Double)", "elu_(Double)", "softplus(Double,Double)",
     };
 
     private static readonly HashSet<string> HiddenAlphaStatics = new() { "add(Tensor,Tensor)", "add(Tensor,Scalar)", "add_(Tensor,Tensor)", "add_(Tensor,Scalar)", "square(Tensor)" };
 
     // torch.nn.functional helpers that turn their double arguments into temporaries.
-    private static readonly HashSet<string> ConvertingFunctions = new() { "celu", "elu", "hardtanh", "leaky_relu", "threshold" };
+    private static readonly HashSet<string> ConvertingFunctions = new() { "celu", "elu", "hardtanh", "leaky_relu", "softplus", "threshold" };
 
     // Factories whose module forward or optimizer step makes temporaries on every call, and what to use instead.
     private static readonly Dictionary<string, string> UnsafeFactories = new()
@@ -127,13 +128,13 @@ public sealed class TemporaryScalarAnalyzer : DiagnosticAnalyzer
                 Report(context, $"'{invocation.Syntax}' makes a Scalar that is used once and never disposed", KeepIt);
             }
         }
-        else if (SymbolEqualityComparer.Default.Equals(containing, types.Tensor) && HiddenAlphaMethods.Contains(signature))
+        else if (SymbolEqualityComparer.Default.Equals(containing, types.Tensor) && HiddenScalarMethods.Contains(signature))
         {
-            Report(context, $"Tensor.{signature} passes a temporary Scalar to its own overload", PassAlpha);
+            Report(context, $"Tensor.{signature} makes a temporary Scalar inside", method.Name.StartsWith("add", System.StringComparison.Ordinal) ? PassAlpha : "call the overload that takes Scalars, with Scalars you keep");
         }
         else if (containing.Name == "torch" && containing.ContainingType is null && HiddenAlphaStatics.Contains(signature))
         {
-            Report(context, $"torch.{signature} passes a temporary Scalar to its own overload", PassAlpha);
+            Report(context, $"torch.{signature} makes a temporary Scalar inside", PassAlpha);
         }
         else if (containing.Name == "TensorExtensionMethods" && method.Name.StartsWith("To", System.StringComparison.Ordinal)
             && method.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, types.Tensor))
