@@ -44,6 +44,7 @@ bench.Training();
 bench.Inference();
 bench.Loader();
 bench.Memory();
+bench.RuntimeGuard();
 return 0;
 
 namespace ImageClassifier.Bench
@@ -401,6 +402,47 @@ namespace ImageClassifier.Bench
             using var noGrad = torch.no_grad();
             var labels = net.call(inputs).softmax(1).argmax(1);
             _ = labels.data<long>()[0];
+        }
+
+        /// <summary>
+        /// What TorchRuntime's convolution check costs where oneDNN is right (the check once at
+        /// start, nothing per step), and what routing around oneDNN costs where it is wrong
+        /// (libtorch's own kernels instead), on the quick-start model.
+        /// </summary>
+        public void RuntimeGuard()
+        {
+            var report = Runtime.TorchRuntime.EnsureInitialized();
+            Section($"5. Runtime guard (oneDNN {(report.OneDnnEnabled ? "on" : "off")} after the start-up check, malloc tuned: {report.MallocTuned})", header: false);
+            var checks = Enumerable.Range(0, 5).Select(_ => Runtime.TorchRuntime.CheckConvolutions()).ToList();
+            Console.WriteLine($"  convolution check: first run {report.Check?.Elapsed.TotalMilliseconds:F1} ms (in the process's start-up), then median {Median(checks.Select(check => check.Elapsed.TotalMilliseconds).ToList()):F1} ms; worst error {checks[^1].WorstRelativeError:G3} ({checks[^1].WorstCase})");
+
+            var config = Load([]);
+            torch.manual_seed(0);
+            using var model = config.BuildModel();
+            model.train();
+            using var optimizer = config.BuildOptimizer().Create(model.parameters());
+            var batch = config.TrainDataloader!.BatchSize;
+            using var inputs = torch.randint(0, 256, [batch, 1, 28, 28], dtype: ScalarType.Byte);
+            using var targets = torch.randint(0, 10, [batch], dtype: ScalarType.Int64);
+            var before = Runtime.LibTorchContext.MkldnnEnabled;
+            void Step(bool oneDnn)
+            {
+                Runtime.LibTorchContext.SetMkldnnEnabled(oneDnn);
+                EngineStep.Run(config, model, optimizer, inputs, targets);
+            }
+
+            try
+            {
+                Step(true);
+                Step(false);
+                var times = Interleave([() => Step(true), () => Step(false)], options.Quick ? 5 : 30);
+                Console.WriteLine($"  {"",-46} {"oneDNN",12} {"native",12} {"native/oneDNN",13}");
+                Console.WriteLine($"  {"training step median ms (quickstart model)",-46} {Median(times[0]) * 1000,12:F1} {Median(times[1]) * 1000,12:F1} {Median(times[1]) / Median(times[0]),13:F3}");
+            }
+            finally
+            {
+                Runtime.LibTorchContext.SetMkldnnEnabled(before);
+            }
         }
 
         private static List<double>[] Interleave(Action[] actions, int repetitions)

@@ -148,6 +148,7 @@ public sealed class Runner : IDisposable
             ["loss_scale"] = amp?.Scaler?.Scale,
             ["onednn"] = TorchRuntime.Report?.OneDnnEnabled,
             ["malloc_tuned"] = TorchRuntime.Report?.MallocTuned,
+            ["convolution_check_ms"] = TorchRuntime.Report?.Check?.Elapsed.TotalMilliseconds,
         });
         var precision = amp is null ? string.Empty : $" with AMP ({amp.Describe()})";
         Say($"Training {config.Model.TypeName} on {Device} ({torch.get_num_threads()} threads){precision}, seed {Seed}, {trainLoader.Dataset.Count} images in {epochLength} batches of {trainLoader.BatchSize}; work dir {WorkDir}");
