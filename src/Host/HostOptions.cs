@@ -1,5 +1,6 @@
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Plugins;
+using ImageClassifier.Runtime;
 
 namespace ImageClassifier.Hosting;
 
@@ -33,6 +34,13 @@ public sealed record HostOptions
 
     /// <summary>Creates the catalog plugins are added to: the built-in kinds and model zoo by default.</summary>
     public Func<ComponentCatalog> CatalogFactory { get; init; } = BuiltInComponents.CreateCatalog;
+
+    /// <summary>
+    /// How libtorch is set up for the process (malloc tuning, convolution kernels), applied by
+    /// <see cref="ImageClassifierHost.Create"/>; null leaves it to the first model built, with the
+    /// defaults and the ICLS_MALLOC_TUNING / ICLS_CONVOLUTION environment variables.
+    /// </summary>
+    public TorchRuntimeOptions? Runtime { get; init; }
 
     /// <summary>Loads each plugin's assembly; null uses <see cref="McMasterPluginAssemblyLoader"/>.</summary>
     public IPluginAssemblyLoader? AssemblyLoader { get; init; }

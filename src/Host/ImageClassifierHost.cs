@@ -1,5 +1,6 @@
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Plugins;
+using ImageClassifier.Runtime;
 
 namespace ImageClassifier.Hosting;
 
@@ -39,6 +40,11 @@ public sealed partial class ImageClassifierHost
     public static ImageClassifierHost Create(HostOptions? options = null)
     {
         options ??= new HostOptions();
+        if (options.Runtime is { } runtime)
+        {
+            TorchRuntime.EnsureInitialized(runtime);
+        }
+
         var catalog = options.CatalogFactory() ?? throw new InvalidOperationException("HostOptions.CatalogFactory returned no catalog.");
         var directories = PluginDiscovery.ResolveDirectories(options);
         var manager = new PluginManager(catalog, options.AssemblyLoader ?? new McMasterPluginAssemblyLoader());

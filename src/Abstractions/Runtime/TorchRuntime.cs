@@ -41,22 +41,33 @@ public static class TorchRuntime
     /// Applies <paramref name="options"/> (default: <see cref="TorchRuntimeOptions"/> from the
     /// environment) the first time it is called; later calls return the first report unchanged.
     /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// <paramref name="options"/> differ from those already applied: a host app must set them
+    /// before anything builds a model.
+    /// </exception>
     public static TorchRuntimeReport EnsureInitialized(TorchRuntimeOptions? options = null)
     {
-        if (Volatile.Read(ref report) is { } done)
+        var done = Volatile.Read(ref report);
+        if (done is null)
         {
-            return done;
-        }
-
-        lock (Gate)
-        {
-            if (report is null)
+            lock (Gate)
             {
-                Volatile.Write(ref report, Initialize(options ?? new TorchRuntimeOptions(), CheckConvolutions));
-            }
+                if (report is null)
+                {
+                    Volatile.Write(ref report, Initialize(options ?? new TorchRuntimeOptions(), CheckConvolutions));
+                    return report!;
+                }
 
-            return report!;
+                done = report;
+            }
         }
+
+        if (options is not null && options != done.Options)
+        {
+            throw new InvalidOperationException($"libtorch was already set up with {done.Options} when {options} was asked for; set TorchRuntimeOptions (HostOptions.Runtime) before the first model is built.");
+        }
+
+        return done;
     }
 
     /// <summary>Runs the convolution check now, on the kernels currently selected (for tests and diagnostics).</summary>

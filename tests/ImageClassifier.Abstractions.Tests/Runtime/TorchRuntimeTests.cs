@@ -27,10 +27,12 @@ public sealed class TorchRuntimeTests
     public void The_first_report_stands_and_says_what_was_done()
     {
         var first = TorchRuntime.EnsureInitialized();
-        var second = TorchRuntime.EnsureInitialized(new TorchRuntimeOptions { Convolution = ConvolutionPath.Native, TuneMalloc = false });
+        var second = TorchRuntime.EnsureInitialized(first.Options with { });
 
         Assert.Same(first, second);
         Assert.Same(first, TorchRuntime.Report);
+        var late = Assert.Throws<InvalidOperationException>(() => TorchRuntime.EnsureInitialized(first.Options with { TuneMalloc = !first.Options.TuneMalloc }));
+        Assert.Contains("before the first model is built", late.Message, StringComparison.Ordinal);
         Assert.Equal(LibTorchContext.MkldnnEnabled, first.OneDnnEnabled);
         if (first.Options.Convolution == ConvolutionPath.Auto)
         {

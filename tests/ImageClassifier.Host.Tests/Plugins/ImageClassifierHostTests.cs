@@ -1,6 +1,7 @@
 using TorchSharp;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Plugins;
+using ImageClassifier.Runtime;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Hosting.Tests.Plugins;
@@ -11,6 +12,21 @@ public sealed class ImageClassifierHostTests : IDisposable
     private readonly PluginSandbox _sandbox = new();
 
     public void Dispose() => _sandbox.Dispose();
+
+    [Fact]
+    public void Runtime_options_given_to_the_host_are_applied_before_any_model()
+    {
+        var options = new TorchRuntimeOptions();
+        ImageClassifierHost.Create(new HostOptions { Runtime = options, DefaultPluginDirectory = null, ReadEnvironmentVariable = null });
+
+        Assert.Equal(options, TorchRuntime.Report!.Options);
+        Assert.Throws<InvalidOperationException>(() => ImageClassifierHost.Create(new HostOptions
+        {
+            Runtime = options with { TuneMalloc = !options.TuneMalloc },
+            DefaultPluginDirectory = null,
+            ReadEnvironmentVariable = null,
+        }));
+    }
 
     [Fact]
     public void An_application_lists_describes_configures_and_runs_a_plugin_component()
