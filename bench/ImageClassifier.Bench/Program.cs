@@ -14,6 +14,12 @@ using static TorchSharp.torch;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args.Length > 0 && args[0] == "compare")
+{
+    Directory.SetCurrentDirectory(Bench.FindRepoRoot());
+    return PyTorchComparison.Run(ImageClassifierHost.Create().Catalog, args[1..]);
+}
+
 BenchOptions options;
 try
 {
