@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ImageClassifier;
@@ -19,14 +20,23 @@ public static class WeightedLoss
         }
 
         var weighted = weight is null ? loss : loss * weight;
-        return (reduction, avgFactor) switch
+        switch (reduction, avgFactor)
         {
-            (Reduction.None, _) => weighted,
-            (Reduction.Mean, null) => weighted.mean(),
-            (Reduction.Mean, double factor) => weighted.sum() / factor,
-            (Reduction.Sum, _) => weighted.sum(),
-            _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction."),
-        };
+            case (Reduction.None, _):
+                return weighted;
+            case (Reduction.Mean, null):
+                return weighted.mean();
+            case (Reduction.Mean, double factor):
+                using (var divisor = factor.ToScalar())
+                {
+                    return weighted.sum().div(divisor);
+                }
+
+            case (Reduction.Sum, _):
+                return weighted.sum();
+            default:
+                throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
+        }
     }
 
     /// <summary>
