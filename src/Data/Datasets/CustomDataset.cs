@@ -77,7 +77,7 @@ public sealed class CustomDataset : Dataset
                 .Order(StringComparer.Ordinal);
             foreach (var file in files)
             {
-                if (ImageCodec.TryReadHeader(file, out var problem))
+                if (ImageCodec.TryReadHeader(file, out var problem, colorType))
                 {
                     samples.Add((file, label));
                 }

@@ -5,30 +5,35 @@ namespace ImageClassifier.Data.Images;
 /// <summary>Reads and writes image files (PNG, JPEG, BMP, WebP, GIF) through SkiaSharp.</summary>
 public static class ImageCodec
 {
+    // PNG_USER_WIDTH_MAX and PNG_USER_HEIGHT_MAX, libpng's default limits on each side.
+    private const uint PngSideLimit = 1_000_000;
+
     /// <summary>The file name extensions the codec reads, lower case with the dot.</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif"];
 
-    /// <summary>Whether the file's header is that of a readable image; <paramref name="problem"/> says why not.</summary>
-    public static bool TryReadHeader(string path, out string? problem)
+    /// <summary>
+    /// Whether the file's header is that of a readable image whose declared size is within the
+    /// limits of <paramref name="options"/>; <paramref name="problem"/> says why not.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="problem">Why the file cannot be decoded, or null.</param>
+    /// <param name="colorType">The layout it would be decoded to (grayscale needs less memory).</param>
+    /// <param name="options">The limits; <see cref="ImageDecodeOptions.FromEnvironment"/> when null.</param>
+    public static bool TryReadHeader(string path, out string? problem, ColorType colorType = ColorType.Color, ImageDecodeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= ImageDecodeOptions.FromEnvironment();
         try
         {
             using var codec = SKCodec.Create(path, out var result);
             if (codec is null)
             {
-                problem = result == SKCodecResult.Success ? "it is not an image SkiaSharp can read" : Describe(result);
+                problem = Unreadable(path, result, options);
                 return false;
             }
 
-            if (codec.Info.Width <= 0 || codec.Info.Height <= 0)
-            {
-                problem = $"its header declares a {codec.Info.Width}x{codec.Info.Height} image";
-                return false;
-            }
-
-            problem = null;
-            return true;
+            problem = CheckDeclaredSize(codec, colorType, options);
+            return problem is null;
         }
         catch (IOException error)
         {
@@ -38,17 +43,34 @@ public static class ImageCodec
     }
 
     /// <summary>Decodes the file at <paramref name="path"/> into a (C, H, W) image.</summary>
-    /// <exception cref="DataFormatException">The file is not a readable image, or is truncated.</exception>
-    public static ImageData Decode(string path, ColorType colorType = ColorType.Color)
+    /// <param name="path">The file.</param>
+    /// <param name="colorType">RGB or grayscale.</param>
+    /// <param name="options">The limits on the declared size; <see cref="ImageDecodeOptions.FromEnvironment"/> when null.</param>
+    /// <exception cref="DataFormatException">
+    /// The file is not a readable image, is truncated or corrupt, or declares a size beyond the
+    /// limits (checked from the header, before any pixel memory is allocated).
+    /// </exception>
+    public static ImageData Decode(string path, ColorType colorType = ColorType.Color, ImageDecodeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= ImageDecodeOptions.FromEnvironment();
         using var codec = SKCodec.Create(path, out var result)
-            ?? throw new DataFormatException(path, null, $"cannot read it as an image: {(result == SKCodecResult.Success ? "unknown format" : Describe(result))}");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var decoded = codec.GetPixels(info, out var rgba);
-        if (decoded != SKCodecResult.Success || rgba is null)
+            ?? throw new DataFormatException(path, null, $"cannot read it as an image: {Unreadable(path, result, options)}");
+        if (CheckDeclaredSize(codec, colorType, options) is { } problem)
         {
-            throw new DataFormatException(path, null, $"its {codec.EncodedFormat} data cannot be decoded: {Describe(decoded)}");
+            throw new DataFormatException(path, null, problem);
+        }
+
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+
+        // Our own buffer, sized in checked arithmetic above: SkiaSharp's byte[] overload computes
+        // the size in 32 bits, which wraps for large images (a short buffer that native code
+        // then writes past, or a negative length).
+        var rgba = GC.AllocateUninitializedArray<byte>(info.Width * info.Height * 4, pinned: true);
+        var decoded = codec.GetPixels(info, System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(rgba, 0));
+        if (decoded != SKCodecResult.Success)
+        {
+            throw new DataFormatException(path, null, $"its {codec.EncodedFormat.ToString().ToUpperInvariant()} data cannot be decoded: {Describe(decoded)}");
         }
 
         return FromRgba(rgba, info.Height, info.Width, colorType);
@@ -108,6 +130,88 @@ public static class ImageCodec
         }
 
         return new ImageData(pixels, 3, height, width);
+    }
+
+    /// <summary>Null when the declared size is within the limits; otherwise why it is refused.</summary>
+    private static string? CheckDeclaredSize(SKCodec codec, ColorType colorType, ImageDecodeOptions options)
+    {
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        var format = codec.EncodedFormat.ToString().ToUpperInvariant();
+        if (width <= 0 || height <= 0)
+        {
+            return $"its {format} header declares a {width}x{height} image; expected at least 1x1";
+        }
+
+        // Both sides are positive ints, so these products fit in a long without overflow.
+        var pixels = (long)width * height;
+        var channels = colorType == ColorType.Grayscale ? 1 : 3;
+        var bytes = pixels * (4 + channels);
+        if (pixels > options.MaxPixels)
+        {
+            return $"its {format} header declares a {width}x{height} image ({Count(pixels)} pixels), more than the limit of {Count(options.MaxPixels)} pixels " +
+                $"(set {ImageDecodeOptions.MaxPixelsVariable} or {nameof(ImageDecodeOptions)}.{nameof(ImageDecodeOptions.MaxPixels)} to allow more)";
+        }
+
+        if (bytes > options.MaxBytes)
+        {
+            return $"its {format} header declares a {width}x{height} image, which needs {Count(bytes)} bytes to decode, more than the limit of {Count(options.MaxBytes)} bytes " +
+                $"(set {ImageDecodeOptions.MaxBytesVariable} or {nameof(ImageDecodeOptions)}.{nameof(ImageDecodeOptions.MaxBytes)} to allow more)";
+        }
+
+        if (pixels * 4 > Array.MaxLength)
+        {
+            return $"its {format} header declares a {width}x{height} image ({Count(pixels)} pixels), more than one buffer can hold ({Count(Array.MaxLength / 4)} pixels)";
+        }
+
+        return null;
+    }
+
+    private static string Count(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Unreadable(string path, SKCodecResult result, ImageDecodeOptions options)
+    {
+        if (!File.Exists(path))
+        {
+            return "there is no such file";
+        }
+
+        if (new FileInfo(path).Length == 0)
+        {
+            return "the file is empty; expected a PNG, JPEG, BMP, WebP or GIF image";
+        }
+
+        // libpng refuses sides over a million pixels before Skia sees them, and Skia then reports
+        // the refusal as a truncated file; the declared size says what is really wrong.
+        if (DeclaredPngSize(path) is var (width, height) && (width is 0 or > PngSideLimit || height is 0 or > PngSideLimit))
+        {
+            return $"its PNG header declares a {width}x{height} image; expected sides from 1 to {Count(PngSideLimit)} pixels (libpng's limit) " +
+                $"and at most {Count(options.MaxPixels)} pixels in all";
+        }
+
+        return $"{(result == SKCodecResult.Success ? "its format is not one the decoder knows" : Describe(result))}; expected a PNG, JPEG, BMP, WebP or GIF image";
+    }
+
+    /// <summary>The width and height of a PNG's IHDR chunk, or null when the file does not start with one.</summary>
+    private static (uint Width, uint Height)? DeclaredPngSize(string path)
+    {
+        Span<byte> head = stackalloc byte[24];
+        try
+        {
+            using var file = File.OpenRead(path);
+            if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length)
+            {
+                return null;
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R'];
+        return head[..16].SequenceEqual(signature)
+            ? (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head[16..]), System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head[20..]))
+            : null;
     }
 
     private static string Describe(SKCodecResult result) => result switch

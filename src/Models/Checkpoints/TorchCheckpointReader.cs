@@ -44,26 +44,42 @@ public static class TorchCheckpointReader
     /// the allow-list; the message names the file and what was expected.
     /// </exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static object? Read(string path)
+    public static object? Read(string path) => Read(path, null);
+
+    /// <summary>Reads the checkpoint at <paramref name="path"/> within the limits of <paramref name="options"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">The limits; <see cref="CheckpointReadOptions.FromEnvironment"/> when null.</param>
+    /// <exception cref="CheckpointFormatException">
+    /// As for <see cref="Read(string)"/>, or the file declares more than the limits allow, or a zip
+    /// record's declared size disagrees with the storage its pickle describes (checked before
+    /// anything is inflated).
+    /// </exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static object? Read(string path, CheckpointReadOptions? options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        return Read(stream, path);
+        return Read(stream, path, options);
     }
 
     /// <summary>Reads a checkpoint from <paramref name="stream"/> (buffered into memory when it cannot seek).</summary>
     /// <param name="stream">The checkpoint bytes, from the current position on.</param>
     /// <param name="sourceName">The name errors give for the data, usually its file path.</param>
     /// <exception cref="CheckpointFormatException">As for <see cref="Read(string)"/>.</exception>
-    public static object? Read(Stream stream, string? sourceName)
+    public static object? Read(Stream stream, string? sourceName) => Read(stream, sourceName, null);
+
+    /// <summary>Reads a checkpoint from <paramref name="stream"/> within the limits of <paramref name="options"/>.</summary>
+    /// <param name="stream">The checkpoint bytes, from the current position on.</param>
+    /// <param name="sourceName">The name errors give for the data, usually its file path.</param>
+    /// <param name="options">The limits; <see cref="CheckpointReadOptions.FromEnvironment"/> when null.</param>
+    /// <exception cref="CheckpointFormatException">As for <see cref="Read(string, CheckpointReadOptions?)"/>.</exception>
+    public static object? Read(Stream stream, string? sourceName, CheckpointReadOptions? options)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        options ??= CheckpointReadOptions.FromEnvironment();
         if (!stream.CanSeek)
         {
-            var buffered = new MemoryStream();
-            stream.CopyTo(buffered);
-            buffered.Position = 0;
-            stream = buffered;
+            stream = Buffer(stream, sourceName, options);
         }
 
         try
@@ -79,12 +95,12 @@ public static class TorchCheckpointReader
 
             if (headLength == 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5 or 7)
             {
-                return ReadZip(stream, sourceName);
+                return ReadZip(stream, sourceName, options);
             }
 
             if (head[0] == PickleOpcodes.Proto)
             {
-                return ReadLegacy(stream, sourceName);
+                return ReadLegacy(stream, sourceName, options);
             }
 
             throw NotACheckpoint(sourceName, $"it starts with {Preview(stream, start)}");
@@ -100,9 +116,13 @@ public static class TorchCheckpointReader
 
     /// <summary>Reads the checkpoint at <paramref name="path"/>, which must hold a dictionary at its root.</summary>
     /// <exception cref="CheckpointFormatException">As for <see cref="Read(string)"/>, or the root is not a dictionary.</exception>
-    public static Dictionary<string, object?> ReadDictionary(string path)
+    public static Dictionary<string, object?> ReadDictionary(string path) => ReadDictionary(path, null);
+
+    /// <summary>Reads the checkpoint at <paramref name="path"/>, which must hold a dictionary at its root, within the limits of <paramref name="options"/>.</summary>
+    /// <exception cref="CheckpointFormatException">As for <see cref="Read(string, CheckpointReadOptions?)"/>, or the root is not a dictionary.</exception>
+    public static Dictionary<string, object?> ReadDictionary(string path, CheckpointReadOptions? options)
     {
-        var root = Read(path);
+        var root = Read(path, options);
         if (root is Dictionary<string, object?> dictionary)
         {
             return dictionary;
@@ -114,7 +134,7 @@ public static class TorchCheckpointReader
             $"'{path}' holds a {PickleReconstructor.Describe(root)} at its root; a checkpoint or state dict is a dictionary.");
     }
 
-    private static object? ReadZip(Stream stream, string? path)
+    private static object? ReadZip(Stream stream, string? path, CheckpointReadOptions options)
     {
         ZipArchive archive;
         try
@@ -142,21 +162,21 @@ public static class TorchCheckpointReader
             var pickleEntry = pickles[0];
             var prefix = pickleEntry.FullName[..^DataPickle.Length];
             CheckByteOrder(archive.GetEntry(prefix + "byteorder"), path);
-            if (pickleEntry.Length > Array.MaxLength)
-            {
-                throw NotACheckpoint(path, $"its {pickleEntry.FullName} record is {pickleEntry.Length} bytes long");
-            }
-
-            var pickleBytes = new byte[pickleEntry.Length];
-            using (var pickleStream = pickleEntry.Open())
-            {
-                pickleStream.ReadExactly(pickleBytes);
-            }
-
+            var pickleBytes = ReadPickleRecord(pickleEntry, path, options);
             var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
             var machine = new PickleMachine(new MemoryStream(pickleBytes, writable: false), path, pickleEntry.FullName,
                 pid => ZipStorage(pid, storages, path, pickleEntry.FullName));
             var root = machine.Load();
+
+            // Every record is checked against its storage, and the total against the limit, before
+            // the first one is inflated: a lying header is refused at the cost of reading headers.
+            Int128 total = 0;
+            foreach (var storage in storages.Values)
+            {
+                total += CheckZipRecord(archive, prefix, storage, path);
+            }
+
+            CheckTotal(total, storages.Count, path, options);
 
             using var materializer = new TensorMaterializer(path, (storage, dtype) => ReadZipRecord(archive, prefix, storage, dtype, path));
             return materializer.Materialize(root);
@@ -181,8 +201,16 @@ public static class TorchCheckpointReader
             return; // written before PyTorch recorded the byte order: little-endian
         }
 
-        using var reader = new StreamReader(entry.Open(), Encoding.ASCII);
+        // "little" or "big": a longer record is damaged, and is not inflated to find out how long.
+        const int longestOrder = 16;
+        using var bounded = new BoundedReadStream(entry.Open(), longestOrder);
+        using var reader = new StreamReader(bounded, Encoding.ASCII);
         var order = reader.ReadToEnd().Trim();
+        if (bounded.BytesRead == longestOrder && bounded.InnerHasMore())
+        {
+            throw NotACheckpoint(path, $"its {entry.FullName} record is longer than a byte order (\"little\" or \"big\") can be");
+        }
+
         if (order != "little")
         {
             throw NotACheckpoint(path, $"its tensors are stored {order}-endian; only little-endian checkpoints are read");
@@ -211,23 +239,114 @@ public static class TorchCheckpointReader
         return storage;
     }
 
-    private static Tensor ReadZipRecord(ZipArchive archive, string prefix, StorageRef storage, ScalarType dtype, string? path)
+    /// <summary>The bytes of the record behind <paramref name="storage"/>, once its header agrees with the pickle.</summary>
+    private static long CheckZipRecord(ZipArchive archive, string prefix, StorageRef storage, string? path)
     {
         var name = $"{prefix}data/{storage.Key}";
         var entry = archive.GetEntry(name) ?? throw NotACheckpoint(path, $"its pickle refers to storage '{storage.Key}', but the archive has no {name} record");
-        var declared = (Int128)storage.ElementCount * TorchDtypes.ElementSize(storage.DType);
-        if (entry.Length < declared)
+        var elementSize = TorchDtypes.ElementSize(storage.DType);
+        var declared = (Int128)storage.ElementCount * elementSize;
+
+        // torch.save writes each storage's bytes and nothing else, so any other size is a damaged
+        // or forged archive, and a larger one would have us inflate data nobody asked for.
+        if (entry.Length != declared)
         {
-            throw NotACheckpoint(path, $"the {name} record holds {entry.Length} bytes, but the pickle declares {declared}");
+            throw Refused(path,
+                $"its {name} record declares {entry.Length} bytes uncompressed ({entry.CompressedLength} compressed), but the pickle's storage '{storage.Key}' " +
+                $"needs {storage.ElementCount} {TorchDtypes.PythonName(storage.DType)} elements x {elementSize} bytes = {declared} bytes; the record is refused before it is inflated");
         }
 
-        var bytes = (long)declared;
-        bytes -= bytes % TorchDtypes.ElementSize(dtype);
-        using var data = entry.Open();
-        return TensorBytes.ReadStorage(data, dtype, bytes);
+        return entry.Length;
     }
 
-    private static object? ReadLegacy(Stream stream, string? path)
+    private static void CheckTotal(Int128 total, int count, string? path, CheckpointReadOptions options)
+    {
+        if (total > options.MaxStorageBytes)
+        {
+            throw Refused(path,
+                $"its {count} tensor storage(s) need {total} bytes in all, more than the limit of {options.MaxStorageBytes} bytes " +
+                $"(set {CheckpointReadOptions.MaxStorageBytesVariable} or {nameof(CheckpointReadOptions)}.{nameof(CheckpointReadOptions.MaxStorageBytes)} to allow more)");
+        }
+    }
+
+    private static Tensor ReadZipRecord(ZipArchive archive, string prefix, StorageRef storage, ScalarType dtype, string? path)
+    {
+        var name = $"{prefix}data/{storage.Key}";
+        var entry = archive.GetEntry(name)!; // checked, with its size, before any record was read
+        var bytes = entry.Length - (entry.Length % TorchDtypes.ElementSize(dtype));
+        using var data = new BoundedReadStream(entry.Open(), entry.Length);
+        Tensor tensor;
+        try
+        {
+            tensor = TensorBytes.ReadStorage(data, dtype, bytes);
+        }
+        catch (EndOfStreamException error)
+        {
+            throw Refused(path, $"its {name} record declares {entry.Length} bytes, but inflates to only {data.BytesRead} (the archive is truncated or damaged)", error);
+        }
+
+        if (data.BytesRead < entry.Length)
+        {
+            // The few bytes past the last whole element still belong to the record.
+            Span<byte> rest = stackalloc byte[8];
+            data.ReadAtLeast(rest, (int)(entry.Length - data.BytesRead), throwOnEndOfStream: false);
+        }
+
+        if (data.BytesRead == entry.Length && data.InnerHasMore())
+        {
+            tensor.Dispose();
+            throw Refused(path, $"its {name} record inflates to more than the {entry.Length} bytes its header declares; reading stopped there (the archive is damaged or forged)");
+        }
+
+        return tensor;
+    }
+
+    private static byte[] ReadPickleRecord(ZipArchiveEntry entry, string? path, CheckpointReadOptions options)
+    {
+        if (entry.Length > options.MaxPickleBytes || entry.Length > Array.MaxLength)
+        {
+            throw Refused(path,
+                $"its {entry.FullName} record declares {entry.Length} bytes, more than the limit of {Math.Min(options.MaxPickleBytes, Array.MaxLength)} bytes " +
+                $"(set {CheckpointReadOptions.MaxPickleBytesVariable} or {nameof(CheckpointReadOptions)}.{nameof(CheckpointReadOptions.MaxPickleBytes)} to allow more)");
+        }
+
+        // Grown as bytes arrive rather than allocated from the header, so a header that
+        // overstates the size costs nothing; the bound stops one that understates it.
+        using var data = new BoundedReadStream(entry.Open(), entry.Length);
+        var bytes = new MemoryStream((int)Math.Min(entry.Length, 1 << 20));
+        data.CopyTo(bytes);
+        if (bytes.Length != entry.Length)
+        {
+            throw Refused(path, $"its {entry.FullName} record declares {entry.Length} bytes, but inflates to only {bytes.Length} (the archive is truncated or damaged)");
+        }
+
+        if (data.InnerHasMore())
+        {
+            throw Refused(path, $"its {entry.FullName} record inflates to more than the {entry.Length} bytes its header declares; reading stopped there (the archive is damaged or forged)");
+        }
+
+        return bytes.GetBuffer().Length == bytes.Length ? bytes.GetBuffer() : bytes.ToArray();
+    }
+
+    private static MemoryStream Buffer(Stream stream, string? sourceName, CheckpointReadOptions options)
+    {
+        // The whole checkpoint may be stored uncompressed: its storages, its pickle and a margin
+        // for the zip's own headers; a stream longer than that would be refused anyway.
+        const long headerMargin = 1 << 20;
+        var limit = Math.Min(Array.MaxLength, Math.Min(options.MaxStorageBytes, long.MaxValue / 2) + Math.Min(options.MaxPickleBytes, long.MaxValue / 4) + headerMargin);
+        using var bounded = new BoundedReadStream(stream, limit);
+        var buffered = new MemoryStream();
+        bounded.CopyTo(buffered);
+        if (bounded.BytesRead == limit && bounded.InnerHasMore())
+        {
+            throw Refused(sourceName, $"the stream holds more than {limit} bytes, more than a checkpoint within the limits ({options.MaxStorageBytes} bytes of storages, {options.MaxPickleBytes} of pickle) can be");
+        }
+
+        buffered.Position = 0;
+        return buffered;
+    }
+
+    private static object? ReadLegacy(Stream stream, string? path, CheckpointReadOptions options)
     {
         object? RefuseStorage(object? pid) => throw BadPersistentId(pid, path, "the legacy header");
 
@@ -258,6 +377,14 @@ public static class TorchCheckpointReader
         {
             throw NotACheckpoint(path, "its legacy storage-key pickle is not a list of strings");
         }
+
+        Int128 total = 0;
+        foreach (var storage in roots.Values)
+        {
+            total += (Int128)storage.ElementCount * TorchDtypes.ElementSize(storage.DType);
+        }
+
+        CheckTotal(total, roots.Count, path, options);
 
         var records = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
@@ -355,6 +482,9 @@ public static class TorchCheckpointReader
             $"'{PickleAllowList.Display(path)}' is not a readable PyTorch checkpoint: expected a zip archive written by torch.save " +
             $"(data.pkl with data/ records) or the legacy torch.save format (pickles starting with PyTorch's magic number), but {finding}.",
             inner);
+
+    private static CheckpointFormatException Refused(string? path, string problem, Exception? inner = null) =>
+        new(path, $"'{PickleAllowList.Display(path)}' is not a readable PyTorch checkpoint: {problem}.", inner);
 
     private static string Preview(Stream stream, long start)
     {
