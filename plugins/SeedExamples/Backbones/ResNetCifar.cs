@@ -46,3 +46,10 @@ public partial class ResNetCifar : ResNet
         return config;
     }
 }
+
+/// <summary>ResNet_CIFAR's stem is one 3x3 convolution; the stages are ResNet's.</summary>
+public partial class ResNetCifarConfig
+{
+    /// <inheritdoc />
+    protected override double EstimateStemParameters() => 9.0 * InChannels * StemChannels;
+}

@@ -53,3 +53,16 @@ public sealed class VisionTransformerClsHead : ClsHead
         return fc2.call(preLogits);
     }
 }
+
+/// <summary>The head's size from its config: fc1's and fc2's weights and biases.</summary>
+public partial class VisionTransformerClsHeadConfig : IParameterEstimate
+{
+    /// <inheritdoc />
+    public ParameterEstimate EstimateParameters()
+    {
+        var fc1 = ((double)InChannels + 1) * HiddenDim;
+        var fc2 = ((double)HiddenDim + 1) * NumClasses;
+        var member = fc2 > fc1 ? (NumClasses >= HiddenDim ? "num_classes" : "hidden_dim") : (InChannels >= HiddenDim ? "in_channels" : "hidden_dim");
+        return new ParameterEstimate(fc1 + fc2, member);
+    }
+}

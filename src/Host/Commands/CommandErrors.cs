@@ -18,7 +18,7 @@ internal static class CommandErrors
     /// </summary>
     public static int Report(TextWriter error, Exception exception, bool verbose)
     {
-        var message = OneParagraph(exception.Message);
+        var message = OneParagraph(verbose ? exception.Message : WithoutNativeFrames(exception.Message));
         if (exception is not CatalogException)
         {
             // An unexpected failure: its type helps, and so does knowing where to find more.
@@ -47,4 +47,16 @@ internal static class CommandErrors
 
     private static string OneParagraph(string text) =>
         string.Join(" ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>libtorch's messages end in C++ frames ("frame #0: c10::..."); they help only with --verbose.</summary>
+    private static string WithoutNativeFrames(string message)
+    {
+        var cut = message.IndexOf("frame #0", StringComparison.Ordinal);
+        if (cut < 0)
+        {
+            cut = message.IndexOf("Exception raised from", StringComparison.Ordinal);
+        }
+
+        return cut > 0 ? message[..cut].TrimEnd() : message;
+    }
 }

@@ -347,7 +347,15 @@ internal sealed class ConfigJsonParser
             throw Error(location, $"invalid number '{literal}': {problem}");
         }
 
-        return new ConfigNumber(literal, location);
+        // Python's json reads 1e999 as inf, which then flows silently into a learning rate; a
+        // literal past a double's range is refused here, where the file and column are known.
+        var number = new ConfigNumber(literal, location);
+        if (!double.IsFinite(number.GetDouble()))
+        {
+            throw Error(location, $"the number '{literal}' is out of range: config numbers must lie within a double's range (about ±1.8e308)");
+        }
+
+        return number;
     }
 
     /// <summary>Checks the JSON number grammar; returns what is wrong, or null.</summary>

@@ -17,9 +17,9 @@ public static class ConfigJsonReader
     public static ConfigNode ReadFile(string path, ConfigReaderLimits? limits = null)
     {
         limits ??= ConfigReaderLimits.Default;
-        if (Directory.Exists(path))
+        if (ConfigFileKind.DescribeIfNotRegular(path) is { } kind)
         {
-            throw new ConfigException(SourceLocation.WholeFile(path), null, "this is a directory, not a config file");
+            throw new ConfigException(SourceLocation.WholeFile(path), null, $"this is {kind}, not a config file; a config must be a regular file");
         }
 
         byte[] bytes;

@@ -73,6 +73,11 @@ public sealed class ConfigLoader
                 return cached;
             }
 
+            if (ConfigFileKind.DescribeIfNotRegular(fullPath) is { } kind)
+            {
+                throw new ConfigException(at, referencePath, $"base config {displayPath} is {kind}, not a regular file: {Chain(0, displayPath)}; a config must be a regular file");
+            }
+
             if (!File.Exists(fullPath))
             {
                 throw new ConfigException(at, referencePath, $"base config not found: {Chain(0, displayPath)} (no file at {fullPath})");

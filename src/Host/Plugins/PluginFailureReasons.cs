@@ -28,6 +28,11 @@ internal static class PluginFailureReasons
     // static initialiser arrives wrapped; what helps is the assembly or type that is missing.
     private static string Describe(Exception exception, string path)
     {
+        if (ThrownByPluginCode(exception) is { } thrown)
+        {
+            return thrown;
+        }
+
         var message = exception is CatalogException ? exception.Message : $"{exception.Message} ({exception.GetType().Name})";
         var cause = RootLoadFailure(exception);
         if (cause is null || (ReferenceEquals(cause, exception) && cause is not FileNotFoundException))
@@ -49,6 +54,35 @@ internal static class PluginFailureReasons
             _ => null,
         };
         return hint is null || message.Contains(hint, StringComparison.Ordinal) ? message : $"{Sentence(message)}. {hint}";
+    }
+
+    // A static constructor or module initializer that throws reaches the host wrapped, in
+    // TypeInitializationException, TargetInvocationException or FileLoadException, whose own
+    // message ("The type initializer for 'X' threw an exception") hides what went wrong. The
+    // innermost exception is the plugin's own words; the wrappers only say where it came from.
+    private static string? ThrownByPluginCode(Exception exception)
+    {
+        string? where = null;
+        var current = exception;
+        while (current.InnerException is { } inner
+            && current is TypeInitializationException or TargetInvocationException or FileLoadException or CatalogException)
+        {
+            if (current is TypeInitializationException initializer)
+            {
+                where = initializer.TypeName is "<Module>" or "" or null
+                    ? "its module initializer"
+                    : $"the static constructor of '{initializer.TypeName}'";
+            }
+
+            current = inner;
+        }
+
+        if (where is null || current is FileNotFoundException or FileLoadException or BadImageFormatException or TypeLoadException)
+        {
+            return null;
+        }
+
+        return $"{where} threw {current.GetType().Name}: {Sentence(current.Message)}.";
     }
 
     // "assembly 'Name' 1.0.0.0" from a full assembly name; a path or odd text stays as it is.

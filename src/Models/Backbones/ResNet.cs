@@ -350,3 +350,73 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo
         }
     }
 }
+
+/// <summary>ResNet's size from its config: convolution weights only (norms add well under 1 %).</summary>
+public partial class ResNetConfig : IParameterEstimate
+{
+    /// <inheritdoc />
+    public ParameterEstimate EstimateParameters()
+    {
+        var (body, fedByStem) = EstimateStageParameters();
+        var stem = EstimateStemParameters() + fedByStem;
+        return new ParameterEstimate(stem + body, stem > body ? "stem_channels" : "base_channels");
+    }
+
+    /// <summary>The stem's weights: one 7x7 convolution, or three 3x3 ones with deep_stem.</summary>
+    protected virtual double EstimateStemParameters()
+    {
+        double input = InChannels, stem = StemChannels, half = StemChannels / 2;
+        return DeepStem ? 9 * ((input * half) + (half * half) + (half * stem)) : 49 * input * stem;
+    }
+
+    // Mirrors the constructor's stage loop: a stage's first block changes the width (and gets a
+    // 1x1 shortcut when it does), the others keep it. An unknown depth counts as 0: the
+    // constructor refuses it anyway. The weights that read the stem's output grow with
+    // stem_channels, so they are counted apart, to name the member that made the model large.
+    private (double Body, double FedByStem) EstimateStageParameters()
+    {
+        (bool Bottleneck, int[] Blocks)? arch = Depth switch
+        {
+            18 => (false, [2, 2, 2, 2]),
+            34 => (false, [3, 4, 6, 3]),
+            50 => (true, [3, 4, 6, 3]),
+            101 => (true, [3, 4, 23, 3]),
+            152 => (true, [3, 8, 36, 3]),
+            _ => null,
+        };
+        if (arch is not { } settings)
+        {
+            return (0, 0);
+        }
+
+        double expansion = Expansion ?? (settings.Bottleneck ? 4 : 1);
+        double stageIn = StemChannels;
+        var stageOut = BaseChannels * expansion;
+        double total = 0, fedByStem = 0;
+        for (var stage = 0; stage < Math.Clamp(NumStages, 0, 4); stage++)
+        {
+            var middle = Math.Max(1, Math.Floor(stageOut / expansion));
+            for (var block = 0; block < settings.Blocks[stage]; block++)
+            {
+                var input = block == 0 ? stageIn : stageOut;
+                var reading = (settings.Bottleneck ? input * middle : 9 * input * middle)
+                    + (block == 0 && (stage > 0 || input != stageOut) ? input * stageOut : 0);
+                var rest = settings.Bottleneck ? (9 * middle * middle) + (middle * stageOut) : 9 * middle * stageOut;
+                if (stage == 0 && block == 0)
+                {
+                    fedByStem += reading;
+                    total += rest;
+                }
+                else
+                {
+                    total += reading + rest;
+                }
+            }
+
+            stageIn = stageOut;
+            stageOut *= 2;
+        }
+
+        return (total, fedByStem);
+    }
+}

@@ -76,3 +76,11 @@ public partial class LinearClsHead : ClsHead
         WeightInitialization.Reinitialize(this, nameof(fc));
     }
 }
+
+/// <summary>The head's size from its config: fc's weight and bias.</summary>
+public partial class LinearClsHeadConfig : IParameterEstimate
+{
+    /// <inheritdoc />
+    public ParameterEstimate EstimateParameters() =>
+        new(((double)InChannels + 1) * NumClasses, NumClasses >= InChannels ? "num_classes" : "in_channels");
+}

@@ -128,3 +128,20 @@ public sealed class StackedLinearClsHead : ClsHead
         WeightInitialization.Reinitialize(this, $"{nameof(layers)}.{blocks.Length - 1}");
     }
 }
+
+/// <summary>The head's size from its config: each linear layer's weight and bias.</summary>
+public partial class StackedLinearClsHeadConfig : IParameterEstimate
+{
+    /// <inheritdoc />
+    public ParameterEstimate EstimateParameters()
+    {
+        List<(double Width, string Member)> widths = [(InChannels, "in_channels"), .. (MidChannels ?? []).Select(width => ((double)width, "mid_channels")), (NumClasses, "num_classes")];
+        double total = 0;
+        for (var layer = 1; layer < widths.Count; layer++)
+        {
+            total += (widths[layer - 1].Width + 1) * widths[layer].Width;
+        }
+
+        return new ParameterEstimate(total, widths.MaxBy(entry => entry.Width).Member);
+    }
+}

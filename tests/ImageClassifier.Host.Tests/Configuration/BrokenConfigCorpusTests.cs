@@ -76,6 +76,17 @@ public sealed class BrokenConfigCorpusTests
         { "delete-in-list-item.json", "delete-in-list-item.json", 4, 6, "$.pipeline[0]: \"_delete_\": true has nothing to replace: lists are replaced whole" },
         { "dict-over-list.json", "dict-over-list.json", 5, 22, "$.model.backbone.out_indices: cannot merge an object into an array (set in {dir}/bases/model.json:5:64)" },
         { "dict-over-scalar.json", "dict-over-scalar.json", 5, 16, "$.model.backbone.depth: cannot merge an object into a number (set in {dir}/bases/model.json:5:45)" },
+        // Hostile input (issue 17): each must fail fast, at its place, without a crash or a hang
+        { "deep-nesting.json", "deep-nesting.json", 1, 70, "nesting is too deep: more than 64 levels of objects and arrays" },
+        { "huge-exponent.json", "huge-exponent.json", 2, 9, "$.lr: the number '1e999' is out of range" },
+        { "infinity.json", "infinity.json", 2, 9, "$.lr: 'Infinity' is not a JSON number" },
+        { "negative-infinity.json", "negative-infinity.json", 2, 9, "$.lr: invalid number '-Infinity'" },
+        { "nul-in-string.json", "nul-in-string.json", 2, 15, "$.type: control character U+0000 must be escaped in a string" },
+        { "truncated-utf8.json", "truncated-utf8.json", 2, 15, "invalid UTF-8: byte 0xC3" },
+        { "overlong-utf8.json", "overlong-utf8.json", 2, 12, "invalid UTF-8: byte 0xC0" },
+        { "base-self.json", "base-self.json", 2, 13, "$._base_: inheritance cycle: {dir}/base-self.json -> {dir}/base-self.json" },
+        { "base-directory.json", "base-directory.json", 2, 34, "$._base_[1]: base config {dir}/bases is a directory, not a regular file" },
+        { "base-char-device.json", "base-char-device.json", 2, 13, "$._base_: base config /dev/zero is a character device, not a regular file" },
         { "dict-over-null.json", "dict-over-null.json", 4, 13, "$.model.neck: cannot merge an object into null (set in {dir}/bases/model.json:6:13)" },
     };
 

@@ -10,6 +10,8 @@ public sealed class PluginSandbox : IDisposable
 {
     public const string Good = "GoodPlugin";
     public const string ThrowingProvider = "ThrowingProviderPlugin";
+    public const string StaticConstructor = "StaticConstructorPlugin";
+    public const string ModuleInitializer = "ModuleInitializerPlugin";
     public const string DuplicateName = "DuplicateNamePlugin";
     public const string MissingDependency = "MissingDependencyPlugin";
     public const string WrongAbstractions = "WrongAbstractionsPlugin";

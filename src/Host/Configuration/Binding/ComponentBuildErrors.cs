@@ -33,7 +33,7 @@ internal static class ComponentBuildErrors
     }
 
     /// <summary>Every component config under <paramref name="config"/> with its path, parents first.</summary>
-    private static void Collect(JsonSerializerOptions options, ComponentConfig config, ConfigJsonPath path, List<(ComponentConfig, ConfigJsonPath)> found)
+    internal static void Collect(JsonSerializerOptions options, ComponentConfig config, ConfigJsonPath path, List<(ComponentConfig, ConfigJsonPath)> found)
     {
         found.Add((config, path));
         foreach (var property in ConfigMembers.Of(options.GetTypeInfo(config.GetType())))
@@ -132,5 +132,24 @@ internal static class ComponentBuildErrors
         var message = refusal.Message;
         var suffix = refusal.ParamName is null ? null : $" (Parameter '{refusal.ParamName}')";
         return suffix is not null && message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+    }
+
+    /// <summary>
+    /// Whether building failed because memory ran out: libtorch's CPU allocator refusing a tensor
+    /// (an <c>ExternalException</c> whose message is C++'s, frames included) or the CLR's own.
+    /// </summary>
+    public static bool IsAllocationFailure(Exception failure) =>
+        failure is OutOfMemoryException
+        || failure.Message.Contains("DefaultCPUAllocator", StringComparison.Ordinal)
+        || failure.Message.Contains("can't allocate memory", StringComparison.Ordinal);
+
+    /// <summary>One sentence for an allocation failure: how much was asked for, never libtorch's C++ frames (--verbose shows them).</summary>
+    public static string DescribeAllocationFailure(Exception failure)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(failure.Message, @"allocate (\d+) bytes");
+        var asked = match.Success && long.TryParse(match.Groups[1].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes)
+            ? $" (a tensor of {ModelMemoryLimit.Describe(bytes)})"
+            : string.Empty;
+        return $"building the model ran out of memory{asked}; make the sizes in this config smaller, or lower {ModelMemoryLimit.Variable} so that such a config is refused before it is built";
     }
 }

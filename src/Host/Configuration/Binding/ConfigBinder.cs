@@ -204,12 +204,16 @@ public sealed class ConfigBinder
     /// <param name="jsonPath">Where <paramref name="config"/> was bound from.</param>
     /// <param name="config">The bound config.</param>
     /// <returns>The component; the caller owns (and disposes) it.</returns>
-    /// <exception cref="ConfigException">A component refused its config.</exception>
+    /// <exception cref="ConfigException">
+    /// A component refused its config, the estimated parameters pass <see cref="ModelMemoryLimitBytes"/>
+    /// (checked before anything is built), or libtorch could not allocate them.
+    /// </exception>
     public object BuildComponent(ConfigDocument document, string jsonPath, ComponentConfig config)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(config);
         var path = JsonPaths.Parse(jsonPath);
+        ModelSizeGuard.Check(document, path, config, SerializerOptions, ModelMemoryLimitBytes);
         try
         {
             return config.BuildComponent();
@@ -218,7 +222,18 @@ public sealed class ConfigBinder
         {
             throw ComponentBuildErrors.Locate(map, SerializerOptions, document, path, config, refusal);
         }
+        catch (Exception failure) when (ComponentBuildErrors.IsAllocationFailure(failure))
+        {
+            throw BindingErrors.AtValue(document, path, ComponentBuildErrors.DescribeAllocationFailure(failure), failure);
+        }
     }
+
+    /// <summary>
+    /// The most memory, in bytes, that a built model's parameters (as float32) may take; a larger
+    /// estimate is a config error before building. <see cref="ModelMemoryLimit.FromEnvironment"/>
+    /// by default: <c>ICLS_MAX_MODEL_MEMORY</c>, else a quarter of the machine's memory.
+    /// </summary>
+    public long ModelMemoryLimitBytes { get; init; } = ModelMemoryLimit.FromEnvironment();
 
     /// <summary>Builds a component of kind <typeparamref name="TKind"/>, as <see cref="BuildComponent(ConfigDocument, string, ComponentConfig)"/> does.</summary>
     /// <exception cref="ConfigException">A component refused its config.</exception>
