@@ -5,7 +5,8 @@ namespace ImageClassifier.Runtime;
 /// <summary>
 /// Reads a resource limit (pixels, bytes) from an environment variable, so that a user can raise
 /// or lower the limits that guard against hostile files without a rebuild. The syntax is a whole
-/// number, optionally followed by K, M, G or T (powers of 1024), or "none" for no limit.
+/// number, optionally followed by K, M, G or T (powers of 1024; "KB", "KiB", "GiB" ... read the
+/// same), or "none" for no limit. Every ICLS_MAX_* variable uses it.
 /// </summary>
 public static class SizeLimitVariable
 {
@@ -22,13 +23,25 @@ public static class SizeLimitVariable
     {
         ArgumentException.ThrowIfNullOrEmpty(variable);
         var value = (read ?? Environment.GetEnvironmentVariable)(variable);
-        if (string.IsNullOrWhiteSpace(value))
+        return string.IsNullOrWhiteSpace(value) ? defaultValue : Parse(variable, value, defaultValue, unit);
+    }
+
+    /// <summary>Reads <paramref name="value"/> as <see cref="Read"/> reads the variable's value.</summary>
+    /// <exception cref="ArgumentException">The value is not a positive whole number, a number with a suffix, or "none".</exception>
+    public static long Parse(string variable, string value, long defaultValue, string unit)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var text = value.Trim();
+        foreach (var byteSuffix in new[] { "iB", "B" })
         {
-            return defaultValue;
+            if (text.Length > byteSuffix.Length && text.EndsWith(byteSuffix, StringComparison.OrdinalIgnoreCase) && char.IsAsciiLetter(text[^(byteSuffix.Length + 1)]))
+            {
+                text = text[..^byteSuffix.Length];
+                break;
+            }
         }
 
-        var text = value.Trim();
-        if (text.Equals("none", StringComparison.OrdinalIgnoreCase))
+        if (value.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
         {
             return long.MaxValue;
         }
@@ -41,7 +54,7 @@ public static class SizeLimitVariable
             'T' => 40,
             _ => 0,
         };
-        var digits = shift == 0 ? text : text[..^1];
+        var digits = (shift == 0 ? text : text[..^1]).TrimEnd();
         if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number <= 0
             || number > (long.MaxValue >> shift))
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImageClassifier.Runtime;
 
 namespace ImageClassifier.Hosting.Configuration.Binding;
 
@@ -10,7 +11,7 @@ namespace ImageClassifier.Hosting.Configuration.Binding;
 /// </summary>
 public static class ModelMemoryLimit
 {
-    /// <summary>The environment variable that overrides the default: bytes, or a number with KiB, MiB, GiB or TiB (<c>8GiB</c>); <c>0</c> turns the check off.</summary>
+    /// <summary>The environment variable that overrides the default: bytes, or a number with K, M, G or T (<c>8G</c>, <c>8GiB</c>); <c>none</c> turns the check off.</summary>
     public const string Variable = "ICLS_MAX_MODEL_MEMORY";
 
     /// <summary>Parameters are counted as float32.</summary>
@@ -24,35 +25,18 @@ public static class ModelMemoryLimit
     /// <summary>A quarter of the memory available to this process.</summary>
     public static long Default => Math.Max(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4, 64L * 1024 * 1024);
 
-    /// <summary>Reads a size: <c>1073741824</c>, <c>512MiB</c>, <c>8GiB</c> (KB/MB/GB/TB and K/M/G/T are read as the binary units too).</summary>
+    /// <summary>Reads a size as every ICLS_MAX_* variable is read (<see cref="SizeLimitVariable"/>).</summary>
     /// <exception cref="ConfigException">Not a size.</exception>
     public static long Parse(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var trimmed = text.Trim();
-        var digits = trimmed.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').Count();
-        var unit = trimmed[digits..].Trim().ToUpperInvariant();
-        long? scale = unit switch
+        try
         {
-            "" or "B" => 1L,
-            "K" or "KB" or "KIB" => 1L << 10,
-            "M" or "MB" or "MIB" => 1L << 20,
-            "G" or "GB" or "GIB" => 1L << 30,
-            "T" or "TB" or "TIB" => 1L << 40,
-            _ => null,
-        };
-        if (scale is not { } factor
-            || !double.TryParse(trimmed[..digits], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
-            || number * factor >= long.MaxValue)
-        {
-            throw new ConfigException(
-                SourceLocation.WholeFile($"environment variable {Variable}"),
-                null,
-                $"expected a size such as 8GiB, 512MiB or a number of bytes (0 turns the check off), but found '{text}'");
+            return SizeLimitVariable.Parse(Variable, text, Default, "bytes of float32 parameters");
         }
-
-        var bytes = (long)(number * factor);
-        return bytes == 0 ? long.MaxValue : bytes;
+        catch (ArgumentException error)
+        {
+            throw new ConfigException(SourceLocation.WholeFile($"environment variable {Variable}"), null, error.Message);
+        }
     }
 
     /// <summary>"6.4 GiB", "512 MiB".</summary>
