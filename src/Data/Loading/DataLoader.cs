@@ -76,6 +76,9 @@ public sealed class DataLoader
     /// </summary>
     public bool PinMemory { get; }
 
+    /// <summary>What errors call the dataset ("MNIST dataset (train_dataloader.dataset)"); its type's name when not set.</summary>
+    public string? DatasetName { get; init; }
+
     /// <summary>The class count labels are checked against, or null.</summary>
     public int? NumClasses { get; }
 
@@ -199,7 +202,7 @@ public sealed class DataLoader
 
             if (NumClasses is { } classes && (samples[i].Label < 0 || samples[i].Label >= classes))
             {
-                throw new LabelOutOfRangeException(Dataset.GetType().Name, indices[i], samples[i].Source, samples[i].Label, classes);
+                throw new LabelOutOfRangeException(DatasetName ?? $"{Dataset.GetType().Name} dataset", indices[i], samples[i].Source, samples[i].Label, classes);
             }
 
             Buffer.BlockCopy(image.Pixels, 0, pixels, i * first.Pixels.Length, first.Pixels.Length);

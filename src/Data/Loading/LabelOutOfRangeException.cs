@@ -8,8 +8,13 @@ namespace ImageClassifier.Data.Loading;
 public sealed class LabelOutOfRangeException : Exception
 {
     /// <summary>Creates the exception; the message names the dataset, the sample, its label and the class count.</summary>
+    /// <param name="dataset">The dataset as the user knows it ("MNIST dataset (train_dataloader.dataset)").</param>
+    /// <param name="index">The sample's index in the dataset.</param>
+    /// <param name="source">Where the sample came from.</param>
+    /// <param name="label">The label found.</param>
+    /// <param name="numClasses">The model's class count.</param>
     public LabelOutOfRangeException(string dataset, int index, string source, long label, int numClasses)
-        : base($"The {dataset} dataset's sample {index} ({source}) has label {label}, but the model has num_classes {numClasses} (labels 0 to {numClasses - 1}): " +
+        : base($"{dataset}: sample {index} ({source}) has label {label}, but the model has num_classes {numClasses} (labels 0 to {numClasses - 1}): " +
                "set model.head.num_classes to the dataset's class count, or fix the dataset's labels.")
     {
         Dataset = dataset;
@@ -19,7 +24,7 @@ public sealed class LabelOutOfRangeException : Exception
         NumClasses = numClasses;
     }
 
-    /// <summary>The dataset's type name.</summary>
+    /// <summary>The dataset as the message names it.</summary>
     public string Dataset { get; }
 
     /// <summary>The sample's index in the dataset.</summary>
