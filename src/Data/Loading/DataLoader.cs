@@ -31,8 +31,15 @@ public sealed class DataLoader
     /// <param name="seed">The run's seed: the sampler's default and the root of every sample's transform seed.</param>
     /// <param name="prefetchBatches">How many prepared batches may wait for the caller.</param>
     /// <param name="pinMemory">Give batches in page-locked (pinned) memory, made on the background thread, for fast and asynchronous copies to a CUDA device.</param>
-    public DataLoader(Dataset dataset, int batchSize, Sampler? sampler = null, bool dropLast = false, int seed = 0, int prefetchBatches = 2, bool pinMemory = false)
+    /// <param name="numClasses">The model's class count: a batch with a label outside 0 to numClasses - 1 is refused; null to check nothing.</param>
+    public DataLoader(Dataset dataset, int batchSize, Sampler? sampler = null, bool dropLast = false, int seed = 0, int prefetchBatches = 2, bool pinMemory = false, int? numClasses = null)
     {
+        if (numClasses is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "The class count must be 1 or more.");
+        }
+
+        NumClasses = numClasses;
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(prefetchBatches);
@@ -69,6 +76,12 @@ public sealed class DataLoader
     /// </summary>
     public bool PinMemory { get; }
 
+    /// <summary>What errors call the dataset ("MNIST dataset (train_dataloader.dataset)"); its type's name when not set.</summary>
+    public string? DatasetName { get; init; }
+
+    /// <summary>The class count labels are checked against, or null.</summary>
+    public int? NumClasses { get; }
+
     /// <summary>Batches per epoch.</summary>
     public int Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
 
@@ -78,6 +91,7 @@ public sealed class DataLoader
     /// the background thread.
     /// </summary>
     /// <exception cref="InvalidOperationException">The samples of a batch differ in shape (add a resize or crop to the pipeline).</exception>
+    /// <exception cref="LabelOutOfRangeException">With <see cref="NumClasses"/> set, a sample's label is negative or not below it.</exception>
     public IEnumerable<Batch> Epoch(int epoch, int skipBatches = 0, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
@@ -184,6 +198,11 @@ public sealed class DataLoader
             {
                 throw new InvalidOperationException(
                     $"The samples of a batch must have one shape, but {samples[0].Source} is {first.ShapeText} and {samples[i].Source} is {image.ShapeText}: add a Resize, CenterCrop or RandomResizedCrop to the dataset's pipeline.");
+            }
+
+            if (NumClasses is { } classes && (samples[i].Label < 0 || samples[i].Label >= classes))
+            {
+                throw new LabelOutOfRangeException(DatasetName ?? $"{Dataset.GetType().Name} dataset", indices[i], samples[i].Source, samples[i].Label, classes);
             }
 
             Buffer.BlockCopy(image.Pixels, 0, pixels, i * first.Pixels.Length, first.Pixels.Length);

@@ -1,4 +1,6 @@
+using ImageClassifier.Data.Loading;
 using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Models.Checkpoints;
 
 namespace ImageClassifier.Hosting.Commands;
 
@@ -9,6 +11,9 @@ internal static class CommandErrors
     public static int ExitCodeFor(Exception exception) => exception switch
     {
         ComponentNotFoundException or AmbiguousComponentException or UnknownComponentKindException => ExitCodes.BadInput,
+
+        // A checkpoint that does not fit the model, or data labelled beyond the model's classes: the input is wrong, not the run.
+        StateDictLoadException or LabelOutOfRangeException => ExitCodes.BadInput,
         _ => ExitCodes.Failure,
     };
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ImageClassifier.Hosting.Engine.Configuration;
 using ImageClassifier.Hosting.Inference;
 using Spectre.Console;
 
@@ -8,7 +9,9 @@ namespace ImageClassifier.Hosting.Commands;
 /// <summary>
 /// <c>icls infer CONFIG CKPT IMAGE|DIR... [--topk K] [--json] [--batch-size N] [--device ...]</c>:
 /// classifies images (and every image in the folders named) with a trained model and prints the
-/// top-k classes of each with their probabilities.
+/// top-k classes of each with their probabilities. A file that cannot be classified is named on
+/// stderr with its reason (and in the JSON as <c>{"source", "error"}</c>) while every other file
+/// still gets its result; the exit code is then 1.
 /// </summary>
 internal sealed class InferCommand : Command
 {
@@ -61,12 +64,33 @@ internal sealed class InferCommand : Command
             _context.Catalog,
             parseResult.GetValue(_device) ?? "auto",
             parseResult.GetValue(_cfgOptions));
-        var topk = Math.Min(parseResult.GetValue(_topk), inferencer.NumClasses);
-        var results = inferencer.Infer(parseResult.GetRequiredValue(_images), topk, parseResult.GetValue(_batchSize));
+        var topk = parseResult.GetValue(_topk);
+        if (ClassCount.TopkProblem("--topk", topk, inferencer.NumClasses) is { } problem)
+        {
+            _context.Error.WriteLine($"error: {problem}");
+            return ExitCodes.BadInput;
+        }
+
+        var outcomes = inferencer.InferFiles(parseResult.GetRequiredValue(_images), topk, parseResult.GetValue(_batchSize));
+        var results = outcomes.Where(outcome => outcome.Result is not null).Select(outcome => outcome.Result!).ToList();
+        var failures = outcomes.Where(outcome => outcome.Error is not null).ToList();
+        foreach (var failure in failures)
+        {
+            _context.Error.WriteLine($"error: {failure.Source}: {failure.Error}");
+        }
+
+        if (failures.Count > 0)
+        {
+            _context.Error.WriteLine($"error: {failures.Count} of {outcomes.Count} image(s) could not be classified; the others were.");
+        }
+
+        var exitCode = failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         if (parseResult.GetValue(_json))
         {
-            _context.WriteJson(results);
-            return ExitCodes.Ok;
+            // One entry per input in order; a failed one has only its source and error, so the
+            // entries of good files keep the shape scripts already read.
+            _context.WriteJson(outcomes.Select(outcome => outcome.Result as object ?? new FailureJson(outcome.Source, outcome.Error!)).ToList());
+            return exitCode;
         }
 
         var table = new Table().AddColumn("image").AddColumn("prediction").AddColumn(new TableColumn("score").RightAligned());
@@ -92,6 +116,8 @@ internal sealed class InferCommand : Command
         }
 
         _context.CreateConsole().Write(table);
-        return ExitCodes.Ok;
+        return exitCode;
     }
+
+    private sealed record FailureJson(string Source, string Error);
 }

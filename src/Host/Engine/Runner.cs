@@ -38,14 +38,17 @@ public sealed class Runner : IDisposable
     /// <summary>The file in the work dir that names the last checkpoint written (mmengine's name).</summary>
     public const string LastCheckpointFile = "last_checkpoint";
 
+    // Missing and unexpected keys of a load_from: enough names to see which model the file is for.
+    private const int LoadReportNames = 5;
+
     private readonly EngineConfig config;
     private readonly RunnerOptions options;
     private readonly ProgressLine progressLine;
-    private readonly List<string> periodicCheckpoints = [];
     private Classifier? model;
     private AmpContext? amp;
     private IReadOnlyList<string> classes = [];
     private bool runtimeWarned;
+    private int epochLengthForRetention = 1;
 
     /// <summary>Creates a runner for <paramref name="config"/>.</summary>
     public Runner(EngineConfig config, RunnerOptions? options = null)
@@ -81,15 +84,28 @@ public sealed class Runner : IDisposable
         amp = AmpContext.Create(config.OptimWrapper!.Amp, Device!);
         Directory.CreateDirectory(WorkDir);
 
-        var resumePath = ResolveResume();
+        // Only a killed save leaves these; no save of this run has started yet.
+        foreach (var stale in TorchCheckpointWriter.RemoveTemporaryCheckpoints(WorkDir))
+        {
+            Say($"Removed {stale}, left by a checkpoint save that was interrupted.");
+        }
+
         // Read outside any dispose scope: the model and optimizer built below must not join one.
-        var resumeState = resumePath is null ? null : TorchCheckpointReader.ReadDictionary(resumePath);
+        var resume = ResolveResume();
+        var resumePath = resume?.Path;
+        var resumeState = resume?.State;
+        if (resume?.Notice is { } notice)
+        {
+            Say(notice);
+        }
+
+        var numClasses = ClassCount.Of(config);
         Seed = (resumeState is null ? null : TrainingCheckpoint.ReadSeed(resumeState)) ?? config.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         torch.manual_seed(Seed);
 
-        var trainLoader = config.BuildDataLoader(config.TrainDataloader!, Seed, training: true, pinMemory: PinsMemory);
+        var trainLoader = config.BuildDataLoader(config.TrainDataloader!, Seed, training: true, pinMemory: PinsMemory, numClasses: numClasses);
         ReportWarnings(trainLoader, "train");
-        var valLoader = config.ValDataloader is null ? null : config.BuildDataLoader(config.ValDataloader, Seed, training: false, pinMemory: PinsMemory);
+        var valLoader = config.ValDataloader is null ? null : config.BuildDataLoader(config.ValDataloader, Seed, training: false, pinMemory: PinsMemory, numClasses: numClasses);
         if (valLoader is not null)
         {
             ReportWarnings(valLoader, "val");
@@ -108,6 +124,11 @@ public sealed class Runner : IDisposable
 
         model?.Dispose();
         model = config.BuildModel();
+        if (numClasses is { } classCount)
+        {
+            ClassCount.CheckTopk(config, classCount, model, config.ValEvaluator, valMetrics);
+        }
+
         model.to(Device!);
         using var optimizer = config.BuildOptimizer().Create(model.parameters());
         if (config.AutoScaleBaseBatchSize is { } baseBatchSize)
@@ -124,12 +145,22 @@ public sealed class Runner : IDisposable
         }
         else if (config.LoadFrom is { } loadFrom)
         {
-            var loaded = ModelWeights.Load(model, loadFrom);
+            // Fine-tuning: a head trained for another class count is the one mismatch to adapt.
+            var loaded = ModelWeights.Load(model, loadFrom, adaptHead: true);
             Say($"Loaded weights from {loadFrom} ({loaded.Report.LoadedCount} tensors).");
+            foreach (var adaptation in loaded.HeadAdaptations)
+            {
+                Say(adaptation.ToString());
+            }
+
+            if (!loaded.Report.IsExact)
+            {
+                Say($"warning: {loadFrom} does not fit the model exactly: {loaded.Report.Describe(LoadReportNames)}");
+            }
         }
 
         CheckpointTrees.DisposeTensors(resumeState);
-        FindPeriodicCheckpoints();
+        epochLengthForRetention = epochLength;
         var lastCheckpoint = resumePath;
         var lastMetrics = (IReadOnlyDictionary<string, double>)new Dictionary<string, double>();
         var configJson = config.Document.ToJsonString(indented: true);
@@ -304,13 +335,22 @@ public sealed class Runner : IDisposable
 
             model?.Dispose();
             model = config.BuildModel();
+
+            // Strict and without head adaptation: scoring a checkpoint with a re-initialised head
+            // would report chance accuracy as the checkpoint's.
             ModelWeights.Load(model, checkpoint, strict: true);
             model.to(Device!);
         }
 
-        var loader = config.BuildDataLoader(config.TestDataloader!, config.Seed ?? 0, training: false, pinMemory: PinsMemory);
-        ReportWarnings(loader, "test");
+        var numClasses = ClassCount.Of(config);
         var metrics = config.BuildMetrics(config.TestEvaluator);
+        if (numClasses is { } classCount)
+        {
+            ClassCount.CheckTopk(config, classCount, model, config.TestEvaluator, metrics);
+        }
+
+        var loader = config.BuildDataLoader(config.TestDataloader!, config.Seed ?? 0, training: false, pinMemory: PinsMemory, numClasses: numClasses);
+        ReportWarnings(loader, "test");
         var result = Evaluator.Evaluate(
             model,
             loader,
@@ -420,61 +460,34 @@ public sealed class Runner : IDisposable
     private string SaveCheckpoint(string name, optim.Optimizer optimizer, IReadOnlyList<ParamScheduler> schedulers, TrainingProgress progress, string configJson, bool periodic, bool updateLast = true)
     {
         var path = Path.Combine(WorkDir, name);
-        TrainingCheckpoint.Save(path, model!, optimizer, schedulers, progress, classes, configJson, amp?.Scaler);
+        try
+        {
+            TrainingCheckpoint.Save(path, model!, optimizer, schedulers, progress, classes, configJson, amp?.Scaler);
+        }
+        catch
+        {
+            // The writer removes its own temporary file; a sweep also catches one it could not.
+            TorchCheckpointWriter.RemoveTemporaryCheckpoints(WorkDir);
+            throw;
+        }
+
         if (updateLast)
         {
             WriteAtomically(Path.Combine(WorkDir, LastCheckpointFile), Path.GetFullPath(path));
         }
 
-        if (periodic)
+        // Deleting comes last: a kill before it leaves one file too many, never one too few.
+        if (periodic && config.Checkpoint is { MaxKeepCheckpoints: > 0 } hook)
         {
-            periodicCheckpoints.Remove(path);
-            periodicCheckpoints.Add(path);
-            if (config.Checkpoint is { MaxKeepCheckpoints: > 0 } hook)
+            var doomed = CheckpointRetention.SelectForDeletion(
+                CheckpointRetention.Find(WorkDir, epochLengthForRetention), path, epochLengthForRetention, hook.MaxKeepCheckpoints, progress.BestCheckpoint);
+            foreach (var old in doomed)
             {
-                while (periodicCheckpoints.Count > hook.MaxKeepCheckpoints)
-                {
-                    var oldest = periodicCheckpoints[0];
-                    periodicCheckpoints.RemoveAt(0);
-                    if (oldest != progress.BestCheckpoint && File.Exists(oldest))
-                    {
-                        File.Delete(oldest);
-                    }
-                }
+                File.Delete(old);
             }
         }
 
         return path;
-    }
-
-    private void FindPeriodicCheckpoints()
-    {
-        periodicCheckpoints.Clear();
-        if (!Directory.Exists(WorkDir))
-        {
-            return;
-        }
-
-        var found = Directory.GetFiles(WorkDir, "*.pth")
-            .Select(path => (Path: path, Number: PeriodicNumber(Path.GetFileName(path))))
-            .Where(entry => entry.Number is not null)
-            .OrderBy(entry => entry.Number)
-            .Select(entry => entry.Path);
-        periodicCheckpoints.AddRange(found);
-    }
-
-    private static int? PeriodicNumber(string fileName)
-    {
-        foreach (var prefix in new[] { "epoch_", "iter_" })
-        {
-            if (fileName.StartsWith(prefix, StringComparison.Ordinal)
-                && int.TryParse(fileName.AsSpan(prefix.Length, fileName.Length - prefix.Length - ".pth".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-            {
-                return number;
-            }
-        }
-
-        return null;
     }
 
     private List<ParamScheduler> AttachSchedulers(optim.Optimizer optimizer, int maxEpochs, int maxIterations, int epochLength)
@@ -504,7 +517,7 @@ public sealed class Runner : IDisposable
         }
     }
 
-    private string? ResolveResume()
+    private ResumeCheckpoint.Choice? ResolveResume()
     {
         var asked = options.Resume;
         if (asked is null && config.Resume)
@@ -519,17 +532,18 @@ public sealed class Runner : IDisposable
 
         if (asked != RunnerOptions.ResumeLatest)
         {
-            return File.Exists(asked) ? asked : throw new FileNotFoundException($"The checkpoint to resume from, '{asked}', does not exist.", asked);
+            return File.Exists(asked)
+                ? new ResumeCheckpoint.Choice(asked, TorchCheckpointReader.ReadDictionary(asked), null)
+                : throw new FileNotFoundException($"The checkpoint to resume from, '{asked}', does not exist.", asked);
         }
 
-        var pointer = Path.Combine(WorkDir, LastCheckpointFile);
-        if (File.Exists(pointer) && File.ReadAllText(pointer).Trim() is { Length: > 0 } last && File.Exists(last))
+        var found = ResumeCheckpoint.Find(WorkDir, LastCheckpointFile);
+        if (found is null)
         {
-            return last;
+            Say($"No checkpoint to resume from in {WorkDir} (no {LastCheckpointFile}, no .pth file); training from the start.");
         }
 
-        Say($"No checkpoint to resume from in {WorkDir}; training from the start.");
-        return null;
+        return found;
     }
 
     private void WriteTrainLog(TrainingLog log, LogWindow window, int epoch, int epochIteration, int epochLength, int iteration, double learningRate, TimeSpan eta)

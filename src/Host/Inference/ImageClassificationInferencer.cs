@@ -52,7 +52,14 @@ public sealed class ImageClassificationInferencer : IDisposable
             try
             {
                 classes = saved is Dictionary<string, object?> dictionary ? TrainingCheckpoint.ReadClasses(dictionary) : null;
+
+                // Strict, never adapting the head: predictions from a re-initialised head would look
+                // like the checkpoint's own.
                 ModelWeights.Load(model, StateDictLoader.SelectStateDict(saved), strict: true);
+            }
+            catch (StateDictLoadException error)
+            {
+                throw new StateDictLoadException($"'{checkpoint}': {error.Message}", error.Report);
             }
             finally
             {
@@ -118,7 +125,65 @@ public sealed class ImageClassificationInferencer : IDisposable
         return files;
     }
 
-    /// <summary>Classifies image files and every image in the folders named.</summary>
+    /// <summary>
+    /// Classifies image files and every image in the folders named, one outcome per file in order:
+    /// a file that cannot be read or decoded (or a path that names nothing) gets its error, and
+    /// every other file its result, so one bad file among many costs only itself.
+    /// </summary>
+    /// <param name="paths">Files and folders.</param>
+    /// <param name="topk">How many classes to report per image.</param>
+    /// <param name="batchSize">Images per forward pass (consecutive images of one size share a batch).</param>
+    public IReadOnlyList<InferenceOutcome> InferFiles(IEnumerable<string> paths, int topk = 1, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        CheckTopk(topk);
+        var outcomes = new List<InferenceOutcome?>();
+        var files = new List<(int Slot, string File)>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                foreach (var file in ExpandPaths([path]))
+                {
+                    files.Add((outcomes.Count, file));
+                    outcomes.Add(null);
+                }
+            }
+            catch (FileNotFoundException error)
+            {
+                outcomes.Add(new InferenceOutcome(path, null, error.Message));
+            }
+        }
+
+        var colorType = Channels == 1 ? ColorType.Grayscale : ColorType.Color;
+        var pending = new List<(int Slot, DataSample Sample)>();
+        foreach (var (slot, file) in files)
+        {
+            DataSample sample;
+            try
+            {
+                sample = Transformed(new DataSample(ImageCodec.Decode(file, colorType), 0, file));
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
+            {
+                outcomes[slot] = new InferenceOutcome(file, null, error.Message);
+                continue;
+            }
+
+            if (pending.Count > 0 && (pending.Count == batchSize || !SameShape(pending[0].Sample.Image, sample.Image)))
+            {
+                Complete(pending, outcomes, topk);
+            }
+
+            pending.Add((slot, sample));
+        }
+
+        Complete(pending, outcomes, topk);
+        return [.. outcomes.Select(outcome => outcome!)];
+    }
+
+    /// <summary>Classifies image files and every image in the folders named; the first file that fails stops it (see <see cref="InferFiles"/> for per-file errors).</summary>
     /// <param name="paths">Files and folders.</param>
     /// <param name="topk">How many classes to report per image.</param>
     /// <param name="batchSize">Images per forward pass (consecutive images of one size share a batch).</param>
@@ -162,12 +227,7 @@ public sealed class ImageClassificationInferencer : IDisposable
         var pending = new List<DataSample>();
         foreach (var raw in samples)
         {
-            var sample = raw;
-            var random = new Random(0);
-            foreach (var transform in pipeline)
-            {
-                sample = transform.Apply(sample, random);
-            }
+            var sample = Transformed(raw);
 
             if (pending.Count > 0 && (pending.Count == batchSize || !SameShape(pending[0].Image, sample.Image)))
             {
@@ -184,6 +244,33 @@ public sealed class ImageClassificationInferencer : IDisposable
         }
 
         return results;
+    }
+
+    private DataSample Transformed(DataSample sample)
+    {
+        var random = new Random(0);
+        foreach (var transform in pipeline)
+        {
+            sample = transform.Apply(sample, random);
+        }
+
+        return sample;
+    }
+
+    private void Complete(List<(int Slot, DataSample Sample)> pending, List<InferenceOutcome?> outcomes, int topk)
+    {
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var results = ClassifyBatch([.. pending.Select(entry => entry.Sample)], topk);
+        for (var i = 0; i < pending.Count; i++)
+        {
+            outcomes[pending[i].Slot] = new InferenceOutcome(results[i].Source, results[i], null);
+        }
+
+        pending.Clear();
     }
 
     private IReadOnlyList<InferenceResult> ClassifyBatch(List<DataSample> samples, int topk)

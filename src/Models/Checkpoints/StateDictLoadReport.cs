@@ -19,20 +19,24 @@ public sealed record StateDictLoadReport(
     public bool IsExact => MissingKeys.Count == 0 && UnexpectedKeys.Count == 0 && ShapeMismatches.Count == 0;
 
     /// <summary>A readable summary: the count loaded, then each kind of problem with its names.</summary>
-    public string Describe()
+    public string Describe() => Describe(NamesShown);
+
+    /// <summary>As <see cref="Describe()"/>, with at most <paramref name="namesShown"/> names of each kind (the counts are always whole).</summary>
+    public string Describe(int namesShown)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(namesShown);
         var text = new StringBuilder();
         text.Append($"loaded {LoadedCount} tensor{(LoadedCount == 1 ? string.Empty : "s")}");
-        AppendNames(text, "missing key", MissingKeys);
-        AppendNames(text, "unexpected key", UnexpectedKeys);
-        AppendNames(text, "shape mismatch", ShapeMismatches.Select(mismatch => mismatch.ToString()).ToList());
+        AppendNames(text, "missing key", MissingKeys, namesShown);
+        AppendNames(text, "unexpected key", UnexpectedKeys, namesShown);
+        AppendNames(text, "shape mismatch", ShapeMismatches.Select(mismatch => mismatch.ToString()).ToList(), namesShown);
         return text.ToString();
     }
 
     /// <inheritdoc />
     public override string ToString() => Describe();
 
-    private static void AppendNames(StringBuilder text, string kind, IReadOnlyList<string> names)
+    private static void AppendNames(StringBuilder text, string kind, IReadOnlyList<string> names, int namesShown)
     {
         if (names.Count == 0)
         {
@@ -41,10 +45,10 @@ public sealed record StateDictLoadReport(
 
         text.AppendLine();
         text.Append($"  {names.Count} {kind}{(names.Count == 1 ? string.Empty : kind.EndsWith('h') ? "es" : "s")}: ");
-        text.Append(string.Join(", ", names.Take(NamesShown)));
-        if (names.Count > NamesShown)
+        text.Append(string.Join(", ", names.Take(namesShown)));
+        if (names.Count > namesShown)
         {
-            text.Append($", and {names.Count - NamesShown} more");
+            text.Append($", and {names.Count - namesShown} more");
         }
     }
 }

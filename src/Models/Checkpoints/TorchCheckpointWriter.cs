@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,7 +25,7 @@ namespace ImageClassifier.Models.Checkpoints;
 /// <c>weights_only</c> loader (unlike later versions) does not accept; plain <c>torch.load</c> does.
 /// </para>
 /// </remarks>
-public static class TorchCheckpointWriter
+public static partial class TorchCheckpointWriter
 {
     // Records live under one folder of the archive; torch.load takes any name, PyTorch 2 writes this one.
     private const string ArchiveFolder = "archive/";
@@ -44,7 +45,7 @@ public static class TorchCheckpointWriter
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
         Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(folder, TemporaryName(Path.GetFileName(fullPath)));
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16))
@@ -71,6 +72,53 @@ public static class TorchCheckpointWriter
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="fileName"/> is a temporary file <see cref="Write(string, object?)"/>
+    /// makes for a <c>.pth</c> checkpoint (<c>.NAME.pth.GUID.tmp</c>, the GUID as 32 hex digits),
+    /// which only a killed writer leaves behind.
+    /// </summary>
+    public static bool IsTemporaryCheckpoint(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        return TemporaryCheckpointName().IsMatch(fileName);
+    }
+
+    /// <summary>
+    /// Deletes the temporary checkpoint files (<see cref="IsTemporaryCheckpoint"/>) directly in
+    /// <paramref name="folder"/>, and nothing else. Call it only where no other process writes
+    /// checkpoints into the folder: a temporary file being written would go too.
+    /// </summary>
+    /// <returns>The files deleted; one that could not be deleted is left and not listed.</returns>
+    public static IReadOnlyList<string> RemoveTemporaryCheckpoints(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(folder, ".*.tmp", SearchOption.TopDirectoryOnly))
+        {
+            if (!IsTemporaryCheckpoint(Path.GetFileName(path)))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(path);
+                removed.Add(path);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // A leftover that cannot go now (a read-only folder) must not stop what the caller does.
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>Writes <paramref name="checkpoint"/> to <paramref name="destination"/> (not atomic; the stream is left open).</summary>
@@ -106,6 +154,11 @@ public static class TorchCheckpointWriter
             version.Write("3\n"u8);
         }
     }
+
+    private static string TemporaryName(string fileName) => $".{fileName}.{Guid.NewGuid():N}.tmp";
+
+    [GeneratedRegex(@"^\..+\.pth\.[0-9a-f]{32}\.tmp$", RegexOptions.CultureInvariant)]
+    private static partial Regex TemporaryCheckpointName();
 
     private static Stream OpenRecord(ZipArchive archive, string name)
     {

@@ -6,9 +6,10 @@ namespace ImageClassifier.Models.Initialization;
 
 /// <summary>
 /// Loads a checkpoint into the module whose <c>init_cfg</c> lists it (mmengine's <c>PretrainedInit</c>),
-/// not strictly: what does not match is reported and left as initialised. A classifier head
-/// whose class count differs from the checkpoint's keeps its fresh weights (see
-/// <see cref="ModelWeights"/>). <see cref="WeightInitialization"/> applies it after every other
+/// not strictly: what does not match is reported and left as initialised, and a checkpoint of
+/// which nothing fits is refused. This is fine-tuning, so a classifier head whose class count
+/// differs from the checkpoint's keeps its fresh weights, with a line naming each adapted key
+/// (see <see cref="ModelWeights"/>). <see cref="WeightInitialization"/> applies it after every other
 /// initializer of the model, wherever it sits in the tree.
 /// </summary>
 [RegisterModel("Pretrained")]
@@ -50,7 +51,7 @@ public sealed class PretrainedInit : Initializer
         ArgumentNullException.ThrowIfNull(module);
         var log = Log ?? Console.Error;
         log.WriteLine(Prefix is null ? $"load model from: {Checkpoint}" : $"load {Prefix} in model from: {Checkpoint}");
-        LastResult = ModelWeights.Load(module, Checkpoint, Prefix, strict: false);
+        LastResult = ModelWeights.Load(module, Checkpoint, Prefix, strict: false, adaptHead: true);
         foreach (var adaptation in LastResult.HeadAdaptations)
         {
             log.WriteLine(adaptation.ToString());

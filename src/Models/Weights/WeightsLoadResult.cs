@@ -3,7 +3,7 @@ using ImageClassifier.Models.Checkpoints;
 
 namespace ImageClassifier.Models.Weights;
 
-/// <summary>What <see cref="ModelWeights.Load(TorchSharp.torch.nn.Module, string, string?, bool)"/> did.</summary>
+/// <summary>What <see cref="ModelWeights.Load(TorchSharp.torch.nn.Module, string, string?, bool, bool)"/> did.</summary>
 /// <param name="Report">Loaded count and the missing, unexpected and mis-shaped keys; the adapted head keys are in none of them.</param>
 /// <param name="HeadAdaptations">The classifier layers whose checkpoint tensors were skipped for another class count.</param>
 public sealed record WeightsLoadResult(StateDictLoadReport Report, IReadOnlyList<HeadAdaptation> HeadAdaptations)

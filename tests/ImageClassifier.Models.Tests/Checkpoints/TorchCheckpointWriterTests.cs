@@ -212,6 +212,57 @@ public sealed class TorchCheckpointWriterTests : IDisposable
         Assert.Equal(["latest.pth"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void RemoveTemporaryCheckpoints_removes_only_what_a_killed_write_leaves()
+    {
+        var guid = Guid.NewGuid().ToString("N");
+        string[] stale = [$".epoch_3.pth.{guid}.tmp", $".iter_120.pth.{Guid.NewGuid():N}.tmp"];
+        string[] kept =
+        [
+            "epoch_3.pth", "last_checkpoint", "last_checkpoint.tmp", $".notes.txt.{guid}.tmp", $"epoch_3.pth.{guid}.tmp",
+            $".epoch_3.pth.{guid[..31]}.tmp", $".epoch_3.pth.{guid.ToUpperInvariant()}.tmp", "mine.tmp",
+        ];
+        foreach (var name in stale.Concat(kept))
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, name), "x");
+        }
+
+        var nested = Directory.CreateDirectory(Path.Combine(folder.FullName, "sub"));
+        File.WriteAllText(Path.Combine(nested.FullName, stale[0]), "x");
+
+        var removed = TorchCheckpointWriter.RemoveTemporaryCheckpoints(folder.FullName);
+
+        Assert.Equal(stale.Order(StringComparer.Ordinal), removed.Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(kept.Order(StringComparer.Ordinal), folder.GetFiles().Select(file => file.Name).Order(StringComparer.Ordinal));
+        Assert.True(File.Exists(Path.Combine(nested.FullName, stale[0])));
+        Assert.Empty(TorchCheckpointWriter.RemoveTemporaryCheckpoints(Path.Combine(folder.FullName, "missing")));
+    }
+
+    [Fact]
+    public void The_temporary_file_of_a_write_matches_the_stale_pattern()
+    {
+        // A write that never finishes is simulated by catching the temporary file while it exists.
+        using var watcher = new FileSystemWatcher(folder.FullName) { EnableRaisingEvents = true };
+        var seen = new List<string>();
+        watcher.Created += (_, args) => { lock (seen) { seen.Add(args.Name!); } };
+        using (var scope = NewDisposeScope())
+        {
+            TorchCheckpointWriter.Write(Path.Combine(folder.FullName, "iter_7.pth"), new Dictionary<string, object?> { ["w"] = ones(1000) });
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline && !seen.Any(name => name.EndsWith(".tmp", StringComparison.Ordinal)))
+        {
+            Thread.Sleep(10);
+        }
+
+        lock (seen)
+        {
+            var temporary = Assert.Single(seen, name => name.EndsWith(".tmp", StringComparison.Ordinal));
+            Assert.True(TorchCheckpointWriter.IsTemporaryCheckpoint(temporary), temporary);
+        }
+    }
+
     private static string ReadEntry(ZipArchive archive, string name)
     {
         using var reader = new StreamReader(archive.GetEntry(name)!.Open(), System.Text.Encoding.Latin1);

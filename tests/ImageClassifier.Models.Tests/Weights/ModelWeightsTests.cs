@@ -57,7 +57,7 @@ public sealed class ModelWeightsTests : IDisposable
     }
 
     [Fact]
-    public void AnotherClassCountKeepsTheFreshHeadWithANotice()
+    public void FineTuningAnotherClassCountKeepsTheFreshHeadWithANotice()
     {
         var path = Path.Combine(folder, "seven-classes.pth");
         using var source = TinyModels.Classifier(numClasses: 7, seed: 1);
@@ -66,7 +66,7 @@ public sealed class ModelWeightsTests : IDisposable
         using var model = TinyModels.Classifier(numClasses: 3, seed: 2);
         model.state_dict()["head.fc.weight"].detach().fill_(42);
 
-        var result = ModelWeights.Load(model, path, strict: true);
+        var result = ModelWeights.Load(model, path, strict: true, adaptHead: true);
 
         var adaptation = Assert.Single(result.HeadAdaptations);
         Assert.Equal("head.fc", adaptation.Module);
@@ -74,7 +74,10 @@ public sealed class ModelWeightsTests : IDisposable
         Assert.Equal(3, adaptation.ModelClasses);
         Assert.True(adaptation.Reinitialized);
         Assert.Equal(new[] { "head.fc.weight", "head.fc.bias" }, adaptation.SkippedKeys.Order().Reverse());
-        Assert.Equal("head.fc: checkpoint has 7 classes, model has 3; the head was re-initialised", Assert.Single(result.Notices));
+        Assert.Equal(
+            "head adapted for fine-tuning: head.fc has 7 classes in the checkpoint, 3 in the model; " +
+            "head.fc.weight checkpoint [7, 8] -> model [3, 8]; head.fc.bias checkpoint [7] -> model [3]; the layer was re-initialised",
+            Assert.Single(result.Notices));
         Assert.Contains(adaptation.ToString(), result.Describe(), StringComparison.Ordinal);
         Assert.True(result.Report.IsExact);
         Assert.Equal(model.state_dict().Count - 2, result.Report.LoadedCount);
@@ -97,9 +100,55 @@ public sealed class ModelWeightsTests : IDisposable
         }
 
         using var model = TinyModels.Classifier(numClasses: 10, seed: 5);
-        var result = ModelWeights.Load(model, path);
+        var result = ModelWeights.Load(model, path, adaptHead: true);
 
-        Assert.Equal("head.fc: checkpoint has 1000 classes, model has 10; the head was re-initialised", Assert.Single(result.Notices));
+        Assert.StartsWith("head adapted for fine-tuning: head.fc has 1000 classes in the checkpoint, 10 in the model;", Assert.Single(result.Notices), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithoutFineTuningAnotherClassCountIsRefusedNamingTheKeysAndShapes()
+    {
+        var path = Path.Combine(folder, "ten-classes.pth");
+        using (var source = TinyModels.Classifier(numClasses: 10, seed: 1))
+        {
+            ModelWeights.Save(source, path);
+        }
+
+        using var model = TinyModels.Classifier(numClasses: 5, seed: 2);
+        var before = model.state_dict()["head.fc.weight"].clone();
+
+        var error = Assert.Throws<StateDictLoadException>(() => ModelWeights.Load(model, path, strict: true));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("head.fc.weight: the module has [5, 8], the checkpoint [10, 8]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("head.fc.bias: the module has [5], the checkpoint [10]", error.Message, StringComparison.Ordinal);
+        Assert.True(TensorAssert.Same(before, model.state_dict()["head.fc.weight"]));
+
+        // Not strict and not fine-tuning: the head is reported as a mismatch and keeps its weights.
+        var loose = ModelWeights.Load(model, path);
+        Assert.Empty(loose.HeadAdaptations);
+        Assert.Equal(2, loose.Report.ShapeMismatches.Count);
+        Assert.True(TensorAssert.Same(before, model.state_dict()["head.fc.weight"]));
+    }
+
+    [Fact]
+    public void ACheckpointThatMatchesNothingIsRefused()
+    {
+        var path = Path.Combine(folder, "other-model.pth");
+        using (var other = new TinyBackbone())
+        {
+            ModelWeights.Save(other, path);
+        }
+
+        using var model = TinyModels.Classifier(seed: 3);
+
+        var error = Assert.Throws<StateDictLoadException>(() => ModelWeights.Load(model, path, adaptHead: true));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("fits the model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("missing key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unexpected key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("conv1.weight", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,7 +207,7 @@ public sealed class ModelWeightsTests : IDisposable
         initializer.Apply(model);
 
         Assert.Contains($"load model from: {path}", log.ToString(), StringComparison.Ordinal);
-        Assert.Contains("head.fc: checkpoint has 1000 classes, model has 10; the head was re-initialised", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("head adapted for fine-tuning: head.fc has 1000 classes in the checkpoint, 10 in the model; head.fc.weight checkpoint [1000, 8] -> model [10, 8]", log.ToString(), StringComparison.Ordinal);
         Assert.NotNull(initializer.LastResult);
         Assert.Single(initializer.LastResult.HeadAdaptations);
     }

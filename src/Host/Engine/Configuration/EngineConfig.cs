@@ -165,15 +165,19 @@ public sealed class EngineConfig
     /// <param name="seed">The run's seed.</param>
     /// <param name="training">Shuffle by default (a training loader).</param>
     /// <param name="pinMemory">Give batches in pinned memory (for a CUDA device), whatever the section's <c>pin_memory</c> says.</param>
+    /// <param name="numClasses">The model's class count, which every label must be below (see <see cref="ClassCount"/>); null to check nothing.</param>
     /// <exception cref="ConfigException">A component refused its config.</exception>
-    public DataLoader BuildDataLoader(DataLoaderSettings settings, int seed, bool training, bool pinMemory = false)
+    public DataLoader BuildDataLoader(DataLoaderSettings settings, int seed, bool training, bool pinMemory = false, int? numClasses = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var dataset = Binder.BuildComponent(Document, settings.Path + ".dataset", settings.Dataset);
         var sampler = settings.Sampler is null
             ? new DefaultSampler(shuffle: training)
             : Binder.BuildComponent(Document, settings.Path + ".sampler", settings.Sampler);
-        return new DataLoader(dataset, settings.BatchSize, sampler, settings.DropLast, seed, settings.PrefetchBatches, pinMemory);
+        return new DataLoader(dataset, settings.BatchSize, sampler, settings.DropLast, seed, settings.PrefetchBatches, pinMemory, numClasses)
+        {
+            DatasetName = $"{settings.Dataset.TypeName} dataset ({settings.Path.TrimStart('$', '.')}.dataset)",
+        };
     }
 
     /// <summary>Builds the optimizer's builder.</summary>
