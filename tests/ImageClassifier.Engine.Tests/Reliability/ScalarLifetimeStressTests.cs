@@ -57,7 +57,7 @@ public sealed class ScalarLifetimeStressTests : IDisposable
 
         Assert.True(result.Completed);
         Assert.Equal(Epochs * 8, result.Iteration);
-        Assert.True(collections > 100, $"only {collections} collections ran beside the training loop");
+        Assert.True(collections > 10, $"only {collections} collections ran beside the training loop");
     }
 
     [Fact]

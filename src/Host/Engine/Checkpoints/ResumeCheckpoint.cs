@@ -13,7 +13,7 @@ public static class ResumeCheckpoint
 {
     /// <summary>The checkpoint chosen: its path, its contents (read once, for the caller to restore and dispose) and, when it is a fallback, why.</summary>
     /// <param name="Path">The checkpoint file.</param>
-    /// <param name="State">The checkpoint as <see cref="TorchCheckpointReader.ReadDictionary"/> read it; the caller disposes its tensors.</param>
+    /// <param name="State">The checkpoint as <see cref="TorchCheckpointReader.ReadDictionary(string)"/> read it; the caller disposes its tensors.</param>
     /// <param name="Notice">Which file was chosen instead of <c>last_checkpoint</c>'s and why; null when <c>last_checkpoint</c> was used.</param>
     public sealed record Choice(string Path, Dictionary<string, object?> State, string? Notice);
 
