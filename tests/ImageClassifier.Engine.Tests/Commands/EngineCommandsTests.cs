@@ -4,6 +4,7 @@ using ImageClassifier.Engine.Tests.TestHelpers;
 using ImageClassifier.Hosting.Commands;
 using ImageClassifier.Hosting.Engine.Charts;
 using SkiaSharp;
+using static ImageClassifier.Engine.Tests.TestHelpers.InProcessIcls;
 
 namespace ImageClassifier.Engine.Tests.Commands;
 
@@ -14,14 +15,6 @@ public sealed class EngineCommandsTests : IDisposable
     private readonly TinyExperiment experiment = new();
 
     public void Dispose() => experiment.Dispose();
-
-    private static (int ExitCode, string Output, string Error) Icls(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = CommandLineApp.Run(args, output, error, () => TinyExperiment.Catalog);
-        return (exitCode, output.ToString(), error.ToString());
-    }
 
     private string TrainedCheckpoint(string workDir)
     {
