@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Backbones;
 using ImageClassifier.Models.Checkpoints;
+using ImageClassifier.Models.Tests.Classifiers;
 using ImageClassifier.Models.Tests.TestHelpers;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -13,7 +14,6 @@ namespace ImageClassifier.Models.Tests.Backbones;
 /// </summary>
 public sealed class BackboneParityTests(ITestOutputHelper output)
 {
-    private const double Tolerance = 1e-4;
 
     public static TheoryData<string> Cases() => ZooFixtures.NamesData();
 
@@ -37,7 +37,8 @@ public sealed class BackboneParityTests(ITestOutputHelper output)
             Assert.Equal(zooCase.FeatureShapes[index], features[index].shape);
             var difference = (features[index] - io.Features[index]).abs().max().item<float>();
             output.WriteLine($"{name} features[{index}] {string.Join("x", features[index].shape)}: max |diff| = {difference:E2}");
-            Assert.True(difference <= Tolerance, $"{name} features[{index}]: max |diff| {difference:E3} > {Tolerance}");
+            var tolerance = TensorAssert.ParityTolerance(io.Features[index]);
+            Assert.True(difference <= tolerance, $"{name} features[{index}]: max |diff| {difference:E3} > {tolerance:E3}");
         }
     }
 

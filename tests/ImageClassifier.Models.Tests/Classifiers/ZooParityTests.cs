@@ -12,11 +12,10 @@ namespace ImageClassifier.Models.Tests.Classifiers;
 /// <summary>
 /// Whole-model parity with PyTorch: each case's mmpretrain config builds an ImageClassifier, the
 /// case's state dict loads strictly (so every key name is mmpretrain's), and the logits, backbone
-/// features and neck outputs match PyTorch's within 1e-4.
+/// features and neck outputs match PyTorch's within 1e-4 plus 1e-5 of their largest value.
 /// </summary>
 public sealed class ZooParityTests(ITestOutputHelper output)
 {
-    private const double Tolerance = 1e-4;
 
     public static TheoryData<string> Cases => ZooFixtures.NamesData();
 
@@ -93,6 +92,7 @@ public sealed class ZooParityTests(ITestOutputHelper output)
         using var magnitude = expected.abs().max();
         output.WriteLine($"{what}: largest difference {difference:G3}, largest value {magnitude.item<float>():G3}");
         Assert.True(magnitude.item<float>() > 0, $"{what}: PyTorch's values are all zero, which proves nothing");
-        Assert.True(difference <= Tolerance, $"{what}: largest difference {difference:G3} (tolerance {Tolerance:G1})");
+        var tolerance = TensorAssert.ParityTolerance(expected);
+        Assert.True(difference <= tolerance, $"{what}: largest difference {difference:G3} (tolerance {tolerance:G3})");
     }
 }
