@@ -87,7 +87,8 @@ public sealed class TorchRuntimeTests
         var results = new Queue<ConvolutionCheckResult>([wrong]);
         try
         {
-            var report = TorchRuntime.Initialize(new TorchRuntimeOptions { TuneMalloc = false }, () => results.Count > 0 ? results.Dequeue() : TorchRuntime.CheckConvolutions());
+            var options = new TorchRuntimeOptions { TuneMalloc = false, Convolution = ConvolutionPath.Auto };
+            var report = TorchRuntime.Initialize(options, () => results.Count > 0 ? results.Dequeue() : TorchRuntime.CheckConvolutions());
 
             Assert.False(report.OneDnnEnabled);
             Assert.False(LibTorchContext.MkldnnEnabled);

@@ -19,15 +19,17 @@ internal static class TensorAssert
     }
 
     /// <summary>
-    /// How far float32 outputs of a deep network may stray from PyTorch's: 1e-4, plus 1e-5 of the
+    /// How far float32 outputs of a deep network may stray from PyTorch's: 1e-4, plus 5e-5 of the
     /// largest reference value. The summation order of libtorch's kernels differs between CPU
-    /// instruction sets (oneDNN's AVX2 and AVX-512 paths give ResNet-50 features that differ by about
-    /// 5e-6 of their largest value), so an absolute bound alone passes on one CPU and fails on another.
+    /// instruction sets and kernel paths: ResNet-50's features differ from the fixtures by 1.5e-5 of
+    /// their largest value with oneDNN on AVX-512 or AVX2 and by 3.4e-5 with libtorch's own kernels
+    /// (oneDNN off, as TorchRuntime chooses on CPUs where oneDNN is wrong), so an absolute bound
+    /// alone passes on one CPU and fails on another. A wrong weight or layer is off by far more.
     /// </summary>
     public static double ParityTolerance(Tensor reference)
     {
         using var magnitude = reference.abs().max();
-        return 1e-4 + (1e-5 * magnitude.item<float>());
+        return 1e-4 + (5e-5 * magnitude.item<float>());
     }
 
     /// <summary>The largest absolute difference, as float64.</summary>
