@@ -115,7 +115,12 @@ public static class TorchRuntime
                 return new TorchRuntimeReport(options, mallocTuned, false, null, null);
         }
 
-        var check = checkConvolutions();
+        var check = (options.CacheDirectory is { } cache ? ConvolutionVerdictCache.TryReadPassed(cache) : null) ?? checkConvolutions();
+        if (check.Passed && !check.FromCache && options.CacheDirectory is { } folder)
+        {
+            ConvolutionVerdictCache.RecordPassed(folder, check);
+        }
+
         if (check.Passed || !LibTorchContext.IsAvailable)
         {
             var unfixable = check.Passed ? null

@@ -87,7 +87,7 @@ public sealed class TorchRuntimeTests
         var results = new Queue<ConvolutionCheckResult>([wrong]);
         try
         {
-            var options = new TorchRuntimeOptions { TuneMalloc = false, Convolution = ConvolutionPath.Auto };
+            var options = new TorchRuntimeOptions { TuneMalloc = false, Convolution = ConvolutionPath.Auto, CacheDirectory = null };
             var report = TorchRuntime.Initialize(options, () => results.Count > 0 ? results.Dequeue() : TorchRuntime.CheckConvolutions());
 
             Assert.False(report.OneDnnEnabled);
@@ -101,6 +101,43 @@ public sealed class TorchRuntimeTests
         }
     }
 
+    [Fact]
+    public void A_passing_check_is_remembered_for_the_machine_and_a_failing_one_is_not()
+    {
+        TorchRuntime.EnsureInitialized();
+        var before = LibTorchContext.MkldnnEnabled;
+        var folder = Directory.CreateTempSubdirectory("icls-runtime-").FullName;
+        try
+        {
+            var options = new TorchRuntimeOptions { TuneMalloc = false, Convolution = ConvolutionPath.Auto, CacheDirectory = folder };
+            var checks = 0;
+            var first = TorchRuntime.Initialize(options, () =>
+            {
+                checks++;
+                return new ConvolutionCheckResult(true, "17 channels, 3x3, forward", 2e-7, TimeSpan.FromMilliseconds(300));
+            });
+            var second = TorchRuntime.Initialize(options, () => throw new InvalidOperationException("the cached verdict should have been used"));
+
+            Assert.Equal(1, checks);
+            Assert.False(first.Check!.FromCache);
+            Assert.True(second.Check!.FromCache);
+            Assert.True(second.OneDnnEnabled);
+            Assert.Null(second.Warning);
+
+            // Another folder with a failing check: nothing is stored, so the next process checks again.
+            var failing = options with { CacheDirectory = Path.Combine(folder, "failing") };
+            var wrong = new ConvolutionCheckResult(false, "24 channels, 3x3, forward", 0.4, TimeSpan.Zero);
+            var results = new Queue<ConvolutionCheckResult>([wrong, wrong]);
+            TorchRuntime.Initialize(failing, results.Dequeue);
+            Assert.False(File.Exists(Path.Combine(failing.CacheDirectory, "convolution-check.json")));
+        }
+        finally
+        {
+            LibTorchContext.SetMkldnnEnabled(before);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(ConvolutionPath.Native, false)]
     [InlineData(ConvolutionPath.OneDnn, true)]
@@ -110,7 +147,7 @@ public sealed class TorchRuntimeTests
         var before = LibTorchContext.MkldnnEnabled;
         try
         {
-            var report = TorchRuntime.Initialize(new TorchRuntimeOptions { TuneMalloc = false, Convolution = path }, () => throw new InvalidOperationException("no check when forced"));
+            var report = TorchRuntime.Initialize(new TorchRuntimeOptions { TuneMalloc = false, Convolution = path, CacheDirectory = null }, () => throw new InvalidOperationException("no check when forced"));
             Assert.Equal(oneDnn, report.OneDnnEnabled);
             Assert.Equal(oneDnn, LibTorchContext.MkldnnEnabled);
             Assert.Null(report.Check);
