@@ -108,9 +108,19 @@ public static class TorchRuntime
         switch (options.Convolution)
         {
             case ConvolutionPath.OneDnn:
-                LibTorchContext.SetMkldnnEnabled(true);
+                // oneDNN is libtorch's default, so where the switch cannot be reached nothing changes.
+                if (LibTorchContext.IsAvailable)
+                {
+                    LibTorchContext.SetMkldnnEnabled(true);
+                }
+
                 return new TorchRuntimeReport(options, mallocTuned, true, null, null);
             case ConvolutionPath.Native:
+                if (!LibTorchContext.IsAvailable)
+                {
+                    throw new NotSupportedException($"{TorchRuntimeOptions.ConvolutionVariable}=native cannot be honoured: oneDNN cannot be switched off here ({LibTorchContext.Problem}).");
+                }
+
                 LibTorchContext.SetMkldnnEnabled(false);
                 return new TorchRuntimeReport(options, mallocTuned, false, null, null);
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ImageClassifier.Hosting.Engine.Configuration;
 using ImageClassifier.Hosting.Inference;
+using ImageClassifier.Runtime;
 using Spectre.Console;
 
 namespace ImageClassifier.Hosting.Commands;
@@ -64,6 +65,12 @@ internal sealed class InferCommand : Command
             _context.Catalog,
             parseResult.GetValue(_device) ?? "auto",
             parseResult.GetValue(_cfgOptions));
+        if (TorchRuntime.Report?.Warning is { } warning)
+        {
+            // The runner says this in training and testing; inference has no log but stderr.
+            _context.Error.WriteLine(warning);
+        }
+
         var topk = parseResult.GetValue(_topk);
         if (ClassCount.TopkProblem("--topk", topk, inferencer.NumClasses) is { } problem)
         {
