@@ -32,7 +32,11 @@ public sealed class TrainingTests(ITestOutputHelper output)
             var losses = Probe.TrainSteps(backbone, channels, steps: 6, size: 64, learningRate: 0.01);
             output.WriteLine($"{name}: {string.Join(" -> ", losses.Select(loss => loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
             Assert.All(losses, loss => Assert.True(double.IsFinite(loss)));
-            Assert.True(losses[^1] < losses[0], $"{name}: the loss went from {losses[0]} to {losses[^1]}");
+            // Not the last step alone: with train-mode batch norm on one small batch a single step's
+            // loss can jump (MobileNetV2 x0.25 once went 0.55 -> 1.22 with libtorch's own kernels),
+            // while gradients that did not arrive would leave the loss where it started.
+            var best = losses.Skip(1).Min();
+            Assert.True(best < 0.9 * losses[0], $"{name}: the loss never fell below 90 % of its start {losses[0]} (best {best})");
             Assert.All(backbone.parameters(), parameter => Assert.NotNull(parameter.grad));
         }
     }
