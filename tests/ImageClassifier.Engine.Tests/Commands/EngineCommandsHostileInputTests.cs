@@ -16,12 +16,7 @@ public sealed class EngineCommandsHostileInputTests : IDisposable
 
     public void Dispose() => experiment.Dispose();
 
-    private string TrainedCheckpoint(string workDir)
-    {
-        var run = Icls("train", experiment.ConfigPath, "--work-dir", workDir, "--device", "cpu", "--threads", "1", "--no-test", "--cfg-options", "train_cfg.max_epochs=1");
-        Assert.True(run.ExitCode == 0, run.Error);
-        return Path.Combine(workDir, "epoch_1.pth");
-    }
+    private string TrainedCheckpoint(string workDir) => InProcessIcls.TrainedCheckpoint(experiment.ConfigPath, workDir, "--no-test");
 
     [Fact]
     public void Test_and_infer_refuse_a_checkpoint_with_another_class_count_but_fine_tuning_adapts_the_head()

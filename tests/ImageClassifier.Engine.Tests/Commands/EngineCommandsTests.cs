@@ -16,12 +16,7 @@ public sealed class EngineCommandsTests : IDisposable
 
     public void Dispose() => experiment.Dispose();
 
-    private string TrainedCheckpoint(string workDir)
-    {
-        var run = Icls("train", experiment.ConfigPath, "--work-dir", workDir, "--device", "cpu", "--threads", "1", "--cfg-options", "train_cfg.max_epochs=1");
-        Assert.True(run.ExitCode == 0, run.Error);
-        return Path.Combine(workDir, "epoch_1.pth");
-    }
+    private string TrainedCheckpoint(string workDir) => InProcessIcls.TrainedCheckpoint(experiment.ConfigPath, workDir);
 
     [Fact]
     public void Train_logs_progress_and_ends_with_the_test_accuracy()

@@ -12,4 +12,12 @@ public static class InProcessIcls
         var exitCode = CommandLineApp.Run(args, output, error, () => TinyExperiment.Catalog);
         return (exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>Trains <paramref name="configPath"/> one epoch on the CPU into <paramref name="workDir"/> and returns its checkpoint.</summary>
+    public static string TrainedCheckpoint(string configPath, string workDir, params string[] extraArgs)
+    {
+        var run = Icls(["train", configPath, "--work-dir", workDir, "--device", "cpu", "--threads", "1", .. extraArgs, "--cfg-options", "train_cfg.max_epochs=1"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        return Path.Combine(workDir, "epoch_1.pth");
+    }
 }
