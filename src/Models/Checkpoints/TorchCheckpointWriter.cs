@@ -76,8 +76,9 @@ public static partial class TorchCheckpointWriter
 
     /// <summary>
     /// Whether <paramref name="fileName"/> is a temporary file <see cref="Write(string, object?)"/>
-    /// makes for a <c>.pth</c> checkpoint (<c>.NAME.pth.GUID.tmp</c>, the GUID as 32 hex digits),
-    /// which only a killed writer leaves behind.
+    /// makes for a <c>.pth</c> checkpoint (<c>.NAME.pth.GUID.tmp</c>, the GUID as 32 hex digits), or
+    /// that the work dir's PNG charts are written through under the same scheme; only a killed
+    /// writer leaves one behind.
     /// </summary>
     public static bool IsTemporaryCheckpoint(string fileName)
     {
@@ -157,7 +158,7 @@ public static partial class TorchCheckpointWriter
 
     private static string TemporaryName(string fileName) => $".{fileName}.{Guid.NewGuid():N}.tmp";
 
-    [GeneratedRegex(@"^\..+\.pth\.[0-9a-f]{32}\.tmp$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\..+\.(pth|png)\.[0-9a-f]{32}\.tmp$", RegexOptions.CultureInvariant)]
     private static partial Regex TemporaryCheckpointName();
 
     private static Stream OpenRecord(ZipArchive archive, string name)

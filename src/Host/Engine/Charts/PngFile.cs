@@ -28,7 +28,7 @@ public static class PngFile
         Guard(path, () =>
         {
             Directory.CreateDirectory(FolderOf(path));
-            var temporary = Path.Combine(FolderOf(path), $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            var temporary = Path.Combine(FolderOf(path), $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
             try
             {
                 using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
