@@ -8,7 +8,7 @@ rounds=${1:-2}
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-dotnet build -c Release src/Host -o "$out/icls" -v q -nologo >/dev/null
+dotnet build -c Release src/Cli -o "$out/icls" -v q -nologo >/dev/null
 for round in $(seq 1 "$rounds"); do
   for tuning in 1 0; do
     ICLS_MALLOC_TUNING=$tuning /usr/bin/time -f "%e %R %M" -o "$out/time" \

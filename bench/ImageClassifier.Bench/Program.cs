@@ -1,3 +1,4 @@
+using ImageClassifier.Hosting.Configuration.Binding;
 using System.Diagnostics;
 using System.Globalization;
 using ImageClassifier;
@@ -5,8 +6,8 @@ using ImageClassifier.Bench;
 using ImageClassifier.Hosting;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Configuration;
-using ImageClassifier.Hosting.Engine.Configuration;
-using ImageClassifier.Hosting.Inference;
+using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Engine.Inference;
 using ImageClassifier.Models.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -141,8 +142,8 @@ namespace ImageClassifier.Bench
             throw new InvalidOperationException("Run the bench from inside the repository (ImageClassifier.sln not found above the current folder).");
         }
 
-        private EngineConfig Load(IEnumerable<string> overrides) =>
-            EngineConfig.Read(ConfigLoader.Load(QuickstartConfig, overrides), catalog);
+        private RunDefinition Load(IEnumerable<string> overrides) =>
+            RunDefinitionReader.Read(ConfigLoader.Load(QuickstartConfig, overrides), catalog);
 
         /// <summary>1. Training images/s: the engine's step on the config's model vs the direct TorchSharp network.</summary>
         public void Training()
@@ -265,7 +266,7 @@ namespace ImageClassifier.Bench
         {
             var config = Load([]);
             var settings = config.TrainDataloader!;
-            var loader = config.BuildDataLoader(settings, 0, training: true);
+            var loader = config.BuildDataLoader(RunStage.Train, 0);
             var batches = options.Quick ? Math.Min(20, loader.Count) : loader.Count;
             Section($"3. Loader, quickstart pipeline on {config.TrainDataloader!.Dataset.TypeName} ({loader.Dataset.Count} images, batch {loader.BatchSize}): {batches} batches alone vs the quickstart model's training steps on batches of that shape", header: false);
 
@@ -323,7 +324,7 @@ namespace ImageClassifier.Bench
             var every = options.SampleEvery;
             Section($"4. Memory, quickstart model (width 16), batch {Batch} from the loader, {steps} engine steps, sampled every {every}", header: false);
             var config = Load([$"train_dataloader.batch_size={Batch}"]);
-            var loader = config.BuildDataLoader(config.TrainDataloader!, 0, training: true);
+            var loader = config.BuildDataLoader(RunStage.Train, 0);
             torch.manual_seed(0);
             using var model = config.BuildModel();
             model.train();
@@ -510,11 +511,11 @@ namespace ImageClassifier.Bench
         }
     }
 
-    /// <summary>The Runner's own training step (<see cref="ImageClassifier.Hosting.Engine.TrainingStep"/>), timed as the engine runs it.</summary>
+    /// <summary>The Runner's own training step (<see cref="ImageClassifier.Engine.TrainingStep"/>), timed as the engine runs it.</summary>
     internal static class EngineStep
     {
-        public static float Run(EngineConfig config, Classifier model, optim.Optimizer optimizer, Tensor inputs, Tensor targets) =>
-            (float)ImageClassifier.Hosting.Engine.TrainingStep.Run(
-                config, model, optimizer, inputs, targets, loss => new InvalidOperationException($"Non-finite loss {loss}."))["loss"];
+        public static float Run(RunDefinition config, Classifier model, optim.Optimizer optimizer, Tensor inputs, Tensor targets) =>
+            (float)ImageClassifier.Engine.TrainingStep.Run(
+                config.OptimWrapper!.Wrap(optimizer, model.parameters()), model, inputs, targets, loss => new InvalidOperationException($"Non-finite loss {loss}."))["loss"];
     }
 }

@@ -1,10 +1,11 @@
+using ImageClassifier.Hosting.Configuration.Binding;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Configuration;
-using ImageClassifier.Hosting.Engine.Configuration;
-using ImageClassifier.Hosting.Inference;
+using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Engine.Inference;
 using ImageClassifier.Models.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -53,7 +54,7 @@ internal static class PyTorchComparison
         using var images = torch.tensor(pixels, [pixels.Length / (28 * 28), 1, 28, 28], ScalarType.Byte);
         using var labels = torch.tensor(ReadLabels(labelBytes), [labelBytes.Length / 8], ScalarType.Int64);
 
-        var config = EngineConfig.Read(ConfigLoader.Load("configs/quickstart.json", []), catalog);
+        var config = RunDefinitionReader.Read(ConfigLoader.Load("configs/quickstart.json", []), catalog);
         torch.set_num_threads(Environment.ProcessorCount);
         torch.manual_seed(0);
         var times = new List<double>();

@@ -1,5 +1,6 @@
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Plugins;
+using ImageClassifier.Engine.Configuration;
 using ImageClassifier.Runtime;
 
 namespace ImageClassifier.Hosting;
@@ -16,8 +17,9 @@ namespace ImageClassifier.Hosting;
 /// afterwards. Plugins are never unloaded: their assemblies stay for the life of the process.
 /// </para>
 /// <para>
-/// Configs from JSON files are the configuration layer's: it adds them to this partial class in a
-/// file of its own, binding through <see cref="Catalog"/> and building through <see cref="Build"/>.
+/// Runs (load a config, train, test, classify) are in <c>ImageClassifierHost.Runs.cs</c>: a JSON
+/// config binds through <see cref="Catalog"/> to the engine's <see cref="RunDefinition"/>, which a
+/// host app may also write in C#.
 /// </para>
 /// </remarks>
 public sealed partial class ImageClassifierHost

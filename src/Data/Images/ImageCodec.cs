@@ -61,6 +61,73 @@ public static class ImageCodec
             throw new DataFormatException(path, null, problem);
         }
 
+        return DecodePixels(codec, path, colorType);
+    }
+
+    /// <summary>Decodes an encoded image held in memory (a PNG, JPEG, ... file's bytes).</summary>
+    /// <param name="data">The encoded image.</param>
+    /// <param name="source">What to call the image in errors, such as the name it was uploaded under.</param>
+    /// <param name="colorType">Decode to 3 channels (BGR) or 1.</param>
+    /// <param name="options">Size limits; <see cref="ImageDecodeOptions.FromEnvironment"/> when null.</param>
+    /// <exception cref="DataFormatException">The bytes are not a readable image, or exceed the limits.</exception>
+    public static ImageData Decode(ReadOnlySpan<byte> data, string source, ColorType colorType = ColorType.Color, ImageDecodeOptions? options = null)
+    {
+        options ??= ImageDecodeOptions.FromEnvironment();
+        if (data.Length > options.MaxBytes)
+        {
+            throw new DataFormatException(source, null, $"it is {Count(data.Length)} bytes; images of at most {Count(options.MaxBytes)} bytes are read ({ImageDecodeOptions.MaxBytesVariable})");
+        }
+
+        if (data.IsEmpty)
+        {
+            throw new DataFormatException(source, null, "it is empty; expected a PNG, JPEG, BMP, WebP or GIF image");
+        }
+
+        using var encoded = SKData.CreateCopy(data);
+        using var codec = SKCodec.Create(encoded)
+            ?? throw new DataFormatException(source, null, "cannot read it as an image: its format is not one the decoder knows, or it is truncated; expected a PNG, JPEG, BMP, WebP or GIF image");
+        if (CheckDeclaredSize(codec, colorType, options) is { } problem)
+        {
+            throw new DataFormatException(source, null, problem);
+        }
+
+        return DecodePixels(codec, source, colorType);
+    }
+
+    /// <summary>Decodes an encoded image read from <paramref name="stream"/> to its end.</summary>
+    /// <exception cref="DataFormatException">The stream's bytes are not a readable image, or exceed the limits.</exception>
+    public static ImageData Decode(Stream stream, string source, ColorType colorType = ColorType.Color, ImageDecodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= ImageDecodeOptions.FromEnvironment();
+        using var buffer = new MemoryStream();
+
+        // One byte past the limit is enough to refuse the stream without reading all of it.
+        var copied = CopyAtMost(stream, buffer, options.MaxBytes + 1);
+        if (copied > options.MaxBytes)
+        {
+            throw new DataFormatException(source, null, $"it is more than {Count(options.MaxBytes)} bytes; images of at most that size are read ({ImageDecodeOptions.MaxBytesVariable})");
+        }
+
+        return Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), source, colorType, options);
+    }
+
+    private static long CopyAtMost(Stream from, Stream to, long limit)
+    {
+        var chunk = new byte[81920];
+        long total = 0;
+        int read;
+        while (total < limit && (read = from.Read(chunk, 0, (int)Math.Min(chunk.Length, limit - total))) > 0)
+        {
+            to.Write(chunk, 0, read);
+            total += read;
+        }
+
+        return total;
+    }
+
+    private static ImageData DecodePixels(SKCodec codec, string source, ColorType colorType)
+    {
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
 
         // Our own buffer, sized in checked arithmetic above: SkiaSharp's byte[] overload computes
@@ -70,7 +137,7 @@ public static class ImageCodec
         var decoded = codec.GetPixels(info, System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(rgba, 0));
         if (decoded != SKCodecResult.Success)
         {
-            throw new DataFormatException(path, null, $"its {codec.EncodedFormat.ToString().ToUpperInvariant()} data cannot be decoded: {Describe(decoded)}");
+            throw new DataFormatException(source, null, $"its {codec.EncodedFormat.ToString().ToUpperInvariant()} data cannot be decoded: {Describe(decoded)}");
         }
 
         return FromRgba(rgba, info.Height, info.Width, colorType);

@@ -32,8 +32,8 @@ public static class BuiltInComponents
         catalog.RegisterAssembly(Assembly.Load(ModelsAssemblyName), Origin);
         catalog.RegisterAssembly(Assembly.Load(DataAssemblyName), Origin);
 
-        // The host's own components: the engine's optimizers and parameter schedulers.
-        catalog.RegisterAssembly(typeof(BuiltInComponents).Assembly, Origin);
+        // The engine's components: optimizers and parameter schedulers.
+        catalog.RegisterAssembly(typeof(Engine.Runner).Assembly, Origin);
         return catalog;
     }
 }

@@ -1,7 +1,7 @@
 namespace ImageClassifier.Hosting.Catalog;
 
 /// <summary>Small pieces of English the catalog's messages share.</summary>
-internal static class CatalogText
+public static class CatalogText
 {
     /// <summary>"'a'", "'a' or 'b'", "'a', 'b' or 'c'": already formatted items joined with "or".</summary>
     public static string JoinOr(IEnumerable<string> items) => Join(items, "or");

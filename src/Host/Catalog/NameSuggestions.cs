@@ -5,7 +5,7 @@ namespace ImageClassifier.Hosting.Catalog;
 /// then a small edit distance (a typo, a dropped or swapped letter), then one name extending the
 /// other, then a long common start (an abbreviation).
 /// </summary>
-internal static class NameSuggestions
+public static class NameSuggestions
 {
     /// <summary>The most suggestions a message offers.</summary>
     public const int MaximumCount = 3;

@@ -1,7 +1,7 @@
 namespace ImageClassifier.Hosting.Catalog;
 
 /// <summary>Type names as C# writes them: <c>int[]</c>, <c>System.Collections.Generic.IReadOnlyList&lt;string&gt;</c>, <c>double?</c>.</summary>
-internal static class TypeNames
+public static class TypeNames
 {
     private static readonly Dictionary<Type, string> Keywords = new()
     {

@@ -1,7 +1,7 @@
 namespace ImageClassifier.Hosting.Catalog;
 
 /// <summary>Shell-style patterns over whole names: <c>*</c> any run of characters, <c>?</c> one; case is ignored.</summary>
-internal static class WildcardPattern
+public static class WildcardPattern
 {
     /// <summary>Whether the pattern uses <c>*</c> or <c>?</c>; one that does not matches a name whole.</summary>
     public static bool HasWildcards(string pattern) => pattern.AsSpan().IndexOfAny('*', '?') >= 0;

@@ -1,7 +1,7 @@
 namespace ImageClassifier.Hosting.Plugins;
 
 /// <summary>Which folders to search, and which plugins each holds.</summary>
-internal static class PluginDiscovery
+public static class PluginDiscovery
 {
     private const string AssemblyExtension = ".dll";
     private const string DepsExtension = ".deps.json";
@@ -47,7 +47,7 @@ internal static class PluginDiscovery
     /// </summary>
     /// <exception cref="IOException">The folder cannot be listed.</exception>
     /// <exception cref="UnauthorizedAccessException">The folder cannot be listed.</exception>
-    public static IReadOnlyList<PluginCandidate> FindCandidates(PluginDirectory directory)
+    internal static IReadOnlyList<PluginCandidate> FindCandidates(PluginDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var candidates = new List<PluginCandidate>();

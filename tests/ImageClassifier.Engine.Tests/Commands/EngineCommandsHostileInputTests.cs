@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ImageClassifier.Data.Images;
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Commands;
+using ImageClassifier.Cli.Commands;
 using ImageClassifier.Models.Weights;
 using static TorchSharp.torch;
 using static ImageClassifier.Engine.Tests.TestHelpers.InProcessIcls;

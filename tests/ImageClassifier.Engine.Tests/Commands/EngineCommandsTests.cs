@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ImageClassifier.Data.Images;
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Commands;
-using ImageClassifier.Hosting.Engine.Charts;
+using ImageClassifier.Cli.Commands;
+using ImageClassifier.Engine.Charts;
 using SkiaSharp;
 using static ImageClassifier.Engine.Tests.TestHelpers.InProcessIcls;
 

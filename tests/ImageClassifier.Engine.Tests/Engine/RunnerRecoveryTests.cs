@@ -1,7 +1,7 @@
 using ImageClassifier.Data.Loading;
 using ImageClassifier.Engine.Tests.TestHelpers;
 using ImageClassifier.Hosting.Configuration;
-using ImageClassifier.Hosting.Engine;
+using ImageClassifier.Engine;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Engine.Tests.Engine;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine;
-using ImageClassifier.Hosting.Engine.Logging;
+using ImageClassifier.Engine;
+using ImageClassifier.Engine.Logging;
 using ImageClassifier.Models.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;

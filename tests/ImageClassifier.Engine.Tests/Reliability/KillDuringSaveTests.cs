@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine;
+using ImageClassifier.Engine;
 using ImageClassifier.Models.Checkpoints;
 using TorchSharp;
 using Xunit.Abstractions;

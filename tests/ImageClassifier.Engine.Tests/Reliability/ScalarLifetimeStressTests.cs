@@ -1,7 +1,7 @@
 using ImageClassifier.Data.Images;
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine;
-using ImageClassifier.Hosting.Inference;
+using ImageClassifier.Engine;
+using ImageClassifier.Engine.Inference;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using ImageClassifier.Hosting.Commands;
+using ImageClassifier.Cli.Commands;
 
 namespace ImageClassifier.Engine.Tests.TestHelpers;
 

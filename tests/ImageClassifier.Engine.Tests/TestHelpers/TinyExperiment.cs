@@ -1,8 +1,9 @@
+using ImageClassifier.Hosting.Configuration.Binding;
 using ImageClassifier.Hosting;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Configuration;
-using ImageClassifier.Hosting.Engine;
-using ImageClassifier.Hosting.Engine.Configuration;
+using ImageClassifier.Engine;
+using ImageClassifier.Engine.Configuration;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Engine.Tests.TestHelpers;
@@ -34,8 +35,8 @@ public sealed class TinyExperiment : IDisposable
 
     public string WorkDir(string name = "work") => folder.Combine(name);
 
-    public EngineConfig Read(params string[] cfgOptions) =>
-        EngineConfig.Read(ConfigLoader.Load(ConfigPath, cfgOptions), Catalog);
+    public RunDefinition Read(params string[] cfgOptions) =>
+        RunDefinitionReader.Read(ConfigLoader.Load(ConfigPath, cfgOptions), Catalog);
 
     public RunnerOptions Options(string workDir, string? resume = null, CancellationToken cancellation = default, TextWriter? output = null) => new()
     {

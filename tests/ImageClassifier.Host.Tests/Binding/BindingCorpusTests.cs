@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using ImageClassifier.Hosting.Commands;
+using ImageClassifier.Cli.Commands;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Configuration.Binding;
 using ImageClassifier.Hosting.Tests.Commands;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ImageClassifier.Hosting.Commands;
+using ImageClassifier.Cli.Commands;
 using ImageClassifier.Hosting.Tests.Commands;
 using ImageClassifier.Hosting.Tests.Configuration;
 

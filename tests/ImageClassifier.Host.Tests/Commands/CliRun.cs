@@ -1,5 +1,5 @@
 using ImageClassifier.Hosting.Catalog;
-using ImageClassifier.Hosting.Commands;
+using ImageClassifier.Cli.Commands;
 using ImageClassifier.Hosting.Tests.TestComponents;
 
 namespace ImageClassifier.Hosting.Tests.Commands;

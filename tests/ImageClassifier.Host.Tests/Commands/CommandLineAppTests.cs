@@ -1,5 +1,5 @@
 using ImageClassifier.Hosting.Catalog;
-using ImageClassifier.Hosting.Commands;
+using ImageClassifier.Cli.Commands;
 
 namespace ImageClassifier.Hosting.Tests.Commands;
 

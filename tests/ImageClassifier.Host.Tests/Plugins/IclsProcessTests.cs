@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ImageClassifier.Hosting.Commands;
+using ImageClassifier.Cli.Commands;
 using static ImageClassifier.Hosting.Tests.Plugins.PluginSandbox;
 
 namespace ImageClassifier.Hosting.Tests.Plugins;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ImageClassifier.Hosting.Catalog;
-using ImageClassifier.Hosting.Commands;
+using ImageClassifier.Cli.Commands;
 using ImageClassifier.Hosting.Tests.Commands;
 using static ImageClassifier.Hosting.Tests.Plugins.PluginSandbox;
 

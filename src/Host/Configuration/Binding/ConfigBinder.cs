@@ -63,6 +63,9 @@ public sealed class ConfigBinder
     /// <summary>The registrations the binder knows, sorted by kind, then name.</summary>
     public IReadOnlyList<ComponentRegistration> Components => map.Registrations;
 
+    /// <summary>The components a config can name: those whose config class binds from JSON (the schema lists these).</summary>
+    public IEnumerable<ComponentRegistration> BindableComponents => Components.Where(ComponentTypeMap.IsBindable);
+
     /// <summary>The known kinds by name.</summary>
     public IReadOnlyDictionary<string, Type> Kinds => map.Kinds;
 

@@ -1,10 +1,11 @@
+using ImageClassifier.Engine.Configuration;
 using System.Text.Json;
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine;
-using ImageClassifier.Hosting.Engine.Amp;
-using ImageClassifier.Hosting.Engine.Checkpoints;
-using ImageClassifier.Hosting.Engine.Evaluation;
-using ImageClassifier.Hosting.Engine.Logging;
+using ImageClassifier.Engine;
+using ImageClassifier.Engine.Amp;
+using ImageClassifier.Engine.Checkpoints;
+using ImageClassifier.Engine.Evaluation;
+using ImageClassifier.Engine.Logging;
 using ImageClassifier.Models.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -135,7 +136,7 @@ public sealed class AmpTrainingTests : IDisposable
         // The parameters (a skipped step still updates batch norm's running statistics, as in PyTorch).
         var before = model.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter.detach().clone());
 
-        var values = TrainingStep.Run(config, model, optimizer, inputs, targets, loss => new InvalidOperationException($"loss {loss}"), amp);
+        var values = TrainingStep.Run(config.OptimWrapper.Wrap(optimizer, model.parameters(), amp?.Scaler), model, inputs, targets, loss => new InvalidOperationException($"loss {loss}"), amp);
 
         var after = model.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter.detach().clone());
         var norm = Math.Sqrt(model.parameters().Where(parameter => parameter.grad is not null).Sum(parameter => parameter.grad!.pow(2).sum().item<float>()));
@@ -171,7 +172,7 @@ public sealed class AmpTrainingTests : IDisposable
     {
         var config = experiment.Read();
         using var model = config.BuildModel();
-        var loader = config.BuildDataLoader(config.TestDataloader!, 0, training: false);
+        var loader = config.BuildDataLoader(RunStage.Test, 0);
 
         var probe = new AutocastProbe();
         var mixed = Evaluator.Evaluate(model, loader, [probe], CPU, autocast: ScalarType.BFloat16);
@@ -255,7 +256,7 @@ public sealed class AmpTrainingTests : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exitCode = ImageClassifier.Hosting.Commands.CommandLineApp.Run(
+        var exitCode = ImageClassifier.Cli.Commands.CommandLineApp.Run(
             ["train", experiment.ConfigPath, "--work-dir", workDir, "--device", "cpu", "--threads", "1", "--amp", "--no-test", "--cfg-options", "train_cfg.max_epochs=1"],
             output,
             error,

@@ -1,4 +1,4 @@
-using ImageClassifier.Hosting.Engine.Amp;
+using ImageClassifier.Engine.Amp;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine.Amp;
+using ImageClassifier.Engine.Amp;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using ImageClassifier.Hosting.Engine.Charts;
+using ImageClassifier.Engine.Charts;
 
 namespace ImageClassifier.Engine.Tests.Engine.Charts;
 

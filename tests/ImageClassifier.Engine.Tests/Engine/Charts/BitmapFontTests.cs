@@ -1,5 +1,5 @@
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine.Charts;
+using ImageClassifier.Engine.Charts;
 using SkiaSharp;
 
 namespace ImageClassifier.Engine.Tests.Engine.Charts;

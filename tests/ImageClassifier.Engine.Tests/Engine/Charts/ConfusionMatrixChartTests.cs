@@ -1,6 +1,6 @@
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine.Charts;
-using ImageClassifier.Hosting.Engine.Evaluation;
+using ImageClassifier.Engine.Charts;
+using ImageClassifier.Engine.Evaluation;
 using SkiaSharp;
 
 namespace ImageClassifier.Engine.Tests.Engine.Charts;

@@ -1,6 +1,6 @@
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine.Charts;
-using ImageClassifier.Hosting.Engine.Logging;
+using ImageClassifier.Engine.Charts;
+using ImageClassifier.Engine.Logging;
 using SkiaSharp;
 
 namespace ImageClassifier.Engine.Tests.Engine.Charts;
@@ -42,7 +42,7 @@ public sealed class TrainingCurvesTests : IDisposable
     {
         var workDir = experiment.WorkDir();
         using var output = new StringWriter();
-        using (var runner = new Hosting.Engine.Runner(experiment.Read(), experiment.Options(workDir, output: output)))
+        using (var runner = new ImageClassifier.Engine.Runner(experiment.Read(), experiment.Options(workDir, output: output)))
         {
             runner.Train();
         }
@@ -67,7 +67,7 @@ public sealed class TrainingCurvesTests : IDisposable
     {
         var workDir = experiment.WorkDir();
         experiment.Train(workDir, null, default, "train_cfg.max_epochs=1");
-        experiment.Train(workDir, Hosting.Engine.RunnerOptions.ResumeLatest, default, "train_cfg.max_epochs=2");
+        experiment.Train(workDir, ImageClassifier.Engine.RunnerOptions.ResumeLatest, default, "train_cfg.max_epochs=2");
 
         var history = ScalarHistory.Read(Path.Combine(workDir, ScalarLog.FileName));
         var chart = TrainingCurves.Build(history, byEpoch: true);
@@ -98,8 +98,8 @@ public sealed class TrainingCurvesTests : IDisposable
         var workDir = experiment.WorkDir();
         Directory.CreateDirectory(Path.Combine(workDir, TrainingCurves.FileName));
         using var output = new StringWriter();
-        Hosting.Engine.TrainingResult result;
-        using (var runner = new Hosting.Engine.Runner(experiment.Read("train_cfg.max_epochs=1"), experiment.Options(workDir, output: output)))
+        ImageClassifier.Engine.TrainingResult result;
+        using (var runner = new ImageClassifier.Engine.Runner(experiment.Read("train_cfg.max_epochs=1"), experiment.Options(workDir, output: output)))
         {
             result = runner.Train();
         }

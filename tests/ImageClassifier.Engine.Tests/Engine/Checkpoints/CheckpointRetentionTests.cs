@@ -1,4 +1,4 @@
-using ImageClassifier.Hosting.Engine.Checkpoints;
+using ImageClassifier.Engine.Checkpoints;
 
 namespace ImageClassifier.Engine.Tests.Engine.Checkpoints;
 

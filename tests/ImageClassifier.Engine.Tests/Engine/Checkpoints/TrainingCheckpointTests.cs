@@ -1,6 +1,6 @@
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine.Checkpoints;
-using ImageClassifier.Hosting.Engine.Schedulers;
+using ImageClassifier.Engine.Checkpoints;
+using ImageClassifier.Engine.Schedulers;
 using TorchSharp;
 using static TorchSharp.torch;
 

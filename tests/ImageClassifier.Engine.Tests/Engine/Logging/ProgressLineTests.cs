@@ -1,4 +1,4 @@
-using ImageClassifier.Hosting.Engine.Logging;
+using ImageClassifier.Engine.Logging;
 using Xunit;
 
 namespace ImageClassifier.Engine.Tests.Engine.Logging;

@@ -1,5 +1,5 @@
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine.Logging;
+using ImageClassifier.Engine.Logging;
 
 namespace ImageClassifier.Engine.Tests.Engine.Logging;
 

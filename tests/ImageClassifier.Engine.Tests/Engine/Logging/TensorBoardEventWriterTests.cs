@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting.Engine.Logging;
+using ImageClassifier.Engine.Logging;
 
 namespace ImageClassifier.Engine.Tests.Engine.Logging;
 

@@ -1,4 +1,4 @@
-using ImageClassifier.Hosting.Engine.Optimizers;
+using ImageClassifier.Engine.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -2,8 +2,8 @@ using ImageClassifier.Engine.Tests.TestHelpers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using SafeAdamW = ImageClassifier.Hosting.Engine.Optimizers.AdamW;
-using SafeSgd = ImageClassifier.Hosting.Engine.Optimizers.SGD;
+using SafeAdamW = ImageClassifier.Engine.Optimizers.AdamW;
+using SafeSgd = ImageClassifier.Engine.Optimizers.SGD;
 
 namespace ImageClassifier.Engine.Tests.Engine.Optimizers;
 

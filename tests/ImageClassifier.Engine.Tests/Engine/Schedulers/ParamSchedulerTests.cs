@@ -1,4 +1,4 @@
-using ImageClassifier.Hosting.Engine.Schedulers;
+using ImageClassifier.Engine.Schedulers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,0 +1,3 @@
+using ImageClassifier.Cli.Commands;
+
+return CommandLineApp.Run(args);

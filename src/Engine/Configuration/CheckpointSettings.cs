@@ -1,0 +1,13 @@
+namespace ImageClassifier.Engine.Configuration;
+
+/// <summary><c>default_hooks.checkpoint</c>, mmengine's CheckpointHook.</summary>
+/// <param name="Interval">Save every this many epochs (or iterations, in an iteration-based run); 0 or less saves only the last.</param>
+/// <param name="MaxKeepCheckpoints">Keep only this many periodic checkpoints, deleting older ones; all when 0 or less.</param>
+/// <param name="SaveBest">The metric whose best value is kept as best_*.pth: a name such as "accuracy/top1", "auto" for the first metric, or null for none.</param>
+/// <param name="Rule">"greater" or "less": which values of SaveBest are better; null to infer it ("greater" for accuracies, "less" for losses).</param>
+/// <param name="SaveLast">Also save at the end of training when the interval does not fall there.</param>
+public sealed record CheckpointSettings(int Interval, int MaxKeepCheckpoints, string? SaveBest, string? Rule, bool SaveLast)
+{
+    /// <summary>mmpretrain's default: every epoch, all kept, no best.</summary>
+    public static CheckpointSettings Default { get; } = new(1, -1, null, null, true);
+}

@@ -1,0 +1,204 @@
+using ImageClassifier.Data.Loading;
+using ImageClassifier.Data.Samplers;
+using ImageClassifier.Data.Transforms;
+using ImageClassifier.Engine.Optimizers;
+using ImageClassifier.Engine.Schedulers;
+using ImageClassifier.Models.Classifiers;
+using ImageClassifier.Models.Evaluation;
+
+namespace ImageClassifier.Engine.Configuration;
+
+/// <summary>
+/// A run as the engine takes it: the model's config and every other section of an mmpretrain
+/// config as typed settings. The host binds one from a JSON config; a host app can write one in
+/// C# (see <c>docs/hosting.md</c>). The engine reads nothing else.
+/// </summary>
+/// <remarks>
+/// Settings a run does not use may stay null: training needs <see cref="TrainDataloader"/>,
+/// <see cref="OptimWrapper"/> and <see cref="TrainLoop"/> (checked by <see cref="RequireTraining"/>),
+/// testing <see cref="TestDataloader"/> and <see cref="TestEvaluator"/>.
+/// </remarks>
+public sealed class RunDefinition
+{
+    /// <summary><c>model</c>: the classifier's config.</summary>
+    public required ComponentConfig Model { get; init; }
+
+    /// <summary><c>train_dataloader</c>, or null.</summary>
+    public DataLoaderSettings? TrainDataloader { get; init; }
+
+    /// <summary><c>val_dataloader</c>, or null (no validation).</summary>
+    public DataLoaderSettings? ValDataloader { get; init; }
+
+    /// <summary><c>test_dataloader</c>, or null.</summary>
+    public DataLoaderSettings? TestDataloader { get; init; }
+
+    /// <summary><c>optim_wrapper</c>, or null.</summary>
+    public OptimWrapperSettings? OptimWrapper { get; init; }
+
+    /// <summary><c>param_scheduler</c>, in order.</summary>
+    public IReadOnlyList<ComponentConfig<ParamScheduler>> ParamSchedulers { get; init; } = [];
+
+    /// <summary><c>train_cfg</c>, or null.</summary>
+    public TrainLoopSettings? TrainLoop { get; init; }
+
+    /// <summary><c>val_evaluator</c>: the validation metrics.</summary>
+    public IReadOnlyList<ComponentConfig<Metric>> ValEvaluator { get; init; } = [];
+
+    /// <summary><c>test_evaluator</c>: the test metrics.</summary>
+    public IReadOnlyList<ComponentConfig<Metric>> TestEvaluator { get; init; } = [];
+
+    /// <summary><c>default_hooks.checkpoint</c>; null for no checkpoints.</summary>
+    public CheckpointSettings? Checkpoint { get; init; } = CheckpointSettings.Default;
+
+    /// <summary><c>default_hooks.logger.interval</c>: log every this many iterations; null for no progress log.</summary>
+    public int? LoggerInterval { get; init; } = 10;
+
+    /// <summary><c>randomness.seed</c>; null picks one at random.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary><c>work_dir</c>, or null for <c>work_dirs/&lt;config name&gt;</c>.</summary>
+    public string? WorkDir { get; init; }
+
+    /// <summary><c>load_from</c>: weights to start from, or null.</summary>
+    public string? LoadFrom { get; init; }
+
+    /// <summary><c>resume</c>: continue from <see cref="LoadFrom"/>, or from the last checkpoint in the work dir.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary><c>auto_scale_lr.base_batch_size</c> when <c>auto_scale_lr.enable</c> is true, else null.</summary>
+    public int? AutoScaleBaseBatchSize { get; init; }
+
+    /// <summary>Where the settings came from: builds the components and places errors.</summary>
+    public IRunOrigin Origin { get; init; } = CodeRunOrigin.Instance;
+
+    /// <summary>Checks that the sections training needs are there.</summary>
+    /// <exception cref="Exception">From <see cref="Origin"/>: train_dataloader, optim_wrapper or train_cfg is missing, or only one of val_dataloader and val_evaluator is set.</exception>
+    public void RequireTraining()
+    {
+        Require(TrainDataloader, "train_dataloader", "the training data ({\"batch_size\": ..., \"dataset\": {...}})");
+        Require(OptimWrapper, "optim_wrapper", "the optimizer ({\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}})");
+        Require(TrainLoop, "train_cfg", "the training loop ({\"by_epoch\": true, \"max_epochs\": 10})");
+        if ((ValDataloader is null) != (ValEvaluator.Count == 0))
+        {
+            var missing = ValDataloader is null ? "val_dataloader" : "val_evaluator";
+            throw Origin.Error("$." + missing, $"missing: validation needs both val_dataloader and val_evaluator (set {missing}, or set the other to null)");
+        }
+    }
+
+    /// <summary>Checks that the sections testing needs are there.</summary>
+    /// <exception cref="Exception">From <see cref="Origin"/>: test_dataloader or test_evaluator is missing.</exception>
+    public void RequireTesting()
+    {
+        Require(TestDataloader, "test_dataloader", "the test data ({\"batch_size\": ..., \"dataset\": {...}})");
+        if (TestEvaluator.Count == 0)
+        {
+            throw Origin.Error("$.test_evaluator", "missing: expected the test metrics, such as {\"type\": \"Accuracy\", \"topk\": [1, 5]}");
+        }
+    }
+
+    /// <summary>The data loader settings of <paramref name="stage"/>, or null.</summary>
+    public DataLoaderSettings? DataLoaderOf(RunStage stage) => stage switch
+    {
+        RunStage.Train => TrainDataloader,
+        RunStage.Val => ValDataloader,
+        _ => TestDataloader,
+    };
+
+    /// <summary>The section key of <paramref name="stage"/>'s data loader, such as <c>train_dataloader</c>.</summary>
+    public static string DataLoaderKey(RunStage stage) => stage switch
+    {
+        RunStage.Train => "train_dataloader",
+        RunStage.Val => "val_dataloader",
+        _ => "test_dataloader",
+    };
+
+    /// <summary>Builds the model.</summary>
+    /// <exception cref="Exception">From <see cref="Origin"/>: a component refused its config, or the model is not a classifier.</exception>
+    public Classifier BuildModel()
+    {
+        var built = Origin.Build("$.model", Model);
+        if (built is Classifier model)
+        {
+            return model;
+        }
+
+        (built as IDisposable)?.Dispose();
+        throw Origin.Error("$.model.type", $"'{Model.TypeName}' is not a classifier, so it cannot be trained or evaluated; use a classifier such as \"ImageClassifier\"");
+    }
+
+    /// <summary>Builds the dataset of <paramref name="stage"/> and its loader (reading and checking the dataset's files).</summary>
+    /// <param name="stage">Which loader.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="pinMemory">Give batches in pinned memory (for a CUDA device).</param>
+    /// <param name="numClasses">The model's class count, which every label must be below (see <see cref="ClassCount"/>); null to check nothing.</param>
+    /// <exception cref="InvalidOperationException">The run has no loader for <paramref name="stage"/>.</exception>
+    public DataLoader BuildDataLoader(RunStage stage, int seed, bool pinMemory = false, int? numClasses = null)
+    {
+        var settings = DataLoaderOf(stage) ?? throw new InvalidOperationException($"The run has no {DataLoaderKey(stage)}.");
+        var path = "$." + DataLoaderKey(stage);
+        var dataset = Build(path + ".dataset", settings.Dataset);
+        var sampler = settings.Sampler is null
+            ? new DefaultSampler(shuffle: stage == RunStage.Train)
+            : Build(path + ".sampler", settings.Sampler);
+        return new DataLoader(dataset, settings.BatchSize, sampler, settings.DropLast, seed, settings.PrefetchBatches, pinMemory, numClasses)
+        {
+            DatasetName = $"{settings.Dataset.TypeName} dataset ({DataLoaderKey(stage)}.dataset)",
+        };
+    }
+
+    /// <summary>
+    /// Builds the transforms of the test data (else the validation data), which inference runs
+    /// images through as mmpretrain's inferencer does; none when neither is set.
+    /// </summary>
+    public Transform[] BuildTestPipeline()
+    {
+        var stage = TestDataloader is not null ? RunStage.Test : RunStage.Val;
+        if (DataLoaderOf(stage)?.Dataset is not { } dataset)
+        {
+            return [];
+        }
+
+        // Dataset configs are generated per dataset; the member of the pipeline parameter is found by name.
+        if (dataset.GetType().GetProperty("Pipeline")?.GetValue(dataset) is not IEnumerable<ComponentConfig<Transform>> steps)
+        {
+            return [];
+        }
+
+        return [.. steps.Select((step, index) => Build($"$.{DataLoaderKey(stage)}.dataset.pipeline[{index}]", step))];
+    }
+
+    /// <summary>Builds the optimizer's builder.</summary>
+    /// <exception cref="InvalidOperationException">The run has no optim_wrapper.</exception>
+    public OptimizerBuilder BuildOptimizer() =>
+        Build("$.optim_wrapper.optimizer", (OptimWrapper ?? throw new InvalidOperationException("The run has no optim_wrapper.")).Optimizer);
+
+    /// <summary>Builds the schedulers, in order (not yet attached).</summary>
+    public List<ParamScheduler> BuildSchedulers() =>
+        [.. ParamSchedulers.Select((scheduler, index) => Build($"$.param_scheduler[{index}]", scheduler))];
+
+    /// <summary>Builds the metrics of <paramref name="stage"/>'s evaluator (<c>val_evaluator</c> or <c>test_evaluator</c>).</summary>
+    public List<Metric> BuildMetrics(RunStage stage) =>
+        [.. EvaluatorOf(stage).Select((metric, index) => Build($"$.{EvaluatorKey(stage)}[{index}]", metric))];
+
+    /// <summary>The metrics of <paramref name="stage"/>'s evaluator (none for training).</summary>
+    public IReadOnlyList<ComponentConfig<Metric>> EvaluatorOf(RunStage stage) => stage switch
+    {
+        RunStage.Val => ValEvaluator,
+        RunStage.Test => TestEvaluator,
+        _ => [],
+    };
+
+    /// <summary>The section key of <paramref name="stage"/>'s evaluator, such as <c>val_evaluator</c>.</summary>
+    public static string EvaluatorKey(RunStage stage) => stage == RunStage.Test ? "test_evaluator" : "val_evaluator";
+
+    private TComponent Build<TComponent>(string path, ComponentConfig<TComponent> config)
+        where TComponent : class => (TComponent)Origin.Build(path, config);
+
+    private void Require(object? section, string key, string what)
+    {
+        if (section is null)
+        {
+            throw Origin.Error("$." + key, $"missing: expected {what}");
+        }
+    }
+}

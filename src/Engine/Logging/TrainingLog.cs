@@ -1,0 +1,84 @@
+namespace ImageClassifier.Engine.Logging;
+
+/// <summary>
+/// A training run's log sinks, fed one record at a time: every record goes to
+/// <c>scalars.jsonl</c> (<see cref="ScalarLog"/>) unchanged, and the numbers of the train and val
+/// records go to a TensorBoard event file in <c>tensorboard/</c> as <c>&lt;mode&gt;/&lt;key&gt;</c>
+/// scalars (<c>train/loss</c>, <c>val/accuracy/top1</c>) at the record's <c>iter</c>, as mmengine's
+/// TensorBoard backend names them. The counters (<c>epoch</c>, <c>iter</c>, <c>epoch_iter</c>) stay in
+/// the JSON only: TensorBoard's x-axis is the step.
+/// </summary>
+public sealed class TrainingLog : IDisposable
+{
+    /// <summary>The folder in the work dir that holds the event files (TensorBoard's <c>--logdir</c>).</summary>
+    public const string TensorBoardFolder = "tensorboard";
+
+    private static readonly HashSet<string> ScalarModes = new(StringComparer.Ordinal) { "train", "val" };
+    private static readonly HashSet<string> Counters = new(StringComparer.Ordinal) { "mode", "epoch", "iter", "epoch_iter" };
+
+    private readonly ScalarLog scalars;
+    private readonly TensorBoardEventWriter events;
+
+    /// <summary>Opens (appending) the JSON-lines log and starts a new event file, both in <paramref name="workDir"/>.</summary>
+    /// <param name="workDir">The run's work dir.</param>
+    /// <param name="time">The clock of the events' wall times; the system clock by default.</param>
+    public TrainingLog(string workDir, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(workDir);
+        scalars = new ScalarLog(workDir);
+        try
+        {
+            events = new TensorBoardEventWriter(Path.Combine(workDir, TensorBoardFolder), time);
+        }
+        catch
+        {
+            scalars.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The JSON-lines log's file.</summary>
+    public string ScalarLogPath => scalars.Path;
+
+    /// <summary>The event file this run writes.</summary>
+    public string EventFilePath => events.Path;
+
+    /// <summary>
+    /// Appends <paramref name="record"/> to the JSON-lines log and, when it is a train or val record
+    /// with an <c>iter</c>, each of its other numbers to the event file.
+    /// </summary>
+    public void Write(IReadOnlyDictionary<string, object?> record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        scalars.Write(record);
+        if (record.GetValueOrDefault("mode") is not string mode || !ScalarModes.Contains(mode)
+            || AsNumber(record.GetValueOrDefault("iter")) is not { } iteration)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in record)
+        {
+            if (!Counters.Contains(key) && AsNumber(value) is { } number)
+            {
+                events.WriteScalar($"{mode}/{key}", number, (long)iteration);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        events.Dispose();
+        scalars.Dispose();
+    }
+
+    private static double? AsNumber(object? value) => value switch
+    {
+        double number => number,
+        float number => number,
+        int number => number,
+        long number => number,
+        _ => null,
+    };
+}

@@ -1,0 +1,637 @@
+using ImageClassifier.Runtime;
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using ImageClassifier.Data.Loading;
+using ImageClassifier.Engine.Amp;
+using ImageClassifier.Engine.Charts;
+using ImageClassifier.Engine.Checkpoints;
+using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Engine.Evaluation;
+using ImageClassifier.Engine.Logging;
+using ImageClassifier.Engine.Optimizers;
+using ImageClassifier.Engine.Schedulers;
+using ImageClassifier.Models.Checkpoints;
+using ImageClassifier.Models.Evaluation;
+using ImageClassifier.Models.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Engine;
+
+/// <summary>
+/// mmengine's Runner for one process: trains a config's model (epoch- or iteration-based),
+/// validates it every <c>val_interval</c>, logs to <c>scalars.jsonl</c> and a progress line, writes
+/// checkpoints (periodic, last and best, atomically), resumes exactly, stops cleanly on
+/// cancellation (saving first) and refuses a non-finite loss before it reaches the weights. With
+/// <c>optim_wrapper.type</c> AmpOptimWrapper it trains and evaluates in mixed precision
+/// (<see cref="Amp.AmpContext"/>).
+/// <see cref="Test"/> evaluates the trained model, or a checkpoint, on the test data.
+/// </summary>
+/// <remarks>
+/// Every training iteration runs in its own dispose scope, so no tensor outlives it but the
+/// model's and the optimizer's. libtorch uses <see cref="RunnerOptions.Threads"/> threads (the
+/// processor count by default); one more thread prepares the next batches (in pinned memory for a
+/// CUDA device, copied to it without blocking).
+/// </remarks>
+public sealed class Runner : IDisposable
+{
+    /// <summary>The file in the work dir that names the last checkpoint written (mmengine's name).</summary>
+    public const string LastCheckpointFile = "last_checkpoint";
+
+    // Missing and unexpected keys of a load_from: enough names to see which model the file is for.
+    private const int LoadReportNames = 5;
+
+    private readonly RunDefinition run;
+    private readonly RunnerOptions options;
+    private readonly ProgressLine progressLine;
+    private Classifier? model;
+    private AmpContext? amp;
+    private IReadOnlyList<string> classes = [];
+    private bool runtimeWarned;
+    private int epochLengthForRetention = 1;
+
+    /// <summary>Creates a runner for <paramref name="run"/>.</summary>
+    public Runner(RunDefinition run, RunnerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        this.run = run;
+        this.options = options ?? new RunnerOptions();
+        progressLine = new ProgressLine(this.options.Output, this.options.OutputIsTerminal);
+        WorkDir = this.options.WorkDir ?? run.WorkDir ?? Path.Combine("work_dirs", this.options.ConfigName ?? "run");
+    }
+
+    /// <summary>Where logs and checkpoints go.</summary>
+    public string WorkDir { get; }
+
+    /// <summary>The model trained (or loaded by <see cref="Test"/>), or null before.</summary>
+    public Classifier? Model => model;
+
+    /// <summary>The device the model runs on, once resolved.</summary>
+    public Device? Device { get; private set; }
+
+    /// <summary>The run's seed, once chosen.</summary>
+    public int Seed { get; private set; }
+
+    /// <summary>Trains the model as the config says.</summary>
+    /// <exception cref="Exception">From the run's origin: the run lacks a section training needs, or a component refuses its config.</exception>
+    /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
+    public TrainingResult Train()
+    {
+        var clock = Stopwatch.StartNew();
+        run.RequireTraining();
+        var loop = run.TrainLoop!;
+        Prepare();
+        amp = AmpContext.Create(run.OptimWrapper!.Amp, Device!);
+        Directory.CreateDirectory(WorkDir);
+
+        // Only a killed save leaves these; no save of this run has started yet.
+        foreach (var stale in TorchCheckpointWriter.RemoveTemporaryCheckpoints(WorkDir))
+        {
+            Say($"Removed {stale}, left by a checkpoint save that was interrupted.");
+        }
+
+        // Read outside any dispose scope: the model and optimizer built below must not join one.
+        var resume = ResolveResume();
+        var resumePath = resume?.Path;
+        var resumeState = resume?.State;
+        if (resume?.Notice is { } notice)
+        {
+            Say(notice);
+        }
+
+        var numClasses = ClassCount.Of(run);
+        Seed = (resumeState is null ? null : TrainingCheckpoint.ReadSeed(resumeState)) ?? run.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
+        torch.manual_seed(Seed);
+
+        var trainLoader = run.BuildDataLoader(RunStage.Train, Seed, PinsMemory, numClasses);
+        ReportWarnings(trainLoader, "train");
+        var valLoader = run.ValDataloader is null ? null : run.BuildDataLoader(RunStage.Val, Seed, PinsMemory, numClasses);
+        if (valLoader is not null)
+        {
+            ReportWarnings(valLoader, "val");
+        }
+
+        var valMetrics = run.BuildMetrics(RunStage.Val);
+        var epochLength = trainLoader.Count;
+        if (epochLength == 0)
+        {
+            throw run.Origin.Error("$.train_dataloader.batch_size", $"the training set has {trainLoader.Dataset.Count} samples, fewer than one batch of {trainLoader.BatchSize} with drop_last: no iteration would run");
+        }
+
+        var maxEpochs = loop.ByEpoch ? loop.MaxEpochs : (loop.MaxIterations + epochLength - 1) / epochLength;
+        var maxIterations = loop.ByEpoch ? checked(loop.MaxEpochs * epochLength) : loop.MaxIterations;
+        classes = trainLoader.Dataset.Classes;
+
+        model?.Dispose();
+        model = run.BuildModel();
+        if (numClasses is { } classCount)
+        {
+            ClassCount.CheckTopk(run, classCount, model, RunDefinition.EvaluatorKey(RunStage.Val), valMetrics);
+        }
+
+        model.to(Device!);
+        using var optimizer = run.BuildOptimizer().Create(model.parameters());
+        if (run.AutoScaleBaseBatchSize is { } baseBatchSize)
+        {
+            ScaleLearningRate(optimizer, (double)trainLoader.BatchSize / baseBatchSize);
+        }
+
+        var schedulers = AttachSchedulers(optimizer, maxEpochs, maxIterations, epochLength);
+        var optimWrapper = run.OptimWrapper!.Wrap(optimizer, model.parameters(), amp?.Scaler);
+        var progress = new TrainingProgress(0, 0, 0, Seed);
+        if (resumePath is not null)
+        {
+            progress = TrainingCheckpoint.Restore(resumePath, resumeState!, model, optimizer, schedulers, amp?.Scaler) with { Seed = Seed };
+            Say($"Resumed from {resumePath}: epoch {progress.Epoch}, iteration {progress.Iteration}.");
+        }
+        else if (run.LoadFrom is { } loadFrom)
+        {
+            // Fine-tuning: a head trained for another class count is the one mismatch to adapt.
+            var loaded = ModelWeights.Load(model, loadFrom, adaptHead: true);
+            Say($"Loaded weights from {loadFrom} ({loaded.Report.LoadedCount} tensors).");
+            foreach (var adaptation in loaded.HeadAdaptations)
+            {
+                Say(adaptation.ToString());
+            }
+
+            if (!loaded.Report.IsExact)
+            {
+                Say($"warning: {loadFrom} does not fit the model exactly: {loaded.Report.Describe(LoadReportNames)}");
+            }
+        }
+
+        CheckpointTrees.DisposeTensors(resumeState);
+        epochLengthForRetention = epochLength;
+        var lastCheckpoint = resumePath;
+        var lastMetrics = (IReadOnlyDictionary<string, double>)new Dictionary<string, double>();
+
+        using var log = new TrainingLog(WorkDir);
+        log.Write(new Dictionary<string, object?>
+        {
+            ["mode"] = "start",
+            ["time"] = DateTimeOffset.Now.ToString("O", CultureInfo.InvariantCulture),
+            ["seed"] = Seed,
+            ["device"] = Device!.ToString(),
+            ["threads"] = torch.get_num_threads(),
+            ["resumed_from"] = resumePath,
+            ["epoch_length"] = epochLength,
+            ["amp"] = amp is null ? null : AmpSettings.NameOf(amp.Dtype),
+            ["loss_scale"] = amp?.Scaler?.Scale,
+            ["onednn"] = TorchRuntime.Report?.OneDnnEnabled,
+            ["malloc_tuned"] = TorchRuntime.Report?.MallocTuned,
+            ["convolution_check_ms"] = TorchRuntime.Report?.Check?.Elapsed.TotalMilliseconds,
+        });
+        var precision = amp is null ? string.Empty : $" with AMP ({amp.Describe()})";
+        Say($"Training {run.Model.TypeName} on {Device} ({torch.get_num_threads()} threads){precision}, seed {Seed}, {trainLoader.Dataset.Count} images in {epochLength} batches of {trainLoader.BatchSize}; work dir {WorkDir}");
+
+        var epoch = progress.Epoch;
+        var iteration = progress.Iteration;
+        var skip = progress.EpochIteration;
+        var interrupted = false;
+        var runClock = Stopwatch.StartNew();
+        var iterationsThisRun = 0;
+        var finished = loop.ByEpoch ? epoch >= maxEpochs : iteration >= maxIterations;
+        while (!finished && !interrupted)
+        {
+            model.train();
+            var window = new LogWindow();
+            var epochIteration = skip;
+            var waitClock = Stopwatch.StartNew();
+            foreach (var batch in trainLoader.Epoch(epoch, skip))
+            {
+                var dataTime = waitClock.Elapsed.TotalSeconds;
+                var stepClock = Stopwatch.StartNew();
+                Dictionary<string, double> losses;
+                using (batch)
+                {
+                    losses = TrainStep(batch, optimWrapper, epoch, iteration, lastCheckpoint);
+                    window.Add(losses, batch.Size, dataTime, stepClock.Elapsed.TotalSeconds + dataTime);
+                }
+
+                iteration++;
+                epochIteration++;
+                iterationsThisRun++;
+                foreach (var scheduler in schedulers.Where(scheduler => !scheduler.ByEpoch))
+                {
+                    scheduler.Step();
+                }
+
+                var learningRate = optimizer.ParamGroups.First().LearningRate;
+                var remaining = maxIterations - iteration;
+                var eta = TimeSpan.FromSeconds(runClock.Elapsed.TotalSeconds / iterationsThisRun * Math.Max(0, remaining));
+                progressLine.Update($"Epoch {epoch + 1}/{maxEpochs} {ProgressLine.Bar(epochIteration, epochLength)} {epochIteration}/{epochLength} loss {window.LastLoss:F4} lr {learningRate:0.####e+0} {window.ImagesPerSecond:F0} img/s eta {FormatSpan(eta)}");
+                if (run.LoggerInterval is { } interval && (epochIteration % interval == 0 || epochIteration == epochLength))
+                {
+                    WriteTrainLog(log, window, epoch, epochIteration, epochLength, iteration, learningRate, eta);
+                    window = new LogWindow();
+                }
+
+                if (!loop.ByEpoch)
+                {
+                    var atEnd = iteration >= maxIterations;
+                    if (valLoader is not null && iteration >= loop.ValBegin && (iteration % loop.ValInterval == 0 || atEnd))
+                    {
+                        lastMetrics = Validate(valLoader, valMetrics, log, epoch, iteration, ref progress, optimizer, schedulers, epochIteration, $"iter_{iteration}");
+                        model.train();
+                    }
+
+                    if (run.Checkpoint is { } hook && ((hook.Interval > 0 && iteration % hook.Interval == 0) || (atEnd && hook.SaveLast)))
+                    {
+                        progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration };
+                        lastCheckpoint = SaveCheckpoint($"iter_{iteration}.pth", optimizer, schedulers, progress, periodic: true);
+                    }
+
+                    if (atEnd)
+                    {
+                        finished = true;
+                        break;
+                    }
+                }
+
+                if (options.Cancellation.IsCancellationRequested && epochIteration < epochLength)
+                {
+                    progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration };
+                    lastCheckpoint = SaveCheckpoint($"iter_{iteration}.pth", optimizer, schedulers, progress, periodic: false);
+                    interrupted = true;
+                    break;
+                }
+
+                waitClock.Restart();
+            }
+
+            if (interrupted || (finished && !loop.ByEpoch))
+            {
+                break;
+            }
+
+            // The epoch is complete.
+            epoch++;
+            skip = 0;
+            foreach (var scheduler in schedulers.Where(scheduler => scheduler.ByEpoch))
+            {
+                scheduler.Step();
+            }
+
+            progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = 0 };
+            if (loop.ByEpoch)
+            {
+                finished = epoch >= maxEpochs;
+                if (valLoader is not null && epoch >= loop.ValBegin && (epoch % loop.ValInterval == 0 || finished))
+                {
+                    lastMetrics = Validate(valLoader, valMetrics, log, epoch, iteration, ref progress, optimizer, schedulers, 0, $"epoch_{epoch}");
+                }
+
+                var cancelled = options.Cancellation.IsCancellationRequested;
+                if (run.Checkpoint is { } hook && ((hook.Interval > 0 && epoch % hook.Interval == 0) || ((finished || cancelled) && hook.SaveLast)))
+                {
+                    lastCheckpoint = SaveCheckpoint($"epoch_{epoch}.pth", optimizer, schedulers, progress, periodic: true);
+                }
+                else if (cancelled)
+                {
+                    lastCheckpoint = SaveCheckpoint($"epoch_{epoch}.pth", optimizer, schedulers, progress, periodic: false);
+                }
+
+                interrupted = cancelled && !finished;
+            }
+            else if (options.Cancellation.IsCancellationRequested)
+            {
+                lastCheckpoint = SaveCheckpoint($"iter_{iteration}.pth", optimizer, schedulers, progress, periodic: false);
+                interrupted = true;
+            }
+        }
+
+        progressLine.Clear();
+        var elapsed = clock.Elapsed;
+        log.Write(new Dictionary<string, object?>
+        {
+            ["mode"] = interrupted ? "interrupted" : "end",
+            ["epoch"] = epoch,
+            ["iter"] = iteration,
+            ["elapsed_s"] = Math.Round(elapsed.TotalSeconds, 3),
+            ["last_checkpoint"] = lastCheckpoint,
+        });
+        Say(interrupted
+            ? $"Interrupted {(progress.EpochIteration > 0 ? $"in epoch {epoch + 1}" : $"after epoch {epoch}")}, iteration {iteration}; saved {lastCheckpoint}. Continue with --resume {lastCheckpoint}"
+            : $"Training finished: {epoch} epoch(s), {iteration} iterations in {FormatSpan(elapsed)}.{(lastCheckpoint is null ? string.Empty : $" Last checkpoint: {lastCheckpoint}.")}{(progress.BestCheckpoint is null ? string.Empty : $" Best: {progress.BestCheckpoint}.")}");
+        TrainingCurves.TryWrite(WorkDir, loop.ByEpoch, Say);
+        return new TrainingResult(!interrupted, epoch, iteration, WorkDir, lastCheckpoint, progress.BestCheckpoint, lastMetrics, elapsed);
+    }
+
+    /// <summary>
+    /// Evaluates on the test data: the model just trained, or, when <paramref name="checkpoint"/> is
+    /// given, a model built from the config with that checkpoint's weights (loaded strictly).
+    /// </summary>
+    /// <exception cref="Exception">From the run's origin: the run lacks test_dataloader or test_evaluator.</exception>
+    public EvaluationResult Test(string? checkpoint = null)
+    {
+        run.RequireTesting();
+        Prepare();
+        if (checkpoint is not null || model is null)
+        {
+            if (checkpoint is null)
+            {
+                throw new InvalidOperationException("There is no trained model to test: give a checkpoint.");
+            }
+
+            model?.Dispose();
+            model = run.BuildModel();
+
+            // Strict and without head adaptation: scoring a checkpoint with a re-initialised head
+            // would report chance accuracy as the checkpoint's.
+            ModelWeights.Load(model, checkpoint, strict: true);
+            model.to(Device!);
+        }
+
+        var numClasses = ClassCount.Of(run);
+        var metrics = run.BuildMetrics(RunStage.Test);
+        if (numClasses is { } classCount)
+        {
+            ClassCount.CheckTopk(run, classCount, model, RunDefinition.EvaluatorKey(RunStage.Test), metrics);
+        }
+
+        var loader = run.BuildDataLoader(RunStage.Test, run.Seed ?? 0, PinsMemory, numClasses);
+        ReportWarnings(loader, "test");
+        var result = Evaluator.Evaluate(
+            model,
+            loader,
+            metrics,
+            Device!,
+            (done, total) => progressLine.Update($"Test {ProgressLine.Bar(done, total)} {done}/{total}"),
+            options.Cancellation,
+            EvaluationAutocast);
+        progressLine.Clear();
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        model?.Dispose();
+        model = null;
+    }
+
+    private void Prepare()
+    {
+        if (TorchRuntime.EnsureInitialized().Warning is { } warning && !runtimeWarned)
+        {
+            runtimeWarned = true;
+            Say(warning);
+        }
+
+        torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);
+        Device ??= DeviceSelector.Resolve(options.Device);
+    }
+
+    // Batches for a CUDA model come in pinned memory, so that copies to the GPU can be asynchronous.
+    private bool PinsMemory => Device!.type == DeviceType.CUDA;
+
+    // Evaluation runs under autocast in the dtype training uses, when the config trains with AMP.
+    private ScalarType? EvaluationAutocast => run.OptimWrapper?.Amp?.DtypeOn(Device!.type);
+
+    private Dictionary<string, double> TrainStep(Batch batch, OptimWrapper optimWrapper, int epoch, int iteration, string? lastCheckpoint)
+    {
+        using var scope = torch.NewDisposeScope();
+
+        // From pinned memory (PinsMemory) a non-blocking copy overlaps with the GPU's work; libtorch
+        // keeps the pinned block from reuse until the copy is done, so the batch may be disposed after.
+        var nonBlocking = Device!.type == DeviceType.CUDA;
+        return TrainingStep.Run(
+            optimWrapper,
+            model!,
+            batch.Inputs.to(Device!, non_blocking: nonBlocking),
+            batch.Targets.to(Device!, non_blocking: nonBlocking),
+            loss => new NonFiniteLossException(loss, epoch + 1, iteration + 1, lastCheckpoint),
+            amp);
+    }
+
+    private IReadOnlyDictionary<string, double> Validate(
+        DataLoader loader,
+        IReadOnlyList<Metric> metrics,
+        TrainingLog log,
+        int epoch,
+        int iteration,
+        ref TrainingProgress progress,
+        optim.Optimizer optimizer,
+        IReadOnlyList<ParamScheduler> schedulers,
+        int epochIteration,
+        string tag)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"Epoch(val) [{epoch}] {ProgressLine.Bar(done, total)} {done}/{total}"), autocast: EvaluationAutocast);
+        var record = new Dictionary<string, object?> { ["mode"] = "val", ["epoch"] = epoch, ["iter"] = iteration };
+        foreach (var (name, value) in result.Metrics)
+        {
+            record[name] = Math.Round(value, 4);
+        }
+
+        record["time_s"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+        log.Write(record);
+        progressLine.WriteLine($"Epoch(val) [{epoch}][{loader.Count}/{loader.Count}]  {string.Join("  ", result.Metrics.Select(pair => $"{pair.Key}: {pair.Value:F4}"))}");
+
+        if (run.Checkpoint is { SaveBest: { } saveBest } hook)
+        {
+            var key = saveBest == "auto" ? result.Metrics.Keys.First() : saveBest;
+            if (!result.Metrics.TryGetValue(key, out var score))
+            {
+                throw run.Origin.Error("$.default_hooks.checkpoint.save_best", $"the validation computes no '{key}'; it computes {string.Join(", ", result.Metrics.Keys.Select(name => $"'{name}'"))}");
+            }
+
+            var greater = hook.Rule is null ? !key.Contains("loss", StringComparison.OrdinalIgnoreCase) : hook.Rule == "greater";
+            var better = progress.BestScore is not { } best || (greater ? score > best : score < best);
+            if (better)
+            {
+                var previous = progress.BestCheckpoint;
+                var name = $"best_{key.Replace('/', '_')}_{tag}.pth";
+                progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration, BestScore = score, BestCheckpoint = Path.Combine(WorkDir, name) };
+                SaveCheckpoint(name, optimizer, schedulers, progress, periodic: false, updateLast: false);
+                if (previous is not null && previous != progress.BestCheckpoint && File.Exists(previous))
+                {
+                    File.Delete(previous);
+                }
+
+                progressLine.WriteLine($"The best checkpoint so far ({key} {score:F4}) is {progress.BestCheckpoint}");
+            }
+        }
+
+        return result.Metrics;
+    }
+
+    private string SaveCheckpoint(string name, optim.Optimizer optimizer, IReadOnlyList<ParamScheduler> schedulers, TrainingProgress progress, bool periodic, bool updateLast = true)
+    {
+        var path = Path.Combine(WorkDir, name);
+        try
+        {
+            TrainingCheckpoint.Save(path, model!, optimizer, schedulers, progress, classes, run.Origin.Text, amp?.Scaler);
+        }
+        catch
+        {
+            // The writer removes its own temporary file; a sweep also catches one it could not.
+            TorchCheckpointWriter.RemoveTemporaryCheckpoints(WorkDir);
+            throw;
+        }
+
+        if (updateLast)
+        {
+            WriteAtomically(Path.Combine(WorkDir, LastCheckpointFile), Path.GetFullPath(path));
+        }
+
+        // Deleting comes last: a kill before it leaves one file too many, never one too few.
+        if (periodic && run.Checkpoint is { MaxKeepCheckpoints: > 0 } hook)
+        {
+            var doomed = CheckpointRetention.SelectForDeletion(
+                CheckpointRetention.Find(WorkDir, epochLengthForRetention), path, epochLengthForRetention, hook.MaxKeepCheckpoints, progress.BestCheckpoint);
+            foreach (var old in doomed)
+            {
+                File.Delete(old);
+            }
+        }
+
+        return path;
+    }
+
+    private List<ParamScheduler> AttachSchedulers(optim.Optimizer optimizer, int maxEpochs, int maxIterations, int epochLength)
+    {
+        var schedulers = run.BuildSchedulers();
+        for (var i = 0; i < schedulers.Count; i++)
+        {
+            try
+            {
+                schedulers[i].Attach(optimizer, maxEpochs, maxIterations, epochLength);
+            }
+            catch (ConfigValueException refusal)
+            {
+                throw run.Origin.Error($"$.param_scheduler[{i}].{refusal.Member}", refusal.Message);
+            }
+        }
+
+        return schedulers;
+    }
+
+    private static void ScaleLearningRate(optim.Optimizer optimizer, double factor)
+    {
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate *= factor;
+            group.InitialLearningRate *= factor;
+        }
+    }
+
+    private ResumeCheckpoint.Choice? ResolveResume()
+    {
+        var asked = options.Resume;
+        if (asked is null && run.Resume)
+        {
+            asked = run.LoadFrom ?? RunnerOptions.ResumeLatest;
+        }
+
+        if (asked is null)
+        {
+            return null;
+        }
+
+        if (asked != RunnerOptions.ResumeLatest)
+        {
+            return File.Exists(asked)
+                ? new ResumeCheckpoint.Choice(asked, TorchCheckpointReader.ReadDictionary(asked), null)
+                : throw new FileNotFoundException($"The checkpoint to resume from, '{asked}', does not exist.", asked);
+        }
+
+        var found = ResumeCheckpoint.Find(WorkDir, LastCheckpointFile);
+        if (found is null)
+        {
+            Say($"No checkpoint to resume from in {WorkDir} (no {LastCheckpointFile}, no .pth file); training from the start.");
+        }
+
+        return found;
+    }
+
+    private void WriteTrainLog(TrainingLog log, LogWindow window, int epoch, int epochIteration, int epochLength, int iteration, double learningRate, TimeSpan eta)
+    {
+        var record = new Dictionary<string, object?>
+        {
+            ["mode"] = "train",
+            ["epoch"] = epoch + 1,
+            ["iter"] = iteration,
+            ["epoch_iter"] = epochIteration,
+            ["lr"] = learningRate,
+        };
+        foreach (var (name, value) in window.MeanLosses())
+        {
+            record[name] = Math.Round(value, 6);
+        }
+
+        record["time"] = Math.Round(window.MeanTime, 5);
+        record["data_time"] = Math.Round(window.MeanDataTime, 5);
+        record["images_per_s"] = Math.Round(window.ImagesPerSecond, 1);
+        log.Write(record);
+        var losses = string.Join("  ", window.MeanLosses().Select(pair => $"{pair.Key}: {pair.Value:F4}"));
+        progressLine.WriteLine(
+            $"Epoch(train) [{epoch + 1}][{epochIteration}/{epochLength}]  lr: {learningRate:0.0000e+00}  eta: {FormatSpan(eta)}  time: {window.MeanTime:F4}  data_time: {window.MeanDataTime:F4}  images/s: {window.ImagesPerSecond:F0}  {losses}");
+    }
+
+    private void ReportWarnings(DataLoader loader, string split)
+    {
+        foreach (var warning in loader.Dataset.Warnings)
+        {
+            Say($"warning ({split} data): {warning}");
+        }
+    }
+
+    private void Say(string text) => progressLine.WriteLine(text);
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static string FormatSpan(TimeSpan span) =>
+        span.TotalHours >= 1 ? span.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : span.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>The iterations since the last log line: mean losses, times and throughput.</summary>
+    private sealed class LogWindow
+    {
+        private readonly Dictionary<string, double> lossSums = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, double> latest = new(StringComparer.Ordinal);
+        private int count;
+        private long images;
+        private double dataTime;
+        private double time;
+
+        public double LastLoss { get; private set; }
+
+        public double MeanTime => count == 0 ? 0 : time / count;
+
+        public double MeanDataTime => count == 0 ? 0 : dataTime / count;
+
+        public double ImagesPerSecond => time <= 0 ? 0 : images / time;
+
+        public void Add(IReadOnlyDictionary<string, double> losses, int batchSize, double batchDataTime, double batchTime)
+        {
+            foreach (var (name, value) in losses)
+            {
+                // The loss scale is a state, not a per-iteration value: the log shows the latest.
+                if (name == TrainingStep.LossScaleKey)
+                {
+                    latest[name] = value;
+                    continue;
+                }
+
+                lossSums[name] = lossSums.GetValueOrDefault(name) + value;
+            }
+
+            LastLoss = losses.GetValueOrDefault("loss");
+            count++;
+            images += batchSize;
+            dataTime += batchDataTime;
+            time += batchTime;
+        }
+
+        public IEnumerable<KeyValuePair<string, double>> MeanLosses() =>
+            lossSums.OrderBy(pair => pair.Key == "loss" ? 0 : 1).ThenBy(pair => pair.Key, StringComparer.Ordinal)
+                .Select(pair => new KeyValuePair<string, double>(pair.Key, pair.Value / count))
+                .Concat(latest.OrderBy(pair => pair.Key, StringComparer.Ordinal));
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Engine.Schedulers;
+
+/// <summary>
+/// A learning-rate schedule, mmengine's parameter schedulers (<c>param_scheduler</c> in configs).
+/// Each is active from step <see cref="Begin"/> to <see cref="End"/> (epochs or iterations, by
+/// <c>by_epoch</c>) and computes the next rate from the current one (mmengine's "chainable form"),
+/// so that several schedulers over consecutive or overlapping ranges compose as in mmengine.
+/// </summary>
+/// <remarks>
+/// Built from its config, a scheduler is attached to the optimizer once the run knows its length
+/// (<see cref="Attach"/>): that resolves a missing <c>end</c> (the last epoch or iteration), converts
+/// an epoch-based schedule to iterations with <c>convert_to_iter_based</c>, and takes the first step,
+/// as mmengine's constructor does. The runner then calls <see cref="Step"/> after every iteration
+/// (<c>by_epoch: false</c>) or every epoch (<c>by_epoch: true</c>).
+/// </remarks>
+[ComponentKind("param_scheduler")]
+public abstract class ParamScheduler
+{
+    private readonly int? configuredEnd;
+    private readonly bool convertToIterBased;
+    private IReadOnlyList<optim.ILearningRateController> groups = [];
+    private double[] baseValues = [];
+    private double[] lastValues = [];
+
+    /// <summary>Checks and keeps the range shared by every scheduler.</summary>
+    /// <param name="begin">The first step the scheduler acts on.</param>
+    /// <param name="end">The step it stops before; the run's last epoch or iteration when null.</param>
+    /// <param name="byEpoch">Step once per epoch rather than once per iteration.</param>
+    /// <param name="convertToIterBased">Turn an epoch-based schedule into the same schedule in iterations, changing the rate every iteration.</param>
+    protected ParamScheduler(int begin, int? end, bool byEpoch, bool convertToIterBased)
+    {
+        if (begin < 0)
+        {
+            throw new ConfigValueException("begin", begin, "0 or more");
+        }
+
+        if (end is { } last && last <= begin)
+        {
+            throw new ConfigValueException("end", last, $"greater than begin ({begin})");
+        }
+
+        if (convertToIterBased && !byEpoch)
+        {
+            throw new ConfigValueException("convert_to_iter_based", true, "false when by_epoch is false (only an epoch-based schedule can be converted)");
+        }
+
+        Begin = begin;
+        configuredEnd = end;
+        ByEpoch = byEpoch;
+        this.convertToIterBased = convertToIterBased;
+        End = end ?? int.MaxValue;
+    }
+
+    /// <summary>The first step the scheduler acts on.</summary>
+    public int Begin { get; private set; }
+
+    /// <summary>The step it stops before (resolved by <see cref="Attach"/>).</summary>
+    public int End { get; private set; }
+
+    /// <summary>Whether it steps once per epoch (after conversion: false for converted schedules).</summary>
+    public bool ByEpoch { get; private set; }
+
+    /// <summary>How many steps the scheduler has acted on, minus one (mmengine's <c>last_step</c>).</summary>
+    public int LastStep { get; private set; } = -1;
+
+    /// <summary>How many times <see cref="Step"/> ran, minus one, counting the one <see cref="Attach"/> takes.</summary>
+    public int GlobalStep { get; private set; } = -1;
+
+    /// <summary>Whether <see cref="Attach"/> has run.</summary>
+    public bool IsAttached { get; private set; }
+
+    /// <summary>The initial learning rate of each parameter group.</summary>
+    public IReadOnlyList<double> BaseValues => baseValues;
+
+    /// <summary>The learning rate of each parameter group after the last step.</summary>
+    public IReadOnlyList<double> LastValues => lastValues;
+
+    /// <summary>
+    /// Binds the scheduler to <paramref name="optimizer"/> and takes the first step.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="maxEpochs">The run's length in epochs: the default end of an epoch-based schedule.</param>
+    /// <param name="maxIterations">The run's length in iterations: the default end of an iteration-based one.</param>
+    /// <param name="epochLength">Iterations per epoch, for convert_to_iter_based.</param>
+    /// <exception cref="InvalidOperationException">The scheduler is already attached.</exception>
+    /// <exception cref="ConfigValueException">The resolved range is empty.</exception>
+    public void Attach(optim.Optimizer optimizer, int maxEpochs, int maxIterations, int epochLength)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochLength);
+        if (IsAttached)
+        {
+            throw new InvalidOperationException($"The {GetType().Name} is already attached to an optimizer; build a new one from its config.");
+        }
+
+        // As mmengine's runner: the default end is the run's length in the schedule's own unit, then converted.
+        var end = configuredEnd ?? (ByEpoch ? maxEpochs : maxIterations);
+        if (convertToIterBased)
+        {
+            ByEpoch = false;
+            Begin = checked(Begin * epochLength);
+            end = checked(end * epochLength);
+            ConvertToIterations(epochLength);
+        }
+
+        End = end;
+        if (End <= Begin)
+        {
+            throw new ConfigValueException("end", End, $"greater than begin ({Begin}){(configuredEnd is null ? ": the run is not longer than begin" : string.Empty)}");
+        }
+
+        groups = [.. optimizer.ParamGroups];
+        baseValues = [.. groups.Select(group => group.InitialLearningRate)];
+        IsAttached = true;
+        OnAttached();
+        Step();
+    }
+
+    /// <summary>Advances one step (an iteration or an epoch); within [begin, end) the learning rates change.</summary>
+    /// <exception cref="InvalidOperationException">The scheduler is not attached.</exception>
+    public void Step()
+    {
+        if (!IsAttached)
+        {
+            throw new InvalidOperationException($"Attach the {GetType().Name} to an optimizer before stepping it.");
+        }
+
+        GlobalStep++;
+        if (Begin <= GlobalStep && GlobalStep < End)
+        {
+            LastStep++;
+            var values = ComputeValues([.. groups.Select(group => group.LearningRate)]);
+            for (var i = 0; i < groups.Count; i++)
+            {
+                groups[i].LearningRate = values[i];
+            }
+        }
+
+        lastValues = [.. groups.Select(group => group.LearningRate)];
+    }
+
+    /// <summary>The scheduler's counters, for a checkpoint.</summary>
+    public Dictionary<string, object?> StateDict() => new(StringComparer.Ordinal)
+    {
+        ["type"] = GetType().Name,
+        ["begin"] = (long)Begin,
+        ["end"] = (long)End,
+        ["by_epoch"] = ByEpoch,
+        ["last_step"] = (long)LastStep,
+        ["global_step"] = (long)GlobalStep,
+        ["base_values"] = baseValues.Cast<object?>().ToList(),
+        ["last_values"] = lastValues.Cast<object?>().ToList(),
+    };
+
+    /// <summary>Restores the counters of <see cref="StateDict"/>; the learning rates themselves come back with the optimizer's state.</summary>
+    /// <exception cref="InvalidDataException">The state is not this scheduler's, or its range differs from the config's.</exception>
+    public void LoadStateDict(IReadOnlyDictionary<string, object?> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var type = state.GetValueOrDefault("type") as string;
+        if (type != GetType().Name)
+        {
+            throw new InvalidDataException($"The checkpoint's scheduler is a {type ?? "(unnamed)"}, but the config has a {GetType().Name} here: the param_scheduler list changed since the checkpoint was written.");
+        }
+
+        var begin = ReadInt(state, "begin");
+        var end = ReadInt(state, "end");
+        if (begin != Begin || end != End)
+        {
+            throw new InvalidDataException($"The checkpoint's {type} runs from {begin} to {end}, but the config's from {Begin} to {End}: the schedule changed since the checkpoint was written.");
+        }
+
+        LastStep = ReadInt(state, "last_step");
+        GlobalStep = ReadInt(state, "global_step");
+        if (state.GetValueOrDefault("last_values") is IEnumerable<object?> values)
+        {
+            lastValues = [.. values.Select(value => Convert.ToDouble(value, CultureInfo.InvariantCulture))];
+        }
+    }
+
+    /// <summary>The next learning rate of each group, from the current ones (<see cref="LastStep"/> is already advanced).</summary>
+    protected abstract double[] ComputeValues(IReadOnlyList<double> current);
+
+    /// <summary>Scales the schedule's own step counts (milestones, periods) by <paramref name="epochLength"/>.</summary>
+    protected virtual void ConvertToIterations(int epochLength)
+    {
+    }
+
+    /// <summary>Runs once <see cref="Begin"/> and <see cref="End"/> are final, before the first step.</summary>
+    protected virtual void OnAttached()
+    {
+    }
+
+    private static int ReadInt(IReadOnlyDictionary<string, object?> state, string key) =>
+        state.GetValueOrDefault(key) is { } value
+            ? Convert.ToInt32(value, CultureInfo.InvariantCulture)
+            : throw new InvalidDataException($"The checkpoint's scheduler state has no '{key}'.");
+}

@@ -1,0 +1,44 @@
+namespace ImageClassifier.Engine.Schedulers;
+
+/// <summary>mmengine's <c>StepLR</c>: multiplies the learning rate by <c>gamma</c> every <c>step_size</c> steps.</summary>
+[RegisterModel]
+public sealed class StepLR : ParamScheduler
+{
+    private int stepSize;
+    private readonly double gamma;
+
+    /// <summary>Creates the scheduler.</summary>
+    /// <param name="stepSize">The period of the decay, in steps.</param>
+    /// <param name="gamma">The decay factor.</param>
+    /// <param name="begin">The first step the scheduler acts on.</param>
+    /// <param name="end">The step it stops before; the run's end when null.</param>
+    /// <param name="byEpoch">Step once per epoch rather than once per iteration.</param>
+    /// <param name="convertToIterBased">Count the period in iterations (epochs times the epoch length).</param>
+    public StepLR(
+        [ValueRange(Minimum = 1)] int stepSize,
+        [ValueRange(Minimum = 0)] double gamma = 0.1,
+        [ValueRange(Minimum = 0)] int begin = 0,
+        int? end = null,
+        bool byEpoch = true,
+        bool convertToIterBased = false)
+        : base(begin, end, byEpoch, convertToIterBased)
+    {
+        if (stepSize < 1)
+        {
+            throw new ConfigValueException("step_size", stepSize, "at least 1");
+        }
+
+        this.stepSize = stepSize;
+        this.gamma = gamma;
+    }
+
+    /// <inheritdoc />
+    protected override void ConvertToIterations(int epochLength) => stepSize = checked(stepSize * epochLength);
+
+    /// <inheritdoc />
+    protected override double[] ComputeValues(IReadOnlyList<double> current)
+    {
+        var factor = LastStep == 0 || LastStep % stepSize != 0 ? 1.0 : gamma;
+        return [.. current.Select(value => value * factor)];
+    }
+}

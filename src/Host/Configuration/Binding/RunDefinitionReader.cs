@@ -1,0 +1,426 @@
+using ImageClassifier.Data.Datasets;
+using ImageClassifier.Data.Samplers;
+using ImageClassifier.Engine.Amp;
+using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Engine.Optimizers;
+using ImageClassifier.Engine.Schedulers;
+using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Models.Classifiers;
+using ImageClassifier.Models.Evaluation;
+using ImageClassifier.Models.Preprocessors;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Hosting.Configuration.Binding;
+
+/// <summary>
+/// Reads a merged JSON config into the engine's <see cref="RunDefinition"/>: the model, datasets,
+/// transforms, samplers, optimizer, schedulers and metrics bound to their typed configs through the
+/// catalog (so they share the binding's checks and located errors), and the plain sections
+/// (<c>train_cfg</c>, <c>default_hooks</c>, <c>randomness</c>, ...) read as strictly. The run's
+/// origin (<see cref="JsonRunOrigin"/>) places every later error at the file, line and column of
+/// the value it is about. Nothing is built or loaded here.
+/// </summary>
+/// <remarks>
+/// Accepted and without effect here, so that mmpretrain's configs read unchanged: the JSON
+/// variables <c>dataset_type</c>, <c>data_root</c> and <c>*_pipeline</c> (JSON has no references: the
+/// dataloaders hold the values), <c>num_workers</c>, <c>persistent_workers</c>, <c>pin_memory</c>,
+/// <c>env_cfg</c>, <c>log_level</c>, <c>log_processor</c>, <c>visualizer</c>, <c>vis_backends</c>,
+/// <c>default_scope</c>, <c>randomness.deterministic</c> and the timer, param_scheduler,
+/// sampler_seed and visualization hooks, whose work the runner does itself.
+/// </remarks>
+public sealed class RunDefinitionReader
+{
+    /// <summary>The <c>optim_wrapper.type</c> of mixed precision training.</summary>
+    public const string AmpOptimWrapperType = "AmpOptimWrapper";
+
+    private readonly ConfigDocument document;
+    private readonly ConfigBinder binder;
+    private readonly ComponentConfig model;
+    private CheckpointSettings? checkpoint = CheckpointSettings.Default;
+    private int? loggerInterval = 10;
+    private int? seed;
+    private int? autoScaleBaseBatchSize;
+
+    private RunDefinitionReader(ConfigDocument document, ConfigBinder binder, ComponentConfig model)
+    {
+        this.document = document;
+        this.binder = binder;
+        this.model = model;
+    }
+
+    /// <summary>Binds and checks every section a run uses.</summary>
+    /// <exception cref="ConfigException">Anything in the config is wrong: unknown keys, wrong kinds, unknown components, bad values.</exception>
+    public static RunDefinition Read(ConfigDocument document, ComponentCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var binder = new ConfigBinder(catalog);
+        var run = binder.Bind(document);
+        if (run.Model is null)
+        {
+            throw document.CreateException("$.model", "missing: expected the model's config (a classifier such as {\"type\": \"ImageClassifier\", ...})");
+        }
+
+        return new RunDefinitionReader(document, binder, run.Model).ReadSections();
+    }
+
+    private RunDefinition ReadSections()
+    {
+        MergeTopLevelPreprocessor();
+        var trainDataloader = ReadDataloader("train_dataloader");
+        var valDataloader = ReadDataloader("val_dataloader");
+        var testDataloader = ReadDataloader("test_dataloader");
+        var optimWrapper = ReadOptimWrapper();
+        var paramSchedulers = ReadList<ParamScheduler>("param_scheduler");
+        var trainLoop = ReadTrainLoop();
+        var valEvaluator = ReadList<Metric>("val_evaluator");
+        var testEvaluator = ReadList<Metric>("test_evaluator");
+        ReadLoopSection("val_cfg", "ValLoop");
+        ReadLoopSection("test_cfg", "TestLoop");
+        ReadHooks();
+        ReadRandomness();
+        ReadAutoScaleLr();
+        if (document.Root.TryGetValue("custom_hooks", out var hooks) && hooks is ConfigArray { Items.Length: > 0 })
+        {
+            throw document.CreateException("$.custom_hooks", "custom hooks are not supported yet; remove them or set custom_hooks to []");
+        }
+
+        if (ReadTopString("launcher") is { } launcher && launcher != "none")
+        {
+            throw document.CreateException("$.launcher", $"'{launcher}' is not supported: runs are single-process, so launcher must be \"none\"");
+        }
+
+        return new RunDefinition
+        {
+            Model = model,
+            TrainDataloader = trainDataloader,
+            ValDataloader = valDataloader,
+            TestDataloader = testDataloader,
+            OptimWrapper = optimWrapper,
+            ParamSchedulers = paramSchedulers,
+            TrainLoop = trainLoop,
+            ValEvaluator = valEvaluator,
+            TestEvaluator = testEvaluator,
+            Checkpoint = checkpoint,
+            LoggerInterval = loggerInterval,
+            Seed = seed,
+            WorkDir = ReadTopString("work_dir"),
+            LoadFrom = ReadTopString("load_from"),
+            Resume = document.Root.TryGetValue("resume", out var resume) && resume is ConfigBoolean { Value: true },
+            AutoScaleBaseBatchSize = autoScaleBaseBatchSize,
+            Origin = new JsonRunOrigin(document, binder),
+        };
+    }
+
+    // mmengine puts a top-level data_preprocessor into the model when the model has none.
+    private void MergeTopLevelPreprocessor()
+    {
+        if (!document.Root.TryGetValue("data_preprocessor", out var value) || value is ConfigNull)
+        {
+            return;
+        }
+
+        var preprocessor = binder.BindComponent<DataPreprocessor>(document, "$.data_preprocessor");
+        if (model is not ImageClassifierModelConfig classifier)
+        {
+            throw document.CreateException("$.data_preprocessor", $"a top-level data_preprocessor is merged into an ImageClassifier model only; put it inside the '{model.TypeName}' model instead");
+        }
+
+        classifier.DataPreprocessor ??= preprocessor;
+    }
+
+    private DataLoaderSettings? ReadDataloader(string key)
+    {
+        var section = ConfigSection.Top(document, key);
+        if (section is null)
+        {
+            return null;
+        }
+
+        section.Expect("batch_size", "num_workers", "drop_last", "prefetch_factor", "persistent_workers", "pin_memory", "collate_fn", "sampler", "dataset");
+        var batchSize = section.RequiredInt("batch_size", minimum: 1);
+        var numWorkers = section.Int("num_workers", 0, minimum: 0);
+        var dropLast = section.Bool("drop_last", false);
+        var prefetch = section.Int("prefetch_factor", 2, minimum: 1);
+        section.Bool("persistent_workers", false);
+        section.Bool("pin_memory", false);
+        if (section.Section("collate_fn") is { } collate)
+        {
+            collate.Expect("type").Type("default_collate", "pseudo_collate");
+        }
+
+        if (!section.Has("dataset"))
+        {
+            throw section.Error("dataset", "missing: expected the dataset's config, such as {\"type\": \"FashionMNIST\", \"data_root\": \"...\", \"split\": \"train\"}");
+        }
+
+        var dataset = binder.BindComponent<Dataset>(document, section.PathOf("dataset"));
+        var sampler = section.Raw("sampler") is null or ConfigNull ? null : binder.BindComponent<Sampler>(document, section.PathOf("sampler"));
+        return new DataLoaderSettings
+        {
+            BatchSize = batchSize,
+            Dataset = dataset,
+            Sampler = sampler,
+            DropLast = dropLast,
+            PrefetchBatches = prefetch,
+            NumWorkers = numWorkers,
+        };
+    }
+
+    private OptimWrapperSettings? ReadOptimWrapper()
+    {
+        var section = ConfigSection.Top(document, "optim_wrapper");
+        if (section is null)
+        {
+            return null;
+        }
+
+        var type = section.Expect("type", "optimizer", "clip_grad", "dtype", "loss_scale").Type("OptimWrapper", AmpOptimWrapperType);
+        var amp = type == AmpOptimWrapperType;
+        if (!amp)
+        {
+            foreach (var key in new[] { "dtype", "loss_scale" })
+            {
+                if (section.Has(key))
+                {
+                    throw section.Error(key, $"'{key}' is a setting of mixed precision training: set optim_wrapper.type to \"{AmpOptimWrapperType}\" (or train with --amp), or remove '{key}'");
+                }
+            }
+        }
+
+        if (!section.Has("optimizer"))
+        {
+            throw section.Error("optimizer", "missing: expected the optimizer's config, such as {\"type\": \"SGD\", \"lr\": 0.1, \"momentum\": 0.9}");
+        }
+
+        var optimizer = binder.BindComponent<OptimizerBuilder>(document, section.PathOf("optimizer"));
+        double? maxNorm = null;
+        var normType = 2.0;
+        if (section.Section("clip_grad") is { } clip)
+        {
+            clip.Expect("max_norm", "norm_type");
+            maxNorm = clip.OptionalDouble("max_norm") ?? throw clip.Error("max_norm", "missing: expected the largest gradient norm, such as 35");
+            normType = clip.OptionalDouble("norm_type") ?? 2.0;
+            if (!(maxNorm > 0))
+            {
+                throw clip.Error("max_norm", $"must be greater than 0, but is {ConfigSection.Format(maxNorm.Value)}");
+            }
+
+        }
+
+        return new OptimWrapperSettings(optimizer, maxNorm, normType, amp ? ReadAmp(section) : null);
+    }
+
+    // mmengine's AmpOptimWrapper: dtype and loss_scale (PyTorch GradScaler's arguments).
+    private static AmpSettings ReadAmp(ConfigSection section)
+    {
+        ScalarType? dtype = section.OptionalString("dtype") switch
+        {
+            null => null,
+            "float16" => ScalarType.Float16,
+            "bfloat16" => ScalarType.BFloat16,
+            "float32" or "float64" => throw section.Error("dtype", $"\"{section.OptionalString("dtype")}\" would leave nothing to mixed precision; expected \"float16\" or \"bfloat16\" (for full precision set optim_wrapper.type to \"OptimWrapper\")"),
+            var other => throw section.Error("dtype", $"must be \"float16\" or \"bfloat16\" (or left out for float16 on CUDA, bfloat16 on the CPU), but is \"{other}\""),
+        };
+
+        return new AmpSettings(dtype, ReadLossScale(section));
+    }
+
+    private static LossScaleSettings? ReadLossScale(ConfigSection section)
+    {
+        const string Key = "loss_scale";
+        const string Expected = "\"dynamic\", a number (a static scale) or an object such as {\"init_scale\": 65536, \"growth_interval\": 2000}";
+        switch (section.Raw(Key))
+        {
+            case null or ConfigNull:
+                return LossScaleSettings.DynamicDefault;
+            case ConfigString { Value: "dynamic" }:
+                return LossScaleSettings.DynamicDefault;
+            case ConfigString text:
+                throw section.Error(Key, $"expected {Expected}, but found the string \"{text.Value}\"");
+            case ConfigNumber:
+                var scale = section.OptionalDouble(Key)!.Value;
+                return IsUsableScale(scale)
+                    ? LossScaleSettings.Static(scale)
+                    : throw section.Error(Key, $"a static loss scale must be a positive number float32 can hold, but is {ConfigSection.Format(scale)}");
+            case ConfigObject:
+                var settings = section.Section(Key)!;
+                settings.Expect("init_scale", "growth_factor", "backoff_factor", "growth_interval", "enabled");
+                var initScale = settings.OptionalDouble("init_scale") ?? GradScaler.DefaultInitScale;
+                var growthFactor = settings.OptionalDouble("growth_factor") ?? GradScaler.DefaultGrowthFactor;
+                var backoffFactor = settings.OptionalDouble("backoff_factor") ?? GradScaler.DefaultBackoffFactor;
+                var growthInterval = settings.Int("growth_interval", GradScaler.DefaultGrowthInterval, minimum: 1);
+                if (!IsUsableScale(initScale))
+                {
+                    throw settings.Error("init_scale", $"must be a positive number float32 can hold, but is {ConfigSection.Format(initScale)}");
+                }
+
+                if (!(growthFactor > 1) || !double.IsFinite(growthFactor))
+                {
+                    throw settings.Error("growth_factor", $"must be greater than 1, but is {ConfigSection.Format(growthFactor)}");
+                }
+
+                if (!(backoffFactor > 0 && backoffFactor < 1))
+                {
+                    throw settings.Error("backoff_factor", $"must be between 0 and 1 (exclusive), but is {ConfigSection.Format(backoffFactor)}");
+                }
+
+                return settings.Bool("enabled", true) ? new LossScaleSettings(true, initScale, growthFactor, backoffFactor, growthInterval) : null;
+            case var other:
+                throw section.Error(Key, $"expected {Expected}, but found {ConfigSection.Describe(other)}");
+        }
+
+        static bool IsUsableScale(double scale) => scale > 0 && float.IsFinite((float)scale) && (float)scale > 0;
+    }
+
+    private IReadOnlyList<ComponentConfig<TKind>> ReadList<TKind>(string key)
+        where TKind : class
+    {
+        if (!document.Root.TryGetValue(key, out var value) || value is ConfigNull)
+        {
+            return [];
+        }
+
+        if (value is ConfigObject)
+        {
+            return [binder.BindComponent<TKind>(document, "$." + key)];
+        }
+
+        if (value is ConfigArray array)
+        {
+            return [.. array.Items.Select((_, index) => binder.BindComponent<TKind>(document, $"$.{key}[{index}]"))];
+        }
+
+        throw document.CreateException("$." + key, $"expected an object or a list of objects, but found {value.KindDescription}");
+    }
+
+    private TrainLoopSettings? ReadTrainLoop()
+    {
+        var section = ConfigSection.Top(document, "train_cfg");
+        if (section is null)
+        {
+            return null;
+        }
+
+        section.Expect("type", "by_epoch", "max_epochs", "max_iters", "val_interval", "val_begin", "dynamic_intervals");
+        var type = section.Type("EpochBasedTrainLoop", "IterBasedTrainLoop");
+        var byEpoch = section.Bool("by_epoch", type == "EpochBasedTrainLoop");
+        var valInterval = section.Int("val_interval", byEpoch ? 1 : 1000, minimum: 1);
+        var valBegin = section.Int("val_begin", 1, minimum: 1);
+        int maxEpochs;
+        int maxIterations;
+        if (byEpoch)
+        {
+            maxEpochs = section.RequiredInt("max_epochs", minimum: 1);
+            maxIterations = 0;
+            if (section.Has("max_iters"))
+            {
+                throw section.Error("max_iters", "an epoch-based loop (by_epoch: true) is as long as max_epochs says; remove max_iters, or set by_epoch to false");
+            }
+        }
+        else
+        {
+            maxIterations = section.RequiredInt("max_iters", minimum: 1);
+            maxEpochs = 0;
+            if (section.Has("max_epochs"))
+            {
+                throw section.Error("max_epochs", "an iteration-based loop (by_epoch: false) is as long as max_iters says; remove max_epochs, or set by_epoch to true");
+            }
+        }
+
+        return new TrainLoopSettings(byEpoch, maxEpochs, maxIterations, valInterval, valBegin);
+    }
+
+    private void ReadLoopSection(string key, string type)
+    {
+        if (ConfigSection.Top(document, key) is { } section)
+        {
+            section.Expect("type", "fp16").Type(type);
+        }
+    }
+
+    private void ReadHooks()
+    {
+        var hooks = ConfigSection.Top(document, "default_hooks");
+        if (hooks is null)
+        {
+            return;
+        }
+
+        hooks.Expect("checkpoint", "logger", "timer", "param_scheduler", "sampler_seed", "visualization");
+        if (hooks.Raw("checkpoint") is { } checkpointNode)
+        {
+            checkpoint = checkpointNode is ConfigNull ? null : ReadCheckpoint(hooks.Section("checkpoint")!);
+        }
+
+        if (hooks.Raw("logger") is { } loggerNode)
+        {
+            if (loggerNode is ConfigNull)
+            {
+                loggerInterval = null;
+            }
+            else
+            {
+                var logger = hooks.Section("logger")!;
+                logger.Expect("type", "interval", "ignore_last", "interval_exp_name", "log_metric_by_epoch", "keep_local").Type("LoggerHook");
+                loggerInterval = logger.Int("interval", 10, minimum: 1);
+            }
+        }
+
+        ReadPassiveHook(hooks, "timer", "IterTimerHook");
+        ReadPassiveHook(hooks, "param_scheduler", "ParamSchedulerHook");
+        ReadPassiveHook(hooks, "sampler_seed", "DistSamplerSeedHook");
+        ReadPassiveHook(hooks, "visualization", "VisualizationHook", "enable", "interval", "show", "wait_time", "draw_gt", "draw_pred");
+    }
+
+    private static void ReadPassiveHook(ConfigSection hooks, string key, string type, params string[] ignored)
+    {
+        if (hooks.Section(key) is { } hook)
+        {
+            hook.Expect(["type", .. ignored]).Type(type);
+        }
+    }
+
+    private static CheckpointSettings ReadCheckpoint(ConfigSection section)
+    {
+        section.Expect("type", "interval", "max_keep_ckpts", "save_last", "save_best", "rule", "by_epoch", "save_optimizer", "save_param_scheduler").Type("CheckpointHook");
+        var interval = section.Int("interval", -1);
+        var maxKeep = section.Int("max_keep_ckpts", -1);
+        var saveLast = section.Bool("save_last", true);
+        var saveBest = section.OptionalString("save_best");
+        var rule = section.OptionalString("rule");
+        if (rule is not (null or "greater" or "less"))
+        {
+            throw section.Error("rule", $"must be \"greater\" or \"less\", but is \"{rule}\"");
+        }
+
+        section.Bool("by_epoch", true);
+        section.Bool("save_optimizer", true);
+        section.Bool("save_param_scheduler", true);
+        return new CheckpointSettings(interval, maxKeep, saveBest, rule, saveLast);
+    }
+
+    private void ReadRandomness()
+    {
+        if (ConfigSection.Top(document, "randomness") is { } section)
+        {
+            section.Expect("seed", "deterministic", "diff_rank_seed");
+            seed = section.OptionalInt("seed", minimum: 0);
+            section.Bool("deterministic", false);
+            section.Bool("diff_rank_seed", false);
+        }
+    }
+
+    private void ReadAutoScaleLr()
+    {
+        if (ConfigSection.Top(document, "auto_scale_lr") is { } section)
+        {
+            section.Expect("base_batch_size", "enable");
+            var baseBatchSize = section.RequiredInt("base_batch_size", minimum: 1);
+            autoScaleBaseBatchSize = section.Bool("enable", false) ? baseBatchSize : null;
+        }
+    }
+
+    private string? ReadTopString(string key) =>
+        document.Root.TryGetValue(key, out var value) && value is ConfigString text ? text.Value : null;
+}

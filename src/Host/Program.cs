@@ -1,3 +1,0 @@
-using ImageClassifier.Hosting.Commands;
-
-return CommandLineApp.Run(args);

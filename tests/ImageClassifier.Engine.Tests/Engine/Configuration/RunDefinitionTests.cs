@@ -1,0 +1,200 @@
+using ImageClassifier.Hosting.Configuration.Binding;
+using ImageClassifier.Data.Samplers;
+using ImageClassifier.Engine.Tests.TestHelpers;
+using ImageClassifier.Hosting.Configuration;
+using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Engine.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Engine.Tests.Engine.Configuration;
+
+public sealed class RunDefinitionTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private RunDefinition Read(string text)
+    {
+        var path = folder.Combine("config.json");
+        File.WriteAllText(path, text);
+        return RunDefinitionReader.Read(ConfigLoader.Load(path), TinyExperiment.Catalog);
+    }
+
+    private ConfigException ReadFails(string text)
+    {
+        var path = folder.Combine("config.json");
+        File.WriteAllText(path, text);
+        return Assert.Throws<ConfigException>(() => RunDefinitionReader.Read(ConfigLoader.Load(path), TinyExperiment.Catalog));
+    }
+
+    [Fact]
+    public void Every_section_is_bound_to_typed_settings()
+    {
+        var config = Read(TinyExperiment.ConfigText("/nowhere"));
+
+        Assert.Equal(8, config.TrainDataloader!.BatchSize);
+        Assert.Equal(2, config.TrainDataloader.NumWorkers);
+        Assert.Equal("MNIST", config.TrainDataloader.Dataset.TypeName);
+        Assert.Equal("DefaultSampler", config.TrainDataloader.Sampler!.TypeName);
+        Assert.Equal("SGD", config.OptimWrapper!.Optimizer.TypeName);
+        Assert.Equal(["LinearLR", "MultiStepLR"], config.ParamSchedulers.Select(entry => entry.TypeName));
+        Assert.Equal(new TrainLoopSettings(true, 2, 0, 1, 1), config.TrainLoop);
+        Assert.Equal("Accuracy", config.ValEvaluator.Single().TypeName);
+        Assert.Equal(new CheckpointSettings(1, 1, "auto", null, true), config.Checkpoint);
+        Assert.Equal(2, config.LoggerInterval);
+        Assert.Equal(3, config.Seed);
+        var optimizer = Assert.IsType<SgdOptimizer>(config.BuildOptimizer());
+        Assert.Equal(0.05, optimizer.LearningRate);
+        config.RequireTraining();
+        config.RequireTesting();
+    }
+
+    [Fact]
+    public void An_unknown_key_is_reported_at_its_line_with_a_suggestion()
+    {
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"max_epochs\": 2", "\"max_epoch\": 2", StringComparison.Ordinal));
+
+        Assert.Equal("$.train_cfg.max_epoch", error.JsonPath);
+        Assert.True(error.Location.Line > 1);
+        Assert.Contains("unknown key 'max_epoch'", error.Message);
+        Assert.Contains("max_epochs", error.Message);
+    }
+
+    [Fact]
+    public void A_wrongly_typed_value_is_reported_at_the_value()
+    {
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"batch_size\": 8", "\"batch_size\": \"eight\"", StringComparison.Ordinal));
+
+        Assert.Equal("$.train_dataloader.batch_size", error.JsonPath);
+        Assert.Contains("expected an integer", error.Message);
+    }
+
+    [Fact]
+    public void Transforms_bind_through_the_catalog_with_its_errors()
+    {
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"type\": \"RandomFlip\"", "\"type\": \"RandomFlop\"", StringComparison.Ordinal));
+
+        Assert.StartsWith("$.train_dataloader.dataset.pipeline[0]", error.JsonPath);
+        Assert.Contains("RandomFlip", error.Message);
+    }
+
+    [Fact]
+    public void A_transform_argument_out_of_range_is_located()
+    {
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"prob\": 0.5", "\"prob\": 2", StringComparison.Ordinal));
+
+        Assert.Equal("$.train_dataloader.dataset.pipeline[0].prob", error.JsonPath);
+    }
+
+    [Fact]
+    public void Training_needs_its_sections()
+    {
+        var config = Read("""{"model": {"type": "ImageClassifier", "backbone": {"type": "ResNet", "depth": 18}}}""");
+
+        var error = Assert.Throws<ConfigException>(config.RequireTraining);
+
+        Assert.Equal("$.train_dataloader", error.JsonPath);
+        Assert.Contains("missing", error.Message);
+    }
+
+    [Fact]
+    public void A_top_level_data_preprocessor_joins_the_model()
+    {
+        var text = TinyExperiment.ConfigText("/nowhere").Replace("\"data_preprocessor\": {\"type\": \"ClsDataPreprocessor\", \"mean\": [110.0], \"std\": [70.0]}", "\"init_cfg\": null", StringComparison.Ordinal);
+        var config = Read(text.TrimEnd().TrimEnd('}') + ", \"data_preprocessor\": {\"type\": \"ClsDataPreprocessor\", \"mean\": [1.0], \"std\": [2.0]}}");
+
+        using var model = Assert.IsType<ImageClassifier.Models.Classifiers.ImageClassifierModel>(config.BuildModel());
+
+        var preprocessor = Assert.IsType<ImageClassifier.Models.Preprocessors.ClsDataPreprocessor>(model.DataPreprocessor);
+        Assert.Equal([1.0], preprocessor.Mean);
+    }
+
+    [Fact]
+    public void Hooks_can_be_switched_off_and_unknown_hooks_are_refused()
+    {
+        var off = Read(TinyExperiment.ConfigText("/nowhere").Replace(
+            "\"checkpoint\": {\"type\": \"CheckpointHook\", \"interval\": 1, \"max_keep_ckpts\": 1, \"save_best\": \"auto\"}",
+            "\"checkpoint\": null",
+            StringComparison.Ordinal));
+        Assert.Null(off.Checkpoint);
+
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace("\"logger\":", "\"loger\":", StringComparison.Ordinal));
+        Assert.Equal("$.default_hooks.loger", error.JsonPath);
+    }
+
+    [Fact]
+    public void The_sampler_defaults_to_shuffling_for_training_only()
+    {
+        var config = Read(TinyExperiment.ConfigText("/nowhere"));
+
+        Assert.Null(config.TestDataloader!.Sampler);
+        Assert.True(new DefaultSampler().Shuffle);
+    }
+
+    private const string PlainWrapper = "\"optim_wrapper\": {\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.05, \"momentum\": 0.9, \"weight_decay\": 0.0001}}";
+
+    private static string WithWrapper(string wrapper) =>
+        TinyExperiment.ConfigText("/nowhere").Replace(PlainWrapper, "\"optim_wrapper\": " + wrapper, StringComparison.Ordinal);
+
+    [Fact]
+    public void An_amp_optim_wrapper_reads_its_dtype_and_loss_scale()
+    {
+        Assert.Contains(PlainWrapper, TinyExperiment.ConfigText("/nowhere"), StringComparison.Ordinal);
+        const string Sgd = "\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}";
+
+        Assert.Null(Read(TinyExperiment.ConfigText("/nowhere")).OptimWrapper!.Amp);
+
+        var defaults = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}}}")).OptimWrapper!.Amp!;
+        Assert.Null(defaults.Dtype);
+        Assert.Equal(LossScaleSettings.DynamicDefault, defaults.LossScale);
+        Assert.Equal(ScalarType.BFloat16, defaults.DtypeOn(DeviceType.CPU));
+        Assert.Equal(ScalarType.Float16, defaults.DtypeOn(DeviceType.CUDA));
+
+        var fixedScale = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}, \"dtype\": \"float16\", \"loss_scale\": 512.0, \"clip_grad\": {{\"max_norm\": 5}}}}")).OptimWrapper!;
+        Assert.Equal(ScalarType.Float16, fixedScale.Amp!.Dtype);
+        Assert.Equal(LossScaleSettings.Static(512), fixedScale.Amp.LossScale);
+        Assert.Equal(5, fixedScale.ClipGradMaxNorm);
+
+        var custom = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}, \"dtype\": \"bfloat16\", \"loss_scale\": {{\"init_scale\": 1024, \"growth_factor\": 4, \"backoff_factor\": 0.25, \"growth_interval\": 10}}}}")).OptimWrapper!.Amp!;
+        Assert.Equal(ScalarType.BFloat16, custom.Dtype);
+        Assert.Equal(new LossScaleSettings(true, 1024, 4, 0.25, 10), custom.LossScale);
+
+        var off = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}, \"loss_scale\": {{\"enabled\": false}}}}")).OptimWrapper!.Amp!;
+        Assert.Null(off.LossScale);
+    }
+
+    [Theory]
+    [InlineData("\"dtype\": \"float32\"", "$.optim_wrapper.dtype", "would leave nothing to mixed precision")]
+    [InlineData("\"dtype\": \"half\"", "$.optim_wrapper.dtype", "must be \"float16\" or \"bfloat16\"")]
+    [InlineData("\"dtype\": 16", "$.optim_wrapper.dtype", "expected a string")]
+    [InlineData("\"loss_scale\": \"dynamc\"", "$.optim_wrapper.loss_scale", "expected \"dynamic\", a number")]
+    [InlineData("\"loss_scale\": -4", "$.optim_wrapper.loss_scale", "positive number")]
+    [InlineData("\"loss_scale\": true", "$.optim_wrapper.loss_scale", "but found true")]
+    [InlineData("\"loss_scale\": {\"growth_factor\": 0.5}", "$.optim_wrapper.loss_scale.growth_factor", "greater than 1")]
+    [InlineData("\"loss_scale\": {\"backoff_factor\": 1}", "$.optim_wrapper.loss_scale.backoff_factor", "between 0 and 1")]
+    [InlineData("\"loss_scale\": {\"growth_interval\": 0}", "$.optim_wrapper.loss_scale.growth_interval", "at least 1")]
+    [InlineData("\"loss_scale\": {\"init_scale\": 0}", "$.optim_wrapper.loss_scale.init_scale", "positive number")]
+    [InlineData("\"loss_scale\": {\"init_scal\": 8}", "$.optim_wrapper.loss_scale.init_scal", "did you mean 'init_scale'")]
+    public void Bad_amp_settings_are_reported_at_their_json_path(string setting, string path, string detail)
+    {
+        var error = ReadFails(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", \"optimizer\": {{\"type\": \"SGD\", \"lr\": 0.1}}, {setting}}}"));
+
+        Assert.Equal(path, error.JsonPath);
+        Assert.Contains(detail, error.Message);
+        Assert.True(error.Location.Line > 1);
+    }
+
+    [Fact]
+    public void Amp_settings_on_a_plain_optim_wrapper_point_to_amp_optim_wrapper()
+    {
+        var error = ReadFails(WithWrapper("{\"type\": \"OptimWrapper\", \"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}, \"loss_scale\": \"dynamic\"}"));
+        Assert.Equal("$.optim_wrapper.loss_scale", error.JsonPath);
+        Assert.Contains("AmpOptimWrapper", error.Message);
+
+        var unknownType = ReadFails(WithWrapper("{\"type\": \"ApexOptimWrapper\", \"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}}"));
+        Assert.Equal("$.optim_wrapper.type", unknownType.JsonPath);
+        Assert.Contains("'AmpOptimWrapper'", unknownType.Message);
+    }
+}
