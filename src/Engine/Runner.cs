@@ -8,6 +8,7 @@ using ImageClassifier.Engine.Charts;
 using ImageClassifier.Engine.Checkpoints;
 using ImageClassifier.Engine.Configuration;
 using ImageClassifier.Engine.Evaluation;
+using ImageClassifier.Engine.Hooks;
 using ImageClassifier.Engine.Logging;
 using ImageClassifier.Engine.Optimizers;
 using ImageClassifier.Engine.Schedulers;
@@ -139,6 +140,7 @@ public sealed class Runner : IDisposable
 
         var schedulers = AttachSchedulers(optimizer, maxEpochs, maxIterations, epochLength);
         var optimWrapper = run.OptimWrapper!.Wrap(optimizer, model.parameters(), amp?.Scaler);
+        var hooks = run.BuildHooks();
         var progress = new TrainingProgress(0, 0, 0, Seed);
         if (resumePath is not null)
         {
@@ -192,8 +194,11 @@ public sealed class Runner : IDisposable
         var runClock = Stopwatch.StartNew();
         var iterationsThisRun = 0;
         var finished = loop.ByEpoch ? epoch >= maxEpochs : iteration >= maxIterations;
+        HookContext HookPoint() => new(WorkDir, epoch, iteration, maxEpochs, maxIterations, model, optimizer, Say);
+        hooks.ForEach(hook => hook.BeforeRun(HookPoint()));
         while (!finished && !interrupted)
         {
+            hooks.ForEach(hook => hook.BeforeTrainEpoch(HookPoint()));
             model.train();
             var window = new LogWindow();
             var epochIteration = skip;
@@ -227,12 +232,15 @@ public sealed class Runner : IDisposable
                     window = new LogWindow();
                 }
 
+                hooks.ForEach(hook => hook.AfterTrainIter(HookPoint(), losses));
+
                 if (!loop.ByEpoch)
                 {
                     var atEnd = iteration >= maxIterations;
                     if (valLoader is not null && iteration >= loop.ValBegin && (iteration % loop.ValInterval == 0 || atEnd))
                     {
                         lastMetrics = Validate(valLoader, valMetrics, log, epoch, iteration, ref progress, optimizer, schedulers, epochIteration, $"iter_{iteration}");
+                        hooks.ForEach(hook => hook.AfterValEpoch(HookPoint(), lastMetrics));
                         model.train();
                     }
 
@@ -274,12 +282,14 @@ public sealed class Runner : IDisposable
             }
 
             progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = 0 };
+            hooks.ForEach(hook => hook.AfterTrainEpoch(HookPoint()));
             if (loop.ByEpoch)
             {
                 finished = epoch >= maxEpochs;
                 if (valLoader is not null && epoch >= loop.ValBegin && (epoch % loop.ValInterval == 0 || finished))
                 {
                     lastMetrics = Validate(valLoader, valMetrics, log, epoch, iteration, ref progress, optimizer, schedulers, 0, $"epoch_{epoch}");
+                    hooks.ForEach(hook => hook.AfterValEpoch(HookPoint(), lastMetrics));
                 }
 
                 var cancelled = options.Cancellation.IsCancellationRequested;
@@ -302,6 +312,7 @@ public sealed class Runner : IDisposable
         }
 
         progressLine.Clear();
+        hooks.ForEach(hook => hook.AfterRun(HookPoint()));
         var elapsed = clock.Elapsed;
         log.Write(new Dictionary<string, object?>
         {

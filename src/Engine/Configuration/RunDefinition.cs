@@ -1,6 +1,7 @@
 using ImageClassifier.Data.Loading;
 using ImageClassifier.Data.Samplers;
 using ImageClassifier.Data.Transforms;
+using ImageClassifier.Engine.Hooks;
 using ImageClassifier.Engine.Optimizers;
 using ImageClassifier.Engine.Schedulers;
 using ImageClassifier.Models.Classifiers;
@@ -52,6 +53,13 @@ public sealed class RunDefinition
 
     /// <summary><c>default_hooks.logger.interval</c>: log every this many iterations; null for no progress log.</summary>
     public int? LoggerInterval { get; init; } = 10;
+
+    /// <summary>
+    /// The hooks the runner calls at their points: <c>custom_hooks</c>, and any <c>default_hooks</c>
+    /// entry that is not one of the runner's own (checkpoint and logger are <see cref="Checkpoint"/>
+    /// and <see cref="LoggerInterval"/>).
+    /// </summary>
+    public IReadOnlyList<ComponentConfig<Hook>> Hooks { get; init; } = [];
 
     /// <summary><c>randomness.seed</c>; null picks one at random.</summary>
     public int? Seed { get; init; }
@@ -179,6 +187,10 @@ public sealed class RunDefinition
     /// <summary>Builds the metrics of <paramref name="stage"/>'s evaluator (<c>val_evaluator</c> or <c>test_evaluator</c>).</summary>
     public List<Metric> BuildMetrics(RunStage stage) =>
         [.. EvaluatorOf(stage).Select((metric, index) => Build($"$.{EvaluatorKey(stage)}[{index}]", metric))];
+
+    /// <summary>Builds <see cref="Hooks"/>, in the order they run: by priority, then as configured.</summary>
+    public List<Hook> BuildHooks() =>
+        [.. Hooks.Select((hook, index) => Build($"$.hooks[{index}]", hook)).OrderBy(hook => hook.Priority)];
 
     /// <summary>The metrics of <paramref name="stage"/>'s evaluator (none for training).</summary>
     public IReadOnlyList<ComponentConfig<Metric>> EvaluatorOf(RunStage stage) => stage switch

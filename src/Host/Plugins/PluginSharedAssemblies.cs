@@ -20,6 +20,9 @@ public static class PluginSharedAssemblies
     /// <summary>The built-in datasets and transforms, whose kinds plugins extend.</summary>
     public static string Data => BuiltInComponents.DataAssemblyName;
 
+    /// <summary>The engine, whose kinds (hooks, optimizers, schedulers) plugins extend.</summary>
+    public static string Engine { get; } = typeof(ImageClassifier.Engine.Hooks.Hook).Assembly.GetName().Name!;
+
     /// <summary>TorchSharp: modules and tensors cross between host and plugin, over one native libtorch.</summary>
     public static string TorchSharp { get; } = typeof(TorchSharp.torch).Assembly.GetName().Name!;
 
@@ -30,7 +33,7 @@ public static class PluginSharedAssemblies
     public static string SystemTextJson { get; } = typeof(JsonSerializer).Assembly.GetName().Name!;
 
     /// <summary>All of the above.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Abstractions, Models, Data, TorchSharp, SystemTextJson];
+    public static IReadOnlyList<string> Names { get; } = [Abstractions, Models, Data, Engine, TorchSharp, SystemTextJson];
 
     /// <summary>The version of a shared assembly as the host has it, loading it into the host when it is not yet.</summary>
     internal static Version HostVersion(string name) =>

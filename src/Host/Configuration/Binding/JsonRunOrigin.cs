@@ -12,14 +12,22 @@ public sealed partial class JsonRunOrigin : IRunOrigin
 {
     private readonly ConfigBinder binder;
     private readonly Lazy<string> text;
+    private readonly IReadOnlyDictionary<ComponentConfig, string> boundAt;
 
     /// <summary>Creates the origin of a run bound from <paramref name="document"/> with <paramref name="binder"/>.</summary>
-    public JsonRunOrigin(ConfigDocument document, ConfigBinder binder)
+    /// <param name="document">The merged config.</param>
+    /// <param name="binder">The binder the run's components were bound with.</param>
+    /// <param name="boundAt">
+    /// Where configs the run lists apart from their sections were bound (hooks come from
+    /// default_hooks and custom_hooks), by reference; the engine's own path for any other.
+    /// </param>
+    public JsonRunOrigin(ConfigDocument document, ConfigBinder binder, IReadOnlyDictionary<ComponentConfig, string>? boundAt = null)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(binder);
         Document = document;
         this.binder = binder;
+        this.boundAt = boundAt ?? new Dictionary<ComponentConfig, string>();
 
         // Written into every checkpoint; serialised once.
         text = new Lazy<string>(() => document.ToJsonString(indented: true));
@@ -32,7 +40,8 @@ public sealed partial class JsonRunOrigin : IRunOrigin
     public string? Text => text.Value;
 
     /// <inheritdoc />
-    public object Build(string path, ComponentConfig config) => binder.BuildComponent(Document, Locate(path), config);
+    public object Build(string path, ComponentConfig config) =>
+        binder.BuildComponent(Document, boundAt.TryGetValue(config, out var bound) ? bound : Locate(path), config);
 
     /// <inheritdoc />
     public Exception Error(string path, string detail) => Document.CreateException(Locate(path), detail);

@@ -2,6 +2,7 @@ using ImageClassifier.Data.Datasets;
 using ImageClassifier.Data.Samplers;
 using ImageClassifier.Engine.Amp;
 using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Engine.Hooks;
 using ImageClassifier.Engine.Optimizers;
 using ImageClassifier.Engine.Schedulers;
 using ImageClassifier.Hosting.Catalog;
@@ -25,8 +26,9 @@ namespace ImageClassifier.Hosting.Configuration.Binding;
 /// variables <c>dataset_type</c>, <c>data_root</c> and <c>*_pipeline</c> (JSON has no references: the
 /// dataloaders hold the values), <c>num_workers</c>, <c>persistent_workers</c>, <c>pin_memory</c>,
 /// <c>env_cfg</c>, <c>log_level</c>, <c>log_processor</c>, <c>visualizer</c>, <c>vis_backends</c>,
-/// <c>default_scope</c>, <c>randomness.deterministic</c> and the timer, param_scheduler,
-/// sampler_seed and visualization hooks, whose work the runner does itself.
+/// <c>default_scope</c> and <c>randomness.deterministic</c>. The default hooks are bound like any
+/// component; the runner does the work of its own (checkpoint, logger, timer, param_scheduler,
+/// sampler_seed, visualization) and calls every other hook at its points.
 /// </remarks>
 public sealed class RunDefinitionReader
 {
@@ -40,6 +42,9 @@ public sealed class RunDefinitionReader
     private int? loggerInterval = 10;
     private int? seed;
     private int? autoScaleBaseBatchSize;
+
+    // Where each hook was bound: the run lists default and custom hooks together.
+    private readonly Dictionary<ComponentConfig, string> hookPaths = new(ReferenceEqualityComparer.Instance);
 
     private RunDefinitionReader(ConfigDocument document, ConfigBinder binder, ComponentConfig model)
     {
@@ -77,14 +82,9 @@ public sealed class RunDefinitionReader
         var testEvaluator = ReadList<Metric>("test_evaluator");
         ReadLoopSection("val_cfg", "ValLoop");
         ReadLoopSection("test_cfg", "TestLoop");
-        ReadHooks();
+        var hooks = ReadHooks();
         ReadRandomness();
         ReadAutoScaleLr();
-        if (document.Root.TryGetValue("custom_hooks", out var hooks) && hooks is ConfigArray { Items.Length: > 0 })
-        {
-            throw document.CreateException("$.custom_hooks", "custom hooks are not supported yet; remove them or set custom_hooks to []");
-        }
-
         if (ReadTopString("launcher") is { } launcher && launcher != "none")
         {
             throw document.CreateException("$.launcher", $"'{launcher}' is not supported: runs are single-process, so launcher must be \"none\"");
@@ -103,12 +103,13 @@ public sealed class RunDefinitionReader
             TestEvaluator = testEvaluator,
             Checkpoint = checkpoint,
             LoggerInterval = loggerInterval,
+            Hooks = hooks,
             Seed = seed,
             WorkDir = ReadTopString("work_dir"),
             LoadFrom = ReadTopString("load_from"),
             Resume = document.Root.TryGetValue("resume", out var resume) && resume is ConfigBoolean { Value: true },
             AutoScaleBaseBatchSize = autoScaleBaseBatchSize,
-            Origin = new JsonRunOrigin(document, binder),
+            Origin = new JsonRunOrigin(document, binder, hookPaths),
         };
     }
 
@@ -339,65 +340,65 @@ public sealed class RunDefinitionReader
         }
     }
 
-    private void ReadHooks()
+    // The roles of mmengine's default hooks and the hook each takes; the runner does their work.
+    private static readonly Dictionary<string, string> StandardHooks = new(StringComparer.Ordinal)
     {
-        var hooks = ConfigSection.Top(document, "default_hooks");
-        if (hooks is null)
-        {
-            return;
-        }
+        ["checkpoint"] = "CheckpointHook",
+        ["logger"] = "LoggerHook",
+        ["timer"] = "IterTimerHook",
+        ["param_scheduler"] = "ParamSchedulerHook",
+        ["sampler_seed"] = "DistSamplerSeedHook",
+        ["visualization"] = "VisualizationHook",
+    };
 
-        hooks.Expect("checkpoint", "logger", "timer", "param_scheduler", "sampler_seed", "visualization");
-        if (hooks.Raw("checkpoint") is { } checkpointNode)
+    // default_hooks by role and custom_hooks in order, bound through the catalog like any
+    // component; a hook that is not one of the runner's own joins the run's hooks.
+    private List<ComponentConfig<Hook>> ReadHooks()
+    {
+        var hooks = new List<ComponentConfig<Hook>>();
+        if (ConfigSection.Top(document, "default_hooks") is { } defaults)
         {
-            checkpoint = checkpointNode is ConfigNull ? null : ReadCheckpoint(hooks.Section("checkpoint")!);
-        }
-
-        if (hooks.Raw("logger") is { } loggerNode)
-        {
-            if (loggerNode is ConfigNull)
+            foreach (var member in defaults.Node.Members)
             {
-                loggerInterval = null;
+                var key = member.Name;
+                var path = defaults.PathOf(key);
+                if (member.Value is ConfigNull)
+                {
+                    checkpoint = key == "checkpoint" ? null : checkpoint;
+                    loggerInterval = key == "logger" ? null : loggerInterval;
+                    continue;
+                }
+
+                var hook = binder.BindComponent<Hook>(document, path);
+                hookPaths[hook] = path;
+                var role = StandardHooks.FirstOrDefault(pair => pair.Value == hook.TypeName).Key;
+                if (role is null)
+                {
+                    hooks.Add(hook);
+                }
+                else if (role != key)
+                {
+                    throw document.CreateException(path, $"{hook.TypeName} is the '{role}' hook: put it under default_hooks.{role}");
+                }
+                else if (hook is CheckpointHookConfig)
+                {
+                    checkpoint = ((CheckpointHook)binder.BuildComponent(document, path, hook)).Settings;
+                }
+                else if (hook is LoggerHookConfig)
+                {
+                    loggerInterval = ((LoggerHook)binder.BuildComponent(document, path, hook)).Interval;
+                }
             }
-            else
-            {
-                var logger = hooks.Section("logger")!;
-                logger.Expect("type", "interval", "ignore_last", "interval_exp_name", "log_metric_by_epoch", "keep_local").Type("LoggerHook");
-                loggerInterval = logger.Int("interval", 10, minimum: 1);
-            }
         }
 
-        ReadPassiveHook(hooks, "timer", "IterTimerHook");
-        ReadPassiveHook(hooks, "param_scheduler", "ParamSchedulerHook");
-        ReadPassiveHook(hooks, "sampler_seed", "DistSamplerSeedHook");
-        ReadPassiveHook(hooks, "visualization", "VisualizationHook", "enable", "interval", "show", "wait_time", "draw_gt", "draw_pred");
-    }
-
-    private static void ReadPassiveHook(ConfigSection hooks, string key, string type, params string[] ignored)
-    {
-        if (hooks.Section(key) is { } hook)
+        var custom = ReadList<Hook>("custom_hooks");
+        for (var i = 0; i < custom.Count; i++)
         {
-            hook.Expect(["type", .. ignored]).Type(type);
-        }
-    }
-
-    private static CheckpointSettings ReadCheckpoint(ConfigSection section)
-    {
-        section.Expect("type", "interval", "max_keep_ckpts", "save_last", "save_best", "rule", "by_epoch", "save_optimizer", "save_param_scheduler").Type("CheckpointHook");
-        var interval = section.Int("interval", -1);
-        var maxKeep = section.Int("max_keep_ckpts", -1);
-        var saveLast = section.Bool("save_last", true);
-        var saveBest = section.OptionalString("save_best");
-        var rule = section.OptionalString("rule");
-        if (rule is not (null or "greater" or "less"))
-        {
-            throw section.Error("rule", $"must be \"greater\" or \"less\", but is \"{rule}\"");
+            hookPaths[custom[i]] = document.Root.TryGetValue("custom_hooks", out var node) && node is ConfigArray ? $"$.custom_hooks[{i}]" : "$.custom_hooks";
         }
 
-        section.Bool("by_epoch", true);
-        section.Bool("save_optimizer", true);
-        section.Bool("save_param_scheduler", true);
-        return new CheckpointSettings(interval, maxKeep, saveBest, rule, saveLast);
+        hooks.AddRange(custom);
+        return hooks;
     }
 
     private void ReadRandomness()
