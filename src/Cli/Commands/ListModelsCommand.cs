@@ -104,7 +104,7 @@ internal sealed class ListModelsCommand : Command
             return $"No component{where} is registered.";
         }
 
-        var hint = WildcardPattern.HasWildcards(pattern)
+        var hint = pattern.AsSpan().IndexOfAny('*', '?') >= 0
             ? string.Empty
             : $" Patterns match whole names; try '*{pattern}*'.";
         return $"No component{where} matches '{pattern}'.{hint}";

@@ -1,14 +1,16 @@
 using System.Globalization;
 using ImageClassifier.Engine.Evaluation;
+using ScottPlot;
+using ScottPlot.TickGenerators;
 using SkiaSharp;
 
 namespace ImageClassifier.Engine.Charts;
 
 /// <summary>
-/// A confusion matrix as a heatmap: rows are true classes, columns predicted ones, each cell shaded
-/// by its share of its row (so a rare class's mistakes show as clearly as a common one's) and
-/// labelled with its count where the count fits; class names on both axes, a colour bar and a
-/// title with the top-1 accuracy.
+/// A confusion matrix as a ScottPlot heatmap: rows are true classes, columns predicted ones, each
+/// cell shaded by its share of its row (so a rare class's mistakes show as clearly as a common
+/// one's) and labelled with its count where the count fits; class names on both axes, a colour bar
+/// and a title with the top-1 accuracy.
 /// </summary>
 public sealed class ConfusionMatrixChart
 {
@@ -16,20 +18,15 @@ public sealed class ConfusionMatrixChart
     public const string DefaultFileName = "confusion_matrix.png";
 
     private const int Edge = 16;
-    private const int Gap = 8;
-    private const int TitleScale = 2;
     private const int MaxNameLength = 24;
-    private const int ColorBarWidth = 16;
+    private const float TitleFontSize = 16;
+    private const float CountFontSize = 14;
+    private const float SmallCountFontSize = 9;
 
     private static readonly SKColor TextColor = new(40, 40, 40);
-    private static readonly SKColor BorderColor = new(120, 120, 120);
 
-    private readonly long[,] counts;
-    private readonly IReadOnlyList<string> labels;
-    private readonly string title;
-    private readonly int labelScale;
-    private readonly int gridLeft;
-    private readonly int gridTop;
+    private readonly Plot plot;
+    private readonly PixelPadding margins;
 
     /// <summary>Lays out the chart of <paramref name="counts"/>, indexed [true class, predicted class].</summary>
     public ConfusionMatrixChart(IReadOnlyList<string> classes, long[,] counts, string title)
@@ -44,22 +41,35 @@ public sealed class ConfusionMatrixChart
             throw new ArgumentException($"The matrix is {counts.GetLength(0)} x {counts.GetLength(1)} for {count} classes.", nameof(counts));
         }
 
-        this.counts = counts;
-        this.title = title;
-        labels = [.. classes.Select((name, index) => $"{index} {Shorten(name)}")];
+        ClassCount = count;
 
         // Up to a hundred classes stay readable; beyond, the cells shrink until the image is about 2,000 pixels wide.
         CellSize = count <= 100 ? Math.Clamp(720 / count, 10, 56) : Math.Max(2, 2000 / count);
-        labelScale = CellSize >= 18 ? 2 : CellSize >= BitmapFont.GlyphHeight + 2 ? 1 : 0;
-        var labelWidth = labelScale == 0 ? 0 : labels.Max(label => BitmapFont.MeasureWidth(label, labelScale));
-        var axisTitleHeight = BitmapFont.Height(TitleScale);
-        var grid = count * CellSize;
 
-        gridLeft = Edge + axisTitleHeight + Gap + labelWidth + Gap;
-        gridTop = Edge + BitmapFont.Height(TitleScale) + (2 * Gap);
-        var colorBarRight = gridLeft + grid + (2 * Gap) + ColorBarWidth + Gap + BitmapFont.MeasureWidth("100%", TitleScale);
-        Width = Math.Max(colorBarRight, Edge + BitmapFont.MeasureWidth(title, TitleScale)) + Edge;
-        Height = gridTop + grid + Gap + labelWidth + Gap + axisTitleHeight + Edge;
+        plot = new Plot();
+        ChartFont.Apply(plot);
+        plot.Title(title, TitleFontSize);
+        plot.XLabel("predicted class");
+        plot.YLabel("true class");
+        plot.HideGrid();
+
+        var shares = RowShares(counts);
+        var heatmap = plot.Add.Heatmap(shares);
+        heatmap.Colormap = new RowShareColormap();
+        heatmap.ManualRange = new ScottPlot.Range(0, 1);
+        AddCounts(counts, shares);
+        LabelClasses([.. classes.Select((name, index) => $"{index} {Shorten(name)}")]);
+
+        var colorBar = plot.Add.ColorBar(heatmap);
+        colorBar.Width = 16;
+        colorBar.Axis.TickGenerator = new NumericManual([0, 1], ["0%", "100%"]);
+
+        // Heatmap cells are centred on whole coordinates, row 0 at the top (y = count - 1).
+        plot.Axes.SetLimits(-0.5, count - 0.5, -0.5, count - 0.5);
+        margins = Margins(MeasureTitle(title));
+        plot.Layout.Fixed(margins);
+        Width = (int)(margins.Left + (count * CellSize) + margins.Right);
+        Height = (int)(margins.Top + (count * CellSize) + margins.Bottom);
     }
 
     /// <summary>The colour of a cell with no share of its row.</summary>
@@ -76,6 +86,8 @@ public sealed class ConfusionMatrixChart
 
     /// <summary>The side of a cell in pixels.</summary>
     public int CellSize { get; }
+
+    private int ClassCount { get; }
 
     /// <summary>
     /// The chart of an evaluation, titled with its top-1 accuracy (the diagonal's share of all
@@ -105,91 +117,129 @@ public sealed class ConfusionMatrixChart
     public SKRectI Cell(int actual, int predicted)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(actual);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(actual, labels.Count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(actual, ClassCount);
         ArgumentOutOfRangeException.ThrowIfNegative(predicted);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(predicted, labels.Count);
-        return SKRectI.Create(gridLeft + (predicted * CellSize), gridTop + (actual * CellSize), CellSize, CellSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(predicted, ClassCount);
+        return SKRectI.Create((int)margins.Left + (predicted * CellSize), (int)margins.Top + (actual * CellSize), CellSize, CellSize);
     }
 
     /// <summary>Draws the chart; the caller disposes the bitmap.</summary>
     public SKBitmap Render()
     {
         var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
-        using var fill = new SKPaint { IsAntialias = false, Style = SKPaintStyle.Fill };
-        using var border = new SKPaint { Color = BorderColor, IsAntialias = false, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
-        var classCount = labels.Count;
-        var grid = classCount * CellSize;
+        try
+        {
+            using var canvas = new SKCanvas(bitmap);
+            plot.Render(canvas, Width, Height);
+            canvas.Flush();
+            return bitmap;
+        }
+        catch
+        {
+            bitmap.Dispose();
+            throw;
+        }
+    }
 
-        BitmapFont.Draw(canvas, title, Edge, Edge, TitleScale, TextColor);
-        var labelWidth = labelScale == 0 ? 0 : labels.Max(label => BitmapFont.MeasureWidth(label, labelScale));
-        BitmapFont.Draw(canvas, "predicted class", gridLeft + (grid / 2f), gridTop + grid + Gap + labelWidth + Gap, TitleScale, TextColor, anchorX: 0.5f);
-        BitmapFont.DrawUpward(canvas, "true class", Edge, gridTop + (grid / 2f), TitleScale, TextColor, anchorAlong: 0.5f);
-
-        for (var actual = 0; actual < classCount; actual++)
+    private static double[,] RowShares(long[,] counts)
+    {
+        var size = counts.GetLength(0);
+        var shares = new double[size, size];
+        for (var actual = 0; actual < size; actual++)
         {
             long row = 0;
-            for (var predicted = 0; predicted < classCount; predicted++)
+            for (var predicted = 0; predicted < size; predicted++)
             {
                 row += counts[actual, predicted];
             }
 
-            for (var predicted = 0; predicted < classCount; predicted++)
+            for (var predicted = 0; predicted < size; predicted++)
             {
-                var fraction = row == 0 ? 0 : (double)counts[actual, predicted] / row;
-                var cell = Cell(actual, predicted);
-                fill.Color = Shade(fraction);
-                canvas.DrawRect(cell, fill);
-                DrawCount(canvas, counts[actual, predicted], cell, fraction > 0.5 ? SKColors.White : TextColor);
+                shares[actual, predicted] = row == 0 ? 0 : (double)counts[actual, predicted] / row;
             }
         }
 
-        canvas.DrawRect(SKRect.Create(gridLeft - 1, gridTop - 1, grid + 1, grid + 1), border);
-        if (labelScale > 0)
-        {
-            for (var label = 0; label < classCount; label++)
-            {
-                var middle = gridTop + (label * CellSize) + (CellSize / 2f);
-                BitmapFont.Draw(canvas, labels[label], gridLeft - Gap, middle, labelScale, TextColor, anchorX: 1, anchorY: 0.5f);
-                var center = gridLeft + (label * CellSize) + (CellSize / 2f);
-                BitmapFont.DrawUpward(canvas, labels[label], center - (BitmapFont.Height(labelScale) / 2f), gridTop + grid + Gap, labelScale, TextColor, anchorAlong: 1);
-            }
-        }
-
-        DrawColorBar(canvas, fill, border, gridLeft + grid + (2 * Gap), grid);
-        canvas.Flush();
-        return bitmap;
+        return shares;
     }
 
-    private void DrawColorBar(SKCanvas canvas, SKPaint fill, SKPaint border, int left, int height)
+    private void AddCounts(long[,] counts, double[,] shares)
     {
-        for (var y = 0; y < height; y++)
+        using var large = new SKFont(ChartFont.Typeface, CountFontSize);
+        using var small = new SKFont(ChartFont.Typeface, SmallCountFontSize);
+        for (var actual = 0; actual < ClassCount; actual++)
         {
-            fill.Color = Shade(1 - ((double)y / Math.Max(1, height - 1)));
-            canvas.DrawRect(SKRect.Create(left, gridTop + y, ColorBarWidth, 1), fill);
-        }
-
-        canvas.DrawRect(SKRect.Create(left - 1, gridTop - 1, ColorBarWidth + 1, height + 1), border);
-        BitmapFont.Draw(canvas, "100%", left + ColorBarWidth + Gap, gridTop, TitleScale, TextColor);
-        BitmapFont.Draw(canvas, "0%", left + ColorBarWidth + Gap, gridTop + height, TitleScale, TextColor, anchorY: 1);
-    }
-
-    private void DrawCount(SKCanvas canvas, long count, SKRectI cell, SKColor color)
-    {
-        var text = count.ToString(CultureInfo.InvariantCulture);
-        foreach (var scale in new[] { 2, 1 })
-        {
-            if (BitmapFont.MeasureWidth(text, scale) <= CellSize - 4 && BitmapFont.Height(scale) <= CellSize - 4)
+            for (var predicted = 0; predicted < ClassCount; predicted++)
             {
-                BitmapFont.Draw(canvas, text, cell.MidX, cell.MidY, scale, color, anchorX: 0.5f, anchorY: 0.5f);
-                return;
+                var text = counts[actual, predicted].ToString(CultureInfo.InvariantCulture);
+                if (new[] { large, small }.FirstOrDefault(font => Fits(font, text)) is not { } font)
+                {
+                    continue;
+                }
+
+                var label = plot.Add.Text(text, predicted, ClassCount - 1 - actual);
+                label.LabelAlignment = Alignment.MiddleCenter;
+                label.LabelFontSize = font.Size;
+                label.LabelFontColor = ToColor(shares[actual, predicted] > 0.5 ? SKColors.White : TextColor);
             }
         }
+    }
+
+    private bool Fits(SKFont font, string text) =>
+        font.MeasureText(text) <= CellSize - 4 && Math.Abs(font.Metrics.CapHeight) <= CellSize - 4;
+
+    private void LabelClasses(string[] labels)
+    {
+        var positions = Enumerable.Range(0, ClassCount).Select(index => (double)index).ToArray();
+        var fontSize = CellSize >= 18 ? 12f : CellSize >= 10 ? 8f : 0f;
+        if (fontSize == 0)
+        {
+            // Names of cells this small would overlap: the axes keep their titles only.
+            plot.Axes.Left.TickGenerator = new NumericManual();
+            plot.Axes.Bottom.TickGenerator = new NumericManual();
+            return;
+        }
+
+        plot.Axes.Left.TickGenerator = new NumericManual([.. positions.Select(position => ClassCount - 1 - position)], labels);
+        plot.Axes.Bottom.TickGenerator = new NumericManual(positions, labels);
+        plot.Axes.Left.TickLabelStyle.FontSize = fontSize;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = fontSize;
+
+        // Column names read upwards, ending at their column; ScottPlot sizes an axis by unrotated labels.
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -90;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        using var font = new SKFont(ChartFont.Typeface, fontSize);
+        plot.Axes.Bottom.MinimumSize = labels.Max(label => font.MeasureText(label)) + 40;
+    }
+
+    // ScottPlot's own layout of a large figure tells how much room the axes, colour bar and title
+    // take; the cells then get exactly CellSize pixels each, and the title room to fit.
+    private PixelPadding Margins(float titleWidth)
+    {
+        var side = (ClassCount * CellSize) + 1000;
+        using (var surface = SKSurface.Create(new SKImageInfo(side, side)))
+        {
+            plot.Render(surface.Canvas, side, side);
+        }
+
+        var render = plot.LastRender;
+        var halfOverflow = (titleWidth / 2) + Edge - (ClassCount * CellSize / 2f);
+        return new PixelPadding(
+            left: MathF.Ceiling(Math.Max(render.DataRect.Left, halfOverflow)),
+            right: MathF.Ceiling(Math.Max(side - render.DataRect.Right, halfOverflow)),
+            bottom: MathF.Ceiling(side - render.DataRect.Bottom),
+            top: MathF.Ceiling(render.DataRect.Top));
+    }
+
+    private static float MeasureTitle(string title)
+    {
+        using var font = new SKFont(ChartFont.Typeface, TitleFontSize);
+        return font.MeasureText(title);
     }
 
     private static string Shorten(string name) =>
         name.Length <= MaxNameLength ? name : string.Concat(name.AsSpan(0, MaxNameLength - 2), "..");
 
     private static byte Mix(byte from, byte to, double t) => (byte)Math.Round(from + ((to - from) * t));
+
+    private static Color ToColor(SKColor color) => new(color.Red, color.Green, color.Blue, color.Alpha);
 }

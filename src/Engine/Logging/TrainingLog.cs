@@ -1,3 +1,6 @@
+using TorchSharp;
+using TorchSharp.Modules;
+
 namespace ImageClassifier.Engine.Logging;
 
 /// <summary>
@@ -8,6 +11,11 @@ namespace ImageClassifier.Engine.Logging;
 /// TensorBoard backend names them. The counters (<c>epoch</c>, <c>iter</c>, <c>epoch_iter</c>) stay in
 /// the JSON only: TensorBoard's x-axis is the step.
 /// </summary>
+/// <remarks>
+/// The event file is TorchSharp's <c>torch.utils.tensorboard.SummaryWriter</c>'s: each log starts a
+/// new <c>events.out.tfevents.*</c> file (TensorBoard reads a folder's files as one run, so a resumed
+/// run's file sits beside the old one), and each scalar is in the file as soon as it is written.
+/// </remarks>
 public sealed class TrainingLog : IDisposable
 {
     /// <summary>The folder in the work dir that holds the event files (TensorBoard's <c>--logdir</c>).</summary>
@@ -17,18 +25,20 @@ public sealed class TrainingLog : IDisposable
     private static readonly HashSet<string> Counters = new(StringComparer.Ordinal) { "mode", "epoch", "iter", "epoch_iter" };
 
     private readonly ScalarLog scalars;
-    private readonly TensorBoardEventWriter events;
+    private readonly SummaryWriter events;
+    private readonly TimeProvider time;
 
     /// <summary>Opens (appending) the JSON-lines log and starts a new event file, both in <paramref name="workDir"/>.</summary>
     /// <param name="workDir">The run's work dir.</param>
-    /// <param name="time">The clock of the events' wall times; the system clock by default.</param>
+    /// <param name="time">The clock of the scalars' wall times (whole seconds); the system clock by default.</param>
     public TrainingLog(string workDir, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(workDir);
+        this.time = time ?? TimeProvider.System;
         scalars = new ScalarLog(workDir);
         try
         {
-            events = new TensorBoardEventWriter(Path.Combine(workDir, TensorBoardFolder), time);
+            events = torch.utils.tensorboard.SummaryWriter(Path.Combine(workDir, TensorBoardFolder));
         }
         catch
         {
@@ -40,8 +50,8 @@ public sealed class TrainingLog : IDisposable
     /// <summary>The JSON-lines log's file.</summary>
     public string ScalarLogPath => scalars.Path;
 
-    /// <summary>The event file this run writes.</summary>
-    public string EventFilePath => events.Path;
+    /// <summary>The folder of the event files (TensorBoard's <c>--logdir</c>).</summary>
+    public string EventFolder => events.LogDir;
 
     /// <summary>
     /// Appends <paramref name="record"/> to the JSON-lines log and, when it is a train or val record
@@ -57,21 +67,20 @@ public sealed class TrainingLog : IDisposable
             return;
         }
 
+        // TorchSharp takes the step as an int and the wall time in whole seconds.
+        var step = checked((int)iteration);
+        var wallTime = time.GetUtcNow().ToUnixTimeSeconds();
         foreach (var (key, value) in record)
         {
             if (!Counters.Contains(key) && AsNumber(value) is { } number)
             {
-                events.WriteScalar($"{mode}/{key}", number, (long)iteration);
+                events.add_scalar($"{mode}/{key}", (float)number, step, wallTime);
             }
         }
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        events.Dispose();
-        scalars.Dispose();
-    }
+    public void Dispose() => scalars.Dispose();
 
     private static double? AsNumber(object? value) => value switch
     {

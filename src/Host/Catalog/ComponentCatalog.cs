@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.IO.Enumeration;
 using System.Reflection;
 
 namespace ImageClassifier.Hosting.Catalog;
@@ -197,7 +198,8 @@ public sealed class ComponentCatalog
 
     /// <summary>
     /// The components whose name or an alias matches <paramref name="pattern"/> (<c>*</c> any run,
-    /// <c>?</c> one character, case ignored, whole names), sorted by kind, then name.
+    /// <c>?</c> one character, <c>\</c> makes the next one literal, case ignored, whole names),
+    /// sorted by kind, then name.
     /// </summary>
     /// <param name="pattern">The pattern; null or empty lists everything.</param>
     /// <param name="kind">Only this kind; null lists every kind.</param>
@@ -208,7 +210,7 @@ public sealed class ComponentCatalog
         var resolved = kind is null ? null : ResolveKind(snapshot, kind);
         return snapshot.Registrations
             .Where(registration => resolved is null || registration.Kind == resolved)
-            .Where(registration => string.IsNullOrEmpty(pattern) || registration.Keys.Any(key => WildcardPattern.IsMatch(key, pattern)))
+            .Where(registration => string.IsNullOrEmpty(pattern) || registration.Keys.Any(key => FileSystemName.MatchesSimpleExpression(pattern, key, ignoreCase: true)))
             .OrderBy(registration => registration.Kind, StringComparer.Ordinal)
             .ThenBy(registration => registration.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(registration => registration.Name, StringComparer.Ordinal)

@@ -221,6 +221,8 @@ public sealed class ComponentCatalogTests
         Assert.Equal(["ResNet"], Names(catalog.List("RESNET")));
         Assert.Empty(catalog.List("res"));
         Assert.Equal(7, catalog.List("*").Count);
+        // A backslash makes the next character literal, so this asks for a name ending in '*'.
+        Assert.Empty(catalog.List(@"resnet\*"));
     }
 
     [Fact]

@@ -38,11 +38,29 @@ public sealed class ConfusionMatrixChartTests : IDisposable
                 Assert.Equal(expected, image.GetPixel(cell.Right - 2, cell.Bottom - 2));
             }
 
-            // The count is written in white on the dark cell, and is the only light ink there.
-            var diagonal = chart.Cell(actual, actual);
-            Assert.Contains(Pixels(image, diagonal), color => color == SKColors.White);
-            Assert.All(Pixels(image, diagonal), color => Assert.True(color == SKColors.White || color == ConfusionMatrixChart.Darkest));
+            // The count is written in white on the dark cell, in dark ink on the light ones.
+            Assert.Contains(Pixels(image, chart.Cell(actual, actual)), color => color == SKColors.White);
+            Assert.Contains(Pixels(image, chart.Cell(actual, (actual + 1) % 4)), IsInk);
         }
+
+        // The title, with the accuracy, is above the grid.
+        Assert.Contains(Pixels(image, new SKRectI(0, 0, image.Width, chart.Cell(0, 0).Top - 2)), IsInk);
+    }
+
+    [Fact]
+    public void A_count_is_left_out_where_it_does_not_fit_its_cell()
+    {
+        // 30 classes make 24-pixel cells: room for "7", none for "123456".
+        var counts = new long[30, 30];
+        counts[0, 0] = 7;
+        counts[1, 1] = 123456;
+        var chart = new ConfusionMatrixChart([.. Enumerable.Range(0, 30).Select(index => $"c{index}")], counts, "small cells");
+
+        using var image = RenderAndDecode(chart);
+
+        Assert.Equal(24, chart.CellSize);
+        Assert.Contains(Pixels(image, chart.Cell(0, 0)), color => color == SKColors.White);
+        Assert.All(Pixels(image, chart.Cell(1, 1)), color => Assert.Equal(ConfusionMatrixChart.Darkest, color));
     }
 
     [Fact]
