@@ -71,7 +71,7 @@ public sealed class PluginManagerTests : IDisposable
         Assert.IsAssignableFrom<Neck>(neck);
         Assert.Same(typeof(Neck).Assembly, neck.GetType().BaseType!.Assembly);
         Assert.Equal(
-            ["ImageClassifier.Abstractions", "ImageClassifier.Models", "ImageClassifier.Data", "TorchSharp", "System.Text.Json"],
+            ["ImageClassifier.Abstractions", "ImageClassifier.Models", "ImageClassifier.Data", "ImageClassifier.Engine", "TorchSharp", "System.Text.Json"],
             loader.SharedAssemblyNames);
     }
 

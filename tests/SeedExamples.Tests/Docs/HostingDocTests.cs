@@ -1,9 +1,9 @@
-using System.IO.Compression;
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.RegularExpressions;
 using ImageClassifier;
 using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Engine.Tests.TestHelpers;
 using ImageClassifier.Hosting;
 using ImageClassifier.Hosting.Catalog;
 using Microsoft.CodeAnalysis;
@@ -33,7 +33,7 @@ public sealed partial class HostingDocTests : IDisposable
     {
         var program = CompileDocProgram();
         var dataRoot = Path.Combine(root, "data");
-        WriteFashionMnist(dataRoot, train: 48, test: 24);
+        Fixtures.WriteMnist(dataRoot, train: 48, test: 24, side: 28);
         var workDir = Path.Combine(root, "work");
         Directory.CreateDirectory(workDir);
 
@@ -174,34 +174,6 @@ public sealed partial class HostingDocTests : IDisposable
         {
             return false;
         }
-    }
-
-    // Fashion-MNIST's four gzipped IDX files with random 28x28 images and labels.
-    private static void WriteFashionMnist(string folder, int train, int test)
-    {
-        Directory.CreateDirectory(folder);
-        var random = new Random(7);
-        foreach (var (prefix, count) in new[] { ("train", train), ("t10k", test) })
-        {
-            var pixels = new byte[count * 28 * 28];
-            random.NextBytes(pixels);
-            var labels = Enumerable.Range(0, count).Select(index => (byte)(index % 10)).ToArray();
-            WriteIdx(Path.Combine(folder, $"{prefix}-images-idx3-ubyte.gz"), 0x0803, [count, 28, 28], pixels);
-            WriteIdx(Path.Combine(folder, $"{prefix}-labels-idx1-ubyte.gz"), 0x0801, [count], labels);
-        }
-    }
-
-    private static void WriteIdx(string path, int magic, int[] dimensions, byte[] data)
-    {
-        using var file = File.Create(path);
-        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
-        using var writer = new BinaryWriter(gzip);
-        foreach (var value in dimensions.Prepend(magic))
-        {
-            writer.Write(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value));
-        }
-
-        writer.Write(data);
     }
 
     [GeneratedRegex(@"```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
