@@ -12,9 +12,6 @@ namespace ImageClassifier.Engine.Configuration;
 /// <param name="LossScale"><c>loss_scale</c>; null when scaling is switched off (<c>{"enabled": false}</c>).</param>
 public sealed record AmpSettings(ScalarType? Dtype, LossScaleSettings? LossScale)
 {
-    /// <summary>The config names of the supported dtypes.</summary>
-    public static IReadOnlyList<string> DtypeNames { get; } = ["float16", "bfloat16"];
-
     /// <summary>The dtype on a device of <paramref name="deviceType"/>.</summary>
     public ScalarType DtypeOn(DeviceType deviceType) => Dtype ?? Autocast.DefaultDtype(deviceType);
 

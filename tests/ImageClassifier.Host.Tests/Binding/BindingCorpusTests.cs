@@ -118,7 +118,7 @@ public sealed class BindingCorpusTests
         var schedule = binder.Bind(ConfigLoader.Load(Path.Combine(CorpusDirectory, "bases", "schedule.json")));
 
         Assert.Null(schedule.Model);
-        Assert.NotNull(schedule.OptimWrapper);
+        Assert.NotNull(schedule.Section("optim_wrapper"));
     }
 
     private static string FindCorpus([CallerFilePath] string sourceFile = "")

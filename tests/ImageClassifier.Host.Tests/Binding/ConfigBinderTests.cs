@@ -54,7 +54,7 @@ public sealed class ConfigBinderTests : IDisposable
         Assert.Equal(Reduction.Sum, loss.Reduction);
         Assert.Equal(SmoothingMode.LabelRelaxation, loss.Smoothing);
         Assert.Equal(1.0, loss.LossWeight);
-        Assert.Equal("work_dirs/toy", Assert.IsType<ConfigString>(config.WorkDir).Value);
+        Assert.Equal("work_dirs/toy", Assert.IsType<ConfigString>(config.Section("work_dir")).Value);
     }
 
     [Fact]
@@ -391,10 +391,10 @@ public sealed class ConfigBinderTests : IDisposable
 
         Assert.Null(config.Model);
         Assert.Equal(["load_from", "optim_wrapper", "param_scheduler", "resume", "train_cfg"], config.Sections.Keys);
-        Assert.Equal(new SourceLocation(path, 3, 22), config.ParamScheduler!.Location);
-        Assert.IsType<ConfigNull>(config.LoadFrom);
-        Assert.False(Assert.IsType<ConfigBoolean>(config.Resume).Value);
-        Assert.Null(config.TestDataloader);
+        Assert.Equal(new SourceLocation(path, 3, 22), config.Section("param_scheduler")!.Location);
+        Assert.IsType<ConfigNull>(config.Section("load_from"));
+        Assert.False(Assert.IsType<ConfigBoolean>(config.Section("resume")).Value);
+        Assert.Null(config.Section("test_dataloader"));
     }
 
     [Fact]

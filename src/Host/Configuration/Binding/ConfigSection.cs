@@ -48,7 +48,6 @@ internal sealed class ConfigSection
 
     public ConfigException Error(string member, string detail) => Document.CreateException(PathOf(member), detail);
 
-    public ConfigException ErrorHere(string detail) => Document.CreateException(Path, detail);
 
     public int Int(string member, int fallback, int minimum = int.MinValue) =>
         OptionalInt(member, minimum) ?? fallback;

@@ -3,8 +3,9 @@ using System.Collections.Immutable;
 namespace ImageClassifier.Hosting.Configuration.Binding;
 
 /// <summary>
-/// A bound run config: the typed <c>model</c> and, as located JSON for now, the other top-level
-/// sections mmpretrain's configs use (data, optimizer, schedules, loops, hooks, environment).
+/// A bound run config as <c>validate</c>, <c>print-config</c> and <c>build</c> see it: the typed
+/// <c>model</c> and the other top-level sections as located JSON. A run binds every section to the
+/// engine's typed <c>RunDefinition</c> instead (<see cref="RunDefinitionReader"/>).
 /// </summary>
 /// <remarks>
 /// The raw sections keep the file, line and column of every value, so that the code that reads
@@ -43,60 +44,6 @@ public sealed class RunConfig
 
     /// <summary>The document the config was bound from; null for a config made in C#.</summary>
     public ConfigDocument? Document { get; }
-
-    /// <summary>The training data (<c>train_dataloader</c>).</summary>
-    public ConfigNode? TrainDataloader => Section("train_dataloader");
-
-    /// <summary>The validation data (<c>val_dataloader</c>).</summary>
-    public ConfigNode? ValDataloader => Section("val_dataloader");
-
-    /// <summary>The test data (<c>test_dataloader</c>).</summary>
-    public ConfigNode? TestDataloader => Section("test_dataloader");
-
-    /// <summary>The optimizer (<c>optim_wrapper</c>).</summary>
-    public ConfigNode? OptimWrapper => Section("optim_wrapper");
-
-    /// <summary>The learning-rate schedule (<c>param_scheduler</c>).</summary>
-    public ConfigNode? ParamScheduler => Section("param_scheduler");
-
-    /// <summary>The training loop (<c>train_cfg</c>).</summary>
-    public ConfigNode? TrainCfg => Section("train_cfg");
-
-    /// <summary>The validation loop (<c>val_cfg</c>).</summary>
-    public ConfigNode? ValCfg => Section("val_cfg");
-
-    /// <summary>The test loop (<c>test_cfg</c>).</summary>
-    public ConfigNode? TestCfg => Section("test_cfg");
-
-    /// <summary>The validation metrics (<c>val_evaluator</c>).</summary>
-    public ConfigNode? ValEvaluator => Section("val_evaluator");
-
-    /// <summary>The test metrics (<c>test_evaluator</c>).</summary>
-    public ConfigNode? TestEvaluator => Section("test_evaluator");
-
-    /// <summary>The standard hooks (<c>default_hooks</c>).</summary>
-    public ConfigNode? DefaultHooks => Section("default_hooks");
-
-    /// <summary>Seeds and determinism (<c>randomness</c>).</summary>
-    public ConfigNode? Randomness => Section("randomness");
-
-    /// <summary>Where logs and checkpoints go (<c>work_dir</c>).</summary>
-    public ConfigNode? WorkDir => Section("work_dir");
-
-    /// <summary>The registry scope (<c>default_scope</c>).</summary>
-    public ConfigNode? DefaultScope => Section("default_scope");
-
-    /// <summary>The environment (<c>env_cfg</c>).</summary>
-    public ConfigNode? EnvCfg => Section("env_cfg");
-
-    /// <summary>The logging level (<c>log_level</c>).</summary>
-    public ConfigNode? LogLevel => Section("log_level");
-
-    /// <summary>The checkpoint to start from (<c>load_from</c>).</summary>
-    public ConfigNode? LoadFrom => Section("load_from");
-
-    /// <summary>Whether to resume training (<c>resume</c>).</summary>
-    public ConfigNode? Resume => Section("resume");
 
     /// <summary>The section under <paramref name="key"/>, or null when the config does not set it.</summary>
     public ConfigNode? Section(string key) => Sections.GetValueOrDefault(key);

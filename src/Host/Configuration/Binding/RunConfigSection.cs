@@ -9,7 +9,7 @@ namespace ImageClassifier.Hosting.Configuration.Binding;
 /// <param name="Kinds">The JSON kinds it may hold.</param>
 public sealed record RunConfigSection(string Key, string Description, IReadOnlyList<ConfigNodeKind> Kinds)
 {
-    /// <summary>The key of the model section, the one section bound to typed configs so far.</summary>
+    /// <summary>The key of the model section.</summary>
     public const string ModelKey = "model";
 
     private static readonly ConfigNodeKind[] Object = [ConfigNodeKind.Object];
