@@ -105,7 +105,7 @@ public sealed class Runner : IDisposable
         Seed = (resumeState is null ? null : TrainingCheckpoint.ReadSeed(resumeState)) ?? run.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         torch.manual_seed(Seed);
 
-        var trainLoader = run.BuildDataLoader(RunStage.Train, Seed, PinsMemory, numClasses);
+        var trainLoader = run.BuildDataLoader(RunStage.Train, Seed, PinsMemory, numClasses, options.TrainShard);
         ReportWarnings(trainLoader, "train");
         var valLoader = run.ValDataloader is null ? null : run.BuildDataLoader(RunStage.Val, Seed, PinsMemory, numClasses);
         if (valLoader is not null)
@@ -139,7 +139,7 @@ public sealed class Runner : IDisposable
         }
 
         var schedulers = AttachSchedulers(optimizer, maxEpochs, maxIterations, epochLength);
-        var optimWrapper = run.OptimWrapper!.Wrap(optimizer, model.parameters(), amp?.Scaler);
+        var optimWrapper = run.OptimWrapper!.Wrap(optimizer, model.parameters(), amp?.Scaler, options.GradientReducer);
         var hooks = run.BuildHooks();
         var progress = new TrainingProgress(0, 0, 0, Seed);
         if (resumePath is not null)

@@ -32,4 +32,14 @@ public sealed record RunnerOptions
 
     /// <summary>The value of <see cref="Resume"/> that means "the last checkpoint in the work dir".</summary>
     public const string ResumeLatest = "auto";
+
+    /// <summary>
+    /// This process's share of the training data in a data-parallel run (mmengine's rank and world
+    /// size); the whole set by default. Gradients are combined through the optimizer wrapper's
+    /// <see cref="Optimizers.IGradientReducer"/>.
+    /// </summary>
+    public Data.Loading.DataShard TrainShard { get; init; } = Data.Loading.DataShard.Whole;
+
+    /// <summary>Combines gradients across the processes of a data-parallel run; null for a single process.</summary>
+    public Optimizers.IGradientReducer? GradientReducer { get; init; }
 }

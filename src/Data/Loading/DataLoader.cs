@@ -82,8 +82,11 @@ public sealed class DataLoader
     /// <summary>The class count labels are checked against, or null.</summary>
     public int? NumClasses { get; }
 
+    /// <summary>The part of each epoch this loader reads: all of it, or one process's shard in a data-parallel run.</summary>
+    public DataShard Shard { get; init; } = DataShard.Whole;
+
     /// <summary>Batches per epoch.</summary>
-    public int Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+    public int Count => DropLast ? Shard.SizeOf(Dataset.Count) / BatchSize : (Shard.SizeOf(Dataset.Count) + BatchSize - 1) / BatchSize;
 
     /// <summary>
     /// The batches of epoch <paramref name="epoch"/> (from 0), from batch <paramref name="skipBatches"/>
@@ -96,7 +99,7 @@ public sealed class DataLoader
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         ArgumentOutOfRangeException.ThrowIfNegative(skipBatches);
-        var order = Sampler.Indices(Dataset.Count, epoch, Seed);
+        var order = Shard.Select(Sampler.Indices(Dataset.Count, epoch, Seed));
         var plan = new List<int[]>();
         for (var start = 0; start < order.Count; start += BatchSize)
         {

@@ -14,6 +14,6 @@ namespace ImageClassifier.Engine.Configuration;
 public sealed record OptimWrapperSettings(ComponentConfig<OptimizerBuilder> Optimizer, double? ClipGradMaxNorm = null, double ClipGradNormType = 2.0, AmpSettings? Amp = null)
 {
     /// <summary>Wraps <paramref name="optimizer"/> (built from <see cref="Optimizer"/>) with this section's clipping and <paramref name="scaler"/>.</summary>
-    public OptimWrapper Wrap(optim.Optimizer optimizer, IEnumerable<Parameter> parameters, GradScaler? scaler = null) =>
-        new(optimizer, parameters, ClipGradMaxNorm, ClipGradNormType, scaler);
+    public OptimWrapper Wrap(optim.Optimizer optimizer, IEnumerable<Parameter> parameters, GradScaler? scaler = null, IGradientReducer? reducer = null) =>
+        new(optimizer, parameters, ClipGradMaxNorm, ClipGradNormType, scaler, reducer);
 }

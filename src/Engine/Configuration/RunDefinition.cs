@@ -139,8 +139,9 @@ public sealed class RunDefinition
     /// <param name="seed">The run's seed.</param>
     /// <param name="pinMemory">Give batches in pinned memory (for a CUDA device).</param>
     /// <param name="numClasses">The model's class count, which every label must be below (see <see cref="ClassCount"/>); null to check nothing.</param>
+    /// <param name="shard">The part of each epoch to read; the whole of it when null.</param>
     /// <exception cref="InvalidOperationException">The run has no loader for <paramref name="stage"/>.</exception>
-    public DataLoader BuildDataLoader(RunStage stage, int seed, bool pinMemory = false, int? numClasses = null)
+    public DataLoader BuildDataLoader(RunStage stage, int seed, bool pinMemory = false, int? numClasses = null, DataShard? shard = null)
     {
         var settings = DataLoaderOf(stage) ?? throw new InvalidOperationException($"The run has no {DataLoaderKey(stage)}.");
         var path = "$." + DataLoaderKey(stage);
@@ -151,6 +152,7 @@ public sealed class RunDefinition
         return new DataLoader(dataset, settings.BatchSize, sampler, settings.DropLast, seed, settings.PrefetchBatches, pinMemory, numClasses)
         {
             DatasetName = $"{settings.Dataset.TypeName} dataset ({DataLoaderKey(stage)}.dataset)",
+            Shard = shard ?? DataShard.Whole,
         };
     }
 

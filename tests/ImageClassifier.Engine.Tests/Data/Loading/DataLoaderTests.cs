@@ -23,6 +23,39 @@ public sealed class DataLoaderTests
     }
 
     [Fact]
+    public void Shards_split_every_epoch_into_equal_disjoint_parts_that_cover_the_dataset()
+    {
+        var sampler = new DefaultSampler(shuffle: true);
+        var whole = new DataLoader(new CountingDataset(10), batchSize: 2, sampler, seed: 3);
+        var shards = Enumerable.Range(0, 3)
+            .Select(rank => new DataLoader(new CountingDataset(10), batchSize: 2, sampler, seed: 3) { Shard = new DataShard(rank, 3) })
+            .ToList();
+
+        var order = whole.Epoch(1).SelectMany(batch => Take(batch).Indices).ToList();
+        var parts = shards.Select(loader => loader.Epoch(1).SelectMany(batch => Take(batch).Indices).ToList()).ToList();
+
+        // 10 samples over 3 processes: 4 each, the last two padded with the epoch's first samples.
+        Assert.All(parts, part => Assert.Equal(4, part.Count));
+        Assert.All(shards, loader => Assert.Equal(2, loader.Count));
+        var padded = order.Concat(order.Take(2)).ToList();
+        for (var rank = 0; rank < 3; rank++)
+        {
+            Assert.Equal(padded.Where((_, index) => index % 3 == rank), parts[rank]);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10), parts.SelectMany(part => part).Distinct().Order());
+        Assert.NotEqual(order, whole.Epoch(2).SelectMany(batch => Take(batch).Indices).ToList());
+    }
+
+    [Fact]
+    public void A_rank_outside_the_world_is_refused()
+    {
+        var loader = new DataLoader(new CountingDataset(4), batchSize: 2) { Shard = new DataShard(2, 2) };
+
+        Assert.Throws<InvalidOperationException>(() => loader.Epoch(0).ToList());
+    }
+
+    [Fact]
     public void Batches_are_uint8_images_and_int64_labels()
     {
         var loader = new DataLoader(new CountingDataset(5, channels: 3, side: 2), batchSize: 5);
