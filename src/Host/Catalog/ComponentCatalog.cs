@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Catalog;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Commands;
 

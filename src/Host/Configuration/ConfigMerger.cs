@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Configuration;
 
@@ -131,7 +132,7 @@ internal static class ConfigMerger
         throw new ConfigException(
             member.Value.Location,
             path.Member(ConfigKeys.Delete).ToString(),
-            $"\"_delete_\" must be true or false, but found {member.Value.KindDescription}");
+            ConfigMessages.DeleteNotABoolean(member.Value.KindDescription));
     }
 
     /// <summary>The object without its <c>_delete_</c> member, its values made <see cref="Fresh"/>.</summary>
@@ -178,7 +179,7 @@ internal static class ConfigMerger
             throw new ConfigException(
                 member.NameLocation,
                 path.Member(ConfigKeys.Base).ToString(),
-                "\"_base_\" is only allowed at the top level of a config file");
+                ConfigMessages.BaseNotAtTopLevel);
         }
     }
 
@@ -221,7 +222,7 @@ internal static class ConfigMerger
                 memberPath.ToString(),
                 keyIndex == 0
                     ? "\"_base_\" cannot be set with --cfg-options; name the base in the config file"
-                    : "\"_base_\" is only allowed at the top level of a config file");
+                    : ConfigMessages.BaseNotAtTopLevel);
         }
 
         if (key == ConfigKeys.Delete)
@@ -305,7 +306,7 @@ internal static class ConfigMerger
 
         if (option.Value is not ConfigBoolean flag)
         {
-            throw new ConfigException(option.Value.Location, deletePath, $"\"_delete_\" must be true or false, but found {option.Value.KindDescription}");
+            throw new ConfigException(option.Value.Location, deletePath, ConfigMessages.DeleteNotABoolean(option.Value.KindDescription));
         }
 
         return flag.Value ? new ConfigObject([], keyLocation) : obj;
