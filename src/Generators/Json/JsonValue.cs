@@ -4,17 +4,6 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace ImageClassifier.Generators.Json;
 
-/// <summary>The JSON kinds a config value can have.</summary>
-internal enum JsonValueKind
-{
-    Object,
-    Array,
-    String,
-    Number,
-    Boolean,
-    Null,
-}
-
 /// <summary>
 /// A value read from a JSON config file, with the span it covers in the file's text (quotes and
 /// brackets included), so diagnostics point at exactly what was written.
@@ -22,8 +11,6 @@ internal enum JsonValueKind
 internal abstract class JsonValue(TextSpan span)
 {
     public TextSpan Span { get; } = span;
-
-    public abstract JsonValueKind Kind { get; }
 
     /// <summary>The value as a message names what was found: <c>the string "50"</c>, <c>the number 1.5</c>, <c>a list</c>.</summary>
     public abstract string Describe();
@@ -46,8 +33,6 @@ internal sealed class JsonMember(string name, TextSpan nameSpan, JsonValue value
 internal sealed class JsonObject(TextSpan span, ImmutableArray<JsonMember> members) : JsonValue(span)
 {
     public ImmutableArray<JsonMember> Members { get; } = members;
-
-    public override JsonValueKind Kind => JsonValueKind.Object;
 
     public JsonMember? Find(string name)
     {
@@ -72,8 +57,6 @@ internal sealed class JsonArray(TextSpan span, ImmutableArray<JsonValue> items) 
 {
     public ImmutableArray<JsonValue> Items { get; } = items;
 
-    public override JsonValueKind Kind => JsonValueKind.Array;
-
     public override string Describe() => ConfigMessages.FoundList;
 
     public override string KindDescription => ConfigMessages.KindArray;
@@ -83,8 +66,6 @@ internal sealed class JsonArray(TextSpan span, ImmutableArray<JsonValue> items) 
 internal sealed class JsonString(TextSpan span, string value) : JsonValue(span)
 {
     public string Value { get; } = value;
-
-    public override JsonValueKind Kind => JsonValueKind.String;
 
     public override string Describe() => ConfigMessages.FoundString(Value);
 
@@ -99,8 +80,6 @@ internal sealed class JsonNumber(TextSpan span, string literal) : JsonValue(span
     /// <summary>Written without fraction or exponent, as an integer member requires.</summary>
     public bool IsInteger => Literal.IndexOfAny(['.', 'e', 'E']) < 0;
 
-    public override JsonValueKind Kind => JsonValueKind.Number;
-
     public override string Describe() => ConfigMessages.FoundNumber(Literal);
 
     public override string KindDescription => ConfigMessages.KindNumber;
@@ -111,8 +90,6 @@ internal sealed class JsonBoolean(TextSpan span, bool value) : JsonValue(span)
 {
     public bool Value { get; } = value;
 
-    public override JsonValueKind Kind => JsonValueKind.Boolean;
-
     public override string Describe() => ConfigMessages.FoundBoolean(Value);
 
     public override string KindDescription => ConfigMessages.KindBoolean;
@@ -121,8 +98,6 @@ internal sealed class JsonBoolean(TextSpan span, bool value) : JsonValue(span)
 /// <summary><c>null</c>.</summary>
 internal sealed class JsonNull(TextSpan span) : JsonValue(span)
 {
-    public override JsonValueKind Kind => JsonValueKind.Null;
-
     public override string Describe() => ConfigMessages.FoundNull;
 
     public override string KindDescription => ConfigMessages.KindNull;
