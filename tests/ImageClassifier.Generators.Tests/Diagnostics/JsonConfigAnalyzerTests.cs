@@ -210,6 +210,20 @@ public sealed class JsonConfigAnalyzerTests
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
     }
 
+    [Theory]
+    [InlineData("{\"a\": 0x1F}", "0x1F")]
+    [InlineData("{\"a\": True}", "True")]
+    [InlineData("{\"a\": 1, \"a\": 2}", "\"a\"")]
+    [InlineData("{\"a\": \"C:\\data\"}", "\\d")]
+    [InlineData("{\"a\": 1 \"b\": 2}", "\"")]
+    [InlineData("{\"a\": [1, 2", "")]
+    public void A_syntax_error_marks_the_offending_token(string json, string marked)
+    {
+        var span = Assert.Single(Analyze(json)).Location.SourceSpan;
+
+        Assert.Equal(marked, json.Substring(span.Start, span.Length));
+    }
+
     [Fact]
     public void A_bad_escape_names_the_valid_ones()
     {
