@@ -12,9 +12,10 @@ namespace ImageClassifier.Generators.Diagnostics;
 /// (<c>&lt;AdditionalFiles Include="configs/**/*.json" /&gt;</c>) against the components the
 /// compilation can see, its own and those of referenced component libraries:
 /// ICG017 a syntax error, ICG018 a "type" that names no known component (a warning: a plugin
-/// loaded at run time may register it), ICG019 a member the component's config lacks,
-/// ICG020 a constant outside the member's <c>[OneOf]</c> / <c>[ValueRange]</c>, ICG021 a value of
-/// the wrong JSON kind. Each file is checked on its own; its <c>_base_</c> files are not merged in.
+/// loaded at run time may register it), ICG019 a member the component's config lacks (or a
+/// misplaced <c>_base_</c> / <c>_delete_</c>), ICG020 a constant outside the member's
+/// <c>[OneOf]</c> / <c>[ValueRange]</c>, ICG021 a value of the wrong JSON kind (or a top level that
+/// is no object). Each file is checked on its own; its <c>_base_</c> files are not merged in.
 /// Messages read as the host's loader and binder give them after <c>file:line:col: </c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
