@@ -43,7 +43,7 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             return;
         }
 
-        CheckReservedMembers(file, JsonPathText.Root, isTopLevel: true);
+        CheckReservedMembers(file, JsonPathText.Root, isTopLevel: true, isListItem: false, inherits: file.Find(BaseKey) is not null);
         if (file.Find(TypeKey) is not null)
         {
             CheckComponentObject(file, JsonPathText.Root, kind: null, configType: null);
@@ -71,8 +71,11 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
         }
     }
 
-    /// <summary>The loader's rules for <c>_base_</c> and <c>_delete_</c>, which hold wherever a component may be.</summary>
-    private void CheckReservedMembers(JsonValue value, string path, bool isTopLevel)
+    /// <summary>
+    /// The loader's rules for <c>_base_</c> and <c>_delete_</c>, which hold wherever a component may
+    /// be. <paramref name="inherits"/>: the file has bases, so an object may have something to replace.
+    /// </summary>
+    private void CheckReservedMembers(JsonValue value, string path, bool isTopLevel, bool isListItem, bool inherits)
     {
         switch (value)
         {
@@ -92,15 +95,19 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
                     {
                         Located(DiagnosticDescriptors.ConfigValueOfWrongKind, member.Value.Span, memberPath, ConfigMessages.DeleteNotABoolean(member.Value.KindDescription));
                     }
+                    else if (member.Name == DeleteKey && member.Value is JsonBoolean { Value: true } && (isListItem || !inherits))
+                    {
+                        Located(DiagnosticDescriptors.UnknownConfigMember, member.NameSpan, path, ConfigMessages.DeleteReplacesNothing(isListItem ? null : path));
+                    }
 
-                    CheckReservedMembers(member.Value, memberPath, isTopLevel: false);
+                    CheckReservedMembers(member.Value, memberPath, isTopLevel: false, isListItem: false, inherits);
                 }
 
                 break;
             case JsonArray array:
                 for (var index = 0; index < array.Items.Length; index++)
                 {
-                    CheckReservedMembers(array.Items[index], JsonPathText.Item(path, index), isTopLevel: false);
+                    CheckReservedMembers(array.Items[index], JsonPathText.Item(path, index), isTopLevel: false, isListItem: true, inherits);
                 }
 
                 break;

@@ -87,10 +87,7 @@ internal static class ConfigMerger
                 if (ReadDeleteFlag(obj, path))
                 {
                     obj.TryGetMember(ConfigKeys.Delete, out var delete);
-                    var why = insideArray
-                        ? "lists are replaced whole, so an object inside a list inherits nothing"
-                        : $"nothing is inherited at {path}";
-                    throw new ConfigException(delete.NameLocation, path.ToString(), $"\"_delete_\": true has nothing to replace: {why}; remove it");
+                    throw new ConfigException(delete.NameLocation, path.ToString(), ConfigMessages.DeleteReplacesNothing(insideArray ? null : path.ToString()));
                 }
 
                 return StripObject(obj, path);

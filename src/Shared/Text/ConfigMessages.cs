@@ -156,6 +156,16 @@ internal static class ConfigMessages
     /// <summary>A <c>_delete_</c> that is not a boolean; <paramref name="kind"/> is "a string", "a number"...</summary>
     public static string DeleteNotABoolean(string kind) => $"\"_delete_\" must be true or false, but found {kind}";
 
+    /// <summary>
+    /// A <c>"_delete_": true</c> in an object that inherits nothing: an item of a list
+    /// (<paramref name="objectPath"/> null), or an object no base sets.
+    /// </summary>
+    public static string DeleteReplacesNothing(string? objectPath)
+    {
+        var why = objectPath is null ? "lists are replaced whole, so an object inside a list inherits nothing" : $"nothing is inherited at {objectPath}";
+        return $"\"_delete_\": true has nothing to replace: {why}; remove it";
+    }
+
     /// <summary>A top-level <c>_base_</c> that is neither a path nor a list of paths.</summary>
     public static string BaseNotPaths(string kind) => $"expected a string or a list of strings (paths of base configs), but found {kind}";
 

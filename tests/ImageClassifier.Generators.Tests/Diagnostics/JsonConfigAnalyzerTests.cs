@@ -459,6 +459,18 @@ public sealed class JsonConfigAnalyzerTests
     }
 
     [Fact]
+    public void Delete_true_where_nothing_can_be_inherited_is_an_error()
+    {
+        var withoutBases = Analyze("""{"optim_wrapper": {"_delete_": true, "lr": 0.1}}""");
+        var inAList = Analyze("""{"_base_": "a.json", "pipeline": [{"_delete_": true}], "model": {"_delete_": true}}""");
+
+        AssertDiagnostic(Assert.Single(withoutBases), "ICG019", 1, 20,
+            "$.optim_wrapper: \"_delete_\": true has nothing to replace: nothing is inherited at $.optim_wrapper; remove it");
+        AssertDiagnostic(Assert.Single(inAList), "ICG019", 1, 36,
+            "$.pipeline[0]: \"_delete_\": true has nothing to replace: lists are replaced whole, so an object inside a list inherits nothing; remove it");
+    }
+
+    [Fact]
     public void Known_components_outside_the_model_are_checked_and_unknown_ones_are_left_alone()
     {
         const string json = """
