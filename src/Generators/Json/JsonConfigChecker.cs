@@ -118,13 +118,18 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
     {
         switch (value)
         {
-            case JsonString:
+            case JsonString single:
+                CheckBasePath(single, path);
                 return;
             case JsonArray list:
                 for (var index = 0; index < list.Items.Length; index++)
                 {
                     var item = list.Items[index];
-                    if (item is not JsonString)
+                    if (item is JsonString entry)
+                    {
+                        CheckBasePath(entry, JsonPathText.Item(path, index));
+                    }
+                    else
                     {
                         Located(DiagnosticDescriptors.ConfigValueOfWrongKind, item.Span, JsonPathText.Item(path, index), ConfigMessages.BaseItemNotAPath(item.KindDescription));
                     }
@@ -134,6 +139,14 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             default:
                 Located(DiagnosticDescriptors.ConfigValueOfWrongKind, value.Span, path, ConfigMessages.BaseNotPaths(value.KindDescription));
                 return;
+        }
+    }
+
+    private void CheckBasePath(JsonString entry, string path)
+    {
+        if (ConfigMessages.BasePathProblem(entry.Value) is { } problem)
+        {
+            Located(DiagnosticDescriptors.ConfigValueOfWrongKind, entry.Span, path, problem);
         }
     }
 

@@ -203,33 +203,8 @@ public sealed class ConfigLoader
         return entries;
     }
 
-    private static ConfigString CheckBasePath(ConfigString entry, string jsonPath)
-    {
-        var text = entry.Value;
-        if (text.Trim().Length == 0)
-        {
-            throw new ConfigException(entry.Location, jsonPath, "the base config path is empty");
-        }
-
-        if (text.Contains("::", StringComparison.Ordinal))
-        {
-            throw new ConfigException(
-                entry.Location,
-                jsonPath,
-                $"package-scoped bases ('{text}') are not supported; copy the base config and name it by a path relative to this file");
-        }
-
-        var extension = Path.GetExtension(text);
-        if (extension is ".py" or ".yml" or ".yaml")
-        {
-            throw new ConfigException(
-                entry.Location,
-                jsonPath,
-                $"'{text}' is a {extension} config; only JSON configs can be inherited (convert it to .json)");
-        }
-
-        return entry;
-    }
+    private static ConfigString CheckBasePath(ConfigString entry, string jsonPath) =>
+        ConfigMessages.BasePathProblem(entry.Value) is { } problem ? throw new ConfigException(entry.Location, jsonPath, problem) : entry;
 
     private string Display(string fullPath) =>
         displayRelative ? Path.GetRelativePath(Directory.GetCurrentDirectory(), fullPath) : fullPath;

@@ -169,6 +169,28 @@ internal static class ConfigMessages
     /// <summary>A top-level <c>_base_</c> that is neither a path nor a list of paths.</summary>
     public static string BaseNotPaths(string kind) => $"expected a string or a list of strings (paths of base configs), but found {kind}";
 
+    /// <summary>What is wrong with the path of a base config as written, before any file is looked for; null when nothing is.</summary>
+    public static string? BasePathProblem(string path)
+    {
+        if (path.Trim().Length == 0)
+        {
+            return "the base config path is empty";
+        }
+
+        if (path.IndexOf("::", StringComparison.Ordinal) >= 0)
+        {
+            return $"package-scoped bases ('{path}') are not supported; copy the base config and name it by a path relative to this file";
+        }
+
+        // Not Path.GetExtension: on .NET Framework (Visual Studio's analyzer host) it throws on a
+        // character that is invalid in a Windows path.
+        var dot = path.LastIndexOf('.');
+        var extension = dot > path.LastIndexOfAny(['/', '\\']) ? path.Substring(dot) : "";
+        return extension is ".py" or ".yml" or ".yaml"
+            ? $"'{path}' is a {extension} config; only JSON configs can be inherited (convert it to .json)"
+            : null;
+    }
+
     /// <summary>An item of a <c>_base_</c> list that is not a path.</summary>
     public static string BaseItemNotAPath(string kind) => $"expected a string (the path of a base config), but found {kind}";
 

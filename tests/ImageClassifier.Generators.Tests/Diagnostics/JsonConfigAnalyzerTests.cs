@@ -437,6 +437,7 @@ public sealed class JsonConfigAnalyzerTests
         AssertWrongKind(diagnostics[0], 1, 23, "$._base_[1]: expected a string (the path of a base config), but found a number");
         AssertDiagnostic(diagnostics[1], "ICG019", 1, 37, "$.model._base_: \"_base_\" is only allowed at the top level of a config file");
         AssertWrongKind(Assert.Single(Analyze("""{"_base_": {}}""")), 1, 12, "$._base_: expected a string or a list of strings (paths of base configs), but found an object");
+        AssertWrongKind(Assert.Single(Analyze("""{"_base_": ["a.json", "../models/r18.py"]}""")), 1, 23, "$._base_[1]: '../models/r18.py' is a .py config; only JSON configs can be inherited (convert it to .json)");
     }
 
     [Fact]
