@@ -243,12 +243,8 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
     }
 
     /// <summary>Registered names or aliases close to <paramref name="name"/>, in <paramref name="kind"/> or in all kinds, as the host's binder picks them.</summary>
-    private IReadOnlyList<string> SuggestComponents(string name, string? kind)
-    {
-        var pool = components.All.Where(component => kind is null || component.Kind == kind);
-        var ranked = NameSuggestions.Rank(name, pool, component => component.Names).Select(match => match.Key).ToArray();
-        return NameSuggestions.KeepClose(name, ranked);
-    }
+    private IReadOnlyList<string> SuggestComponents(string name, string? kind) =>
+        NameSuggestions.Closest(name, components.All.Where(component => kind is null || component.Kind == kind), component => component.Names);
 
     private void CheckMembers(JsonObject obj, string path, KnownComponent component)
     {

@@ -54,8 +54,12 @@ internal static class NameSuggestions
     /// </summary>
     public static IReadOnlyList<string> Closest(string query, IEnumerable<string> candidates) => KeepClose(query, Rank(query, candidates));
 
+    /// <summary>As <see cref="Closest(string, IEnumerable{string})"/>, over items that each go by several keys (a component's name and aliases).</summary>
+    public static IReadOnlyList<string> Closest<T>(string query, IEnumerable<T> items, Func<T, IEnumerable<string>> keys) =>
+        KeepClose(query, Rank(query, items, keys).Select(match => match.Key).ToArray());
+
     /// <summary>Of names already ranked for <paramref name="query"/>, those a few edits away when there are any.</summary>
-    public static IReadOnlyList<string> KeepClose(string query, IReadOnlyList<string> ranked)
+    private static IReadOnlyList<string> KeepClose(string query, IReadOnlyList<string> ranked)
     {
         var close = ranked.Where(name => Distance(query, name) <= Threshold(query)).ToArray();
         return close.Length > 0 ? close : ranked;

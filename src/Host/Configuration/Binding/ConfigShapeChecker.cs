@@ -155,8 +155,7 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
     {
         if (node is not ConfigObject obj)
         {
-            var expected = describer.Expected(position) + (allowsNull ? " or null" : string.Empty);
-            throw BindingErrors.AtValue(document, path, ConfigMessages.Mismatch(expected, ValueDescriber.Found(node)));
+            throw BindingErrors.AtValue(document, path, ConfigMessages.Mismatch(ValueDescriber.Expected(position, allowsNull), ValueDescriber.Found(node)));
         }
 
         ComponentRegistration registration;

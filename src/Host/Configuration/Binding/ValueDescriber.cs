@@ -77,10 +77,7 @@ internal sealed class ValueDescriber(ComponentTypeMap map, JsonSerializerOptions
     public string Expected(ValueSlot slot) => Shape(slot.Type, slot.ConverterType, slot.AllowsNull).Describe();
 
     /// <summary>What a component config in <paramref name="position"/> must be.</summary>
-    public string Expected(ComponentPosition position) => ExpectedValue.Component(Noun(position), allowsNull: false).Describe();
-
-    /// <summary>What a value of <paramref name="type"/> (not null) must be.</summary>
-    public string Expected(Type type, Type? converterType) => Shape(type, converterType, allowsNull: false).Describe();
+    public static string Expected(ComponentPosition position, bool allowsNull) => ExpectedValue.Component(Noun(position), allowsNull).Describe();
 
     /// <summary>What a value of <paramref name="type"/> must be, in the words the analyzer shares.</summary>
     public ExpectedValue Shape(Type type, Type? converterType, bool allowsNull)
