@@ -96,6 +96,10 @@ internal static class DiagnosticDescriptors
 
     private const string ConfigCategory = "ImageClassifier.Configuration";
 
+    // ICG017..ICG019 and ICG021 carry the words the host's loader and binder give after
+    // "file:line:col: " (the shared reader and src/Shared/Text/ConfigMessages.cs), so the IDE and
+    // icls say the same; ICG018 adds why a build cannot be sure.
+
     public static DiagnosticDescriptor InvalidConfigJson { get; } = ConfigRule(
         "ICG017",
         "Config file is not valid JSON",
@@ -105,13 +109,13 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor UnknownComponentType { get; } = ConfigRule(
         "ICG018",
         "Unknown component type",
-        "No {0} named '{1}' is known to this compilation{2}; {3} (a plugin loaded at run time may still register it)",
+        "{0} (a plugin loaded at run time may still register it)",
         DiagnosticSeverity.Warning);
 
     public static DiagnosticDescriptor UnknownConfigMember { get; } = ConfigRule(
         "ICG019",
         "Unknown config member",
-        "{0} has no member '{1}'; {2}",
+        "{0}",
         DiagnosticSeverity.Error);
 
     public static DiagnosticDescriptor ConfigValueOutsideConstraint { get; } = ConfigRule(
@@ -123,7 +127,7 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor ConfigValueOfWrongKind { get; } = ConfigRule(
         "ICG021",
         "Config value of the wrong kind",
-        "'{0}' of {1} must be {2}, but found {3}; {4}",
+        "{0}",
         DiagnosticSeverity.Error);
 
     private const string ReliabilityCategory = "ImageClassifier.Reliability";

@@ -83,7 +83,7 @@ public static class CommandLineApp
             // command or argument") says one thing: the first word is not a command.
             problems = parseResult.UnmatchedTokens.Select(token => $"'{token}' is not an icls command or option.").ToList();
             var names = root.Subcommands.Select(subcommand => subcommand.Name);
-            var suggestions = NameSuggestions.Rank(parseResult.UnmatchedTokens[0], names);
+            var suggestions = CatalogText.Suggestions(parseResult.UnmatchedTokens[0], names);
             if (suggestions.Count > 0)
             {
                 problems.Add($"Did you mean {CatalogText.JoinOr(suggestions.Select(CatalogText.Quote))}?");

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ImageClassifier.Generators.Json;
+using ImageClassifier.Shared.Json;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
@@ -11,9 +12,11 @@ namespace ImageClassifier.Generators.Diagnostics;
 /// (<c>&lt;AdditionalFiles Include="configs/**/*.json" /&gt;</c>) against the components the
 /// compilation can see, its own and those of referenced component libraries:
 /// ICG017 a syntax error, ICG018 a "type" that names no known component (a warning: a plugin
-/// loaded at run time may register it), ICG019 a member the component's config lacks,
-/// ICG020 a constant outside the member's <c>[OneOf]</c> / <c>[ValueRange]</c>, ICG021 a value of
-/// the wrong JSON kind. Each file is checked on its own; its <c>_base_</c> files are not merged in.
+/// loaded at run time may register it), ICG019 a member the component's config lacks (or a
+/// misplaced <c>_base_</c> / <c>_delete_</c>), ICG020 a constant outside the member's
+/// <c>[OneOf]</c> / <c>[ValueRange]</c>, ICG021 a value of the wrong JSON kind (or a top level that
+/// is no object). Each file is checked on its own; its <c>_base_</c> files are not merged in.
+/// Messages read as the host's loader and binder give them after <c>file:line:col: </c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class JsonConfigAnalyzer : DiagnosticAnalyzer
@@ -54,13 +57,19 @@ public sealed class JsonConfigAnalyzer : DiagnosticAnalyzer
         void Report(DiagnosticDescriptor rule, TextSpan span, params object[] arguments) =>
             context.ReportDiagnostic(Diagnostic.Create(rule, Location.Create(path, span, text.Lines.GetLinePositionSpan(span)), arguments));
 
-        var read = JsonReader.Read(text, context.CancellationToken);
-        if (read.Root is null)
+        JsonValue root;
+        try
         {
-            Report(DiagnosticDescriptors.InvalidConfigJson, read.ErrorSpan, read.Error ?? "");
+            // The host's loader reads the file with the same reader and limit, so the same
+            // mistake gets the same message at the same place.
+            root = JsonSyntaxReader<JsonValue, JsonMember>.Read(text.ToString(), new JsonSource(path), JsonLimits.DefaultMaxDepth, JsonValueBuilder.Instance, context.CancellationToken);
+        }
+        catch (JsonSyntaxException error)
+        {
+            Report(DiagnosticDescriptors.InvalidConfigJson, new TextSpan(error.Position.Offset, error.Length), error.PathAndDetail);
             return;
         }
 
-        new JsonConfigChecker(components.Value, constraints, text, Report).CheckFile(read.Root);
+        new JsonConfigChecker(components.Value, constraints, text, Report).CheckFile(root);
     }
 }

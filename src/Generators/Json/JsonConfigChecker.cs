@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Numerics;
+using ImageClassifier.Shared.Json;
+using ImageClassifier.Shared.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using static ImageClassifier.Generators.ConstraintRules;
@@ -8,7 +10,8 @@ namespace ImageClassifier.Generators.Json;
 
 /// <summary>
 /// Walks one config file (on its own: its <c>_base_</c> files are not merged in) against the known
-/// components and reports ICG018..ICG021 through <see cref="Report"/>.
+/// components and reports ICG018..ICG021 through <see cref="Report"/>, worded as the host's
+/// loader and binder word the same mistake (<see cref="ConfigMessages"/>): <c>$.json.path: detail</c>.
 /// </summary>
 /// <remarks>
 /// Where components stand: the file itself when it has a "type", the top-level "model" section
@@ -17,19 +20,17 @@ namespace ImageClassifier.Generators.Json;
 /// transforms, optimizers, hooks: registries the compilation does not model) an object is only
 /// checked when its "type" names a known component, and an unknown name is left alone. An object
 /// without "type" may get it from a base file, so it is not judged unless its config class is known.
+/// The loader's rules for one file (a top-level object, <c>_base_</c> only at the top and naming
+/// files, <c>_delete_</c> a boolean and not at the top) hold everywhere.
 /// </remarks>
 internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCache constraints, SourceText text, JsonConfigChecker.Report report)
 {
     /// <summary>The kind the host binds the "model" section to (ConfigBinder.DefaultModelKind).</summary>
     public const string ModelKind = "classifier";
 
-    private const string TypeKey = "type";
-    private const string BaseKey = "_base_";
-    private const string DeleteKey = "_delete_";
-    private const string FileOwner = "the config file";
-
-    /// <summary>The most member names an ICG019 message lists when none is close.</summary>
-    private const int MaxListedMembers = 12;
+    private const string TypeKey = ConfigMessages.TypeKey;
+    private const string BaseKey = ConfigMessages.BaseKey;
+    private const string DeleteKey = ConfigMessages.DeleteKey;
 
     /// <summary>Reports <paramref name="rule"/> at <paramref name="span"/> of the file with the message arguments.</summary>
     public delegate void Report(DiagnosticDescriptor rule, TextSpan span, params object[] arguments);
@@ -38,74 +39,136 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
     {
         if (root is not JsonObject file)
         {
+            Located(DiagnosticDescriptors.ConfigValueOfWrongKind, root.Span, JsonPathText.Root, ConfigMessages.TopLevelNotAnObject(root.KindDescription));
             return;
         }
 
+        CheckReservedMembers(file, JsonPathText.Root, isTopLevel: true, isListItem: false, inherits: file.Find(BaseKey) is not null);
         if (file.Find(TypeKey) is not null)
         {
-            CheckComponentObject(file, kind: null, configType: null);
+            CheckComponentObject(file, JsonPathText.Root, kind: null, configType: null);
             return;
         }
 
         foreach (var member in file.Members)
         {
+            var path = JsonPathText.Member(JsonPathText.Root, member.Name);
             switch (member.Name)
             {
                 case BaseKey:
-                    CheckBaseList(member.Value);
+                    CheckBaseList(member.Value, path);
+                    break;
+                case DeleteKey:
                     break;
                 case "model":
                     var modelKind = components.HasKind(ModelKind) ? ModelKind : null;
-                    CheckComponentValue(member.Value, ValueSlot.ForComponent(modelKind), "model", FileOwner);
+                    CheckComponentValue(member.Value, ValueSlot.ForComponent(modelKind), path);
                     break;
                 default:
-                    Scan(member.Value);
+                    Scan(member.Value, path);
                     break;
             }
         }
     }
 
-    private void CheckBaseList(JsonValue value)
+    /// <summary>
+    /// The loader's rules for <c>_base_</c> and <c>_delete_</c>, which hold wherever a component may
+    /// be. <paramref name="inherits"/>: the file has bases, so an object may have something to replace.
+    /// </summary>
+    private void CheckReservedMembers(JsonValue value, string path, bool isTopLevel, bool isListItem, bool inherits)
     {
         switch (value)
         {
-            case JsonString:
+            case JsonObject obj:
+                foreach (var member in obj.Members)
+                {
+                    var memberPath = JsonPathText.Member(path, member.Name);
+                    if (member.Name == BaseKey && !isTopLevel)
+                    {
+                        Located(DiagnosticDescriptors.UnknownConfigMember, member.NameSpan, memberPath, ConfigMessages.BaseNotAtTopLevel);
+                    }
+                    else if (member.Name == DeleteKey && isTopLevel)
+                    {
+                        Located(DiagnosticDescriptors.UnknownConfigMember, member.NameSpan, JsonPathText.Root, ConfigMessages.DeleteAtTopLevel);
+                    }
+                    else if (member.Name == DeleteKey && member.Value is not JsonBoolean)
+                    {
+                        Located(DiagnosticDescriptors.ConfigValueOfWrongKind, member.Value.Span, memberPath, ConfigMessages.DeleteNotABoolean(member.Value.KindDescription));
+                    }
+                    else if (member.Name == DeleteKey && member.Value is JsonBoolean { Value: true } && (isListItem || !inherits))
+                    {
+                        Located(DiagnosticDescriptors.UnknownConfigMember, member.NameSpan, path, ConfigMessages.DeleteReplacesNothing(isListItem ? null : path));
+                    }
+
+                    CheckReservedMembers(member.Value, memberPath, isTopLevel: false, isListItem: false, inherits);
+                }
+
+                break;
+            case JsonArray array:
+                for (var index = 0; index < array.Items.Length; index++)
+                {
+                    CheckReservedMembers(array.Items[index], JsonPathText.Item(path, index), isTopLevel: false, isListItem: true, inherits);
+                }
+
+                break;
+        }
+    }
+
+    private void CheckBaseList(JsonValue value, string path)
+    {
+        switch (value)
+        {
+            case JsonString single:
+                CheckBasePath(single, path);
                 return;
             case JsonArray list:
                 for (var index = 0; index < list.Items.Length; index++)
                 {
-                    if (list.Items[index] is not JsonString)
+                    var item = list.Items[index];
+                    if (item is JsonString entry)
                     {
-                        WrongKind(list.Items[index], $"{BaseKey}[{index}]", FileOwner, "a string (the path of a base config file)");
+                        CheckBasePath(entry, JsonPathText.Item(path, index));
+                    }
+                    else
+                    {
+                        Located(DiagnosticDescriptors.ConfigValueOfWrongKind, item.Span, JsonPathText.Item(path, index), ConfigMessages.BaseItemNotAPath(item.KindDescription));
                     }
                 }
 
                 return;
             default:
-                WrongKind(value, BaseKey, FileOwner, "a string or a list of strings (the paths of base config files)");
+                Located(DiagnosticDescriptors.ConfigValueOfWrongKind, value.Span, path, ConfigMessages.BaseNotPaths(value.KindDescription));
                 return;
         }
     }
 
+    private void CheckBasePath(JsonString entry, string path)
+    {
+        if (ConfigMessages.BasePathProblem(entry.Value) is { } problem)
+        {
+            Located(DiagnosticDescriptors.ConfigValueOfWrongKind, entry.Span, path, problem);
+        }
+    }
+
     /// <summary>Looks for known components in a part of the file where nothing is expected.</summary>
-    private void Scan(JsonValue value)
+    private void Scan(JsonValue value, string path)
     {
         switch (value)
         {
             case JsonObject obj when obj.Find(TypeKey)?.Value is JsonString name && components.Resolve(name.Value, kind: null) is { } component:
-                CheckMembers(obj, component);
+                CheckMembers(obj, path, component);
                 break;
             case JsonObject obj:
                 foreach (var member in obj.Members)
                 {
-                    Scan(member.Value);
+                    Scan(member.Value, JsonPathText.Member(path, member.Name));
                 }
 
                 break;
             case JsonArray array:
-                foreach (var item in array.Items)
+                for (var index = 0; index < array.Items.Length; index++)
                 {
-                    Scan(item);
+                    Scan(array.Items[index], JsonPathText.Item(path, index));
                 }
 
                 break;
@@ -113,23 +176,23 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
     }
 
     /// <summary>A value where a component config of <paramref name="slot"/>'s kind belongs.</summary>
-    private void CheckComponentValue(JsonValue value, ValueSlot slot, string label, string owner)
+    private void CheckComponentValue(JsonValue value, ValueSlot slot, string path)
     {
         switch (value)
         {
             case JsonNull when slot.AllowsNull:
                 return;
             case JsonObject obj:
-                CheckComponentObject(obj, slot.ComponentKind, slot.ConfigType);
+                CheckComponentObject(obj, path, slot.ComponentKind, slot.ConfigType);
                 return;
             default:
-                WrongKind(value, label, owner, slot.Expected);
+                Mismatch(value, path, slot);
                 return;
         }
     }
 
     /// <summary>An object where a component of <paramref name="kind"/> (any kind when null) is expected.</summary>
-    private void CheckComponentObject(JsonObject obj, string? kind, INamedTypeSymbol? configType)
+    private void CheckComponentObject(JsonObject obj, string path, string? kind, INamedTypeSymbol? configType)
     {
         var typeMember = obj.Find(TypeKey);
         KnownComponent? component;
@@ -140,8 +203,7 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
         }
         else if (typeMember.Value is not JsonString name)
         {
-            var registered = kind is null ? "a registered component" : "a registered " + kind;
-            WrongKind(typeMember.Value, TypeKey, ValueSlot.ComponentNoun(kind), $"a string (the name of {registered})");
+            Located(DiagnosticDescriptors.ConfigValueOfWrongKind, typeMember.Value.Span, JsonPathText.Member(path, TypeKey), ConfigMessages.TypeNotAString(kind, typeMember.Value.Describe()));
             component = null;
         }
         else
@@ -149,7 +211,7 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             component = components.Resolve(name.Value, kind);
             if (component is null)
             {
-                ReportUnknownType(name, kind);
+                ReportUnknownType(name, JsonPathText.Member(path, TypeKey), kind);
             }
         }
 
@@ -157,16 +219,16 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
         {
             foreach (var member in obj.Members)
             {
-                Scan(member.Value);
+                Scan(member.Value, JsonPathText.Member(path, member.Name));
             }
 
             return;
         }
 
-        CheckMembers(obj, component);
+        CheckMembers(obj, path, component);
     }
 
-    private void ReportUnknownType(JsonString name, string? kind)
+    private void ReportUnknownType(JsonString name, string path, string? kind)
     {
         var named = components.Named(name.Value);
         if (kind is null && named.Select(component => component.Kind).Distinct().Count() > 1)
@@ -176,59 +238,43 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
         }
 
         var otherKinds = named.Select(component => component.Kind).Where(other => other != kind).Distinct().ToList();
-        var detail = kind is not null && otherKinds.Count > 0
-            ? $" ('{name.Value}' is {NameSuggestions.JoinOr([.. otherKinds.Select(ValueSlot.WithArticle)])})"
-            : "";
-        var fix = NameSuggestions.DidYouMean(NameSuggestions.Closest(name.Value, components.NamesIn(kind))) ?? "correct the name";
-        report(DiagnosticDescriptors.UnknownComponentType, name.Span, kind ?? "component", name.Value, detail, fix);
+        var detail = ConfigMessages.UnknownComponent(name.Value, kind, otherKinds, SuggestComponents(name.Value, kind), noneOfKind: kind is not null && !components.HasKind(kind));
+        Located(DiagnosticDescriptors.UnknownComponentType, name.Span, path, detail);
     }
 
-    private void CheckMembers(JsonObject obj, KnownComponent component)
+    /// <summary>Registered names or aliases close to <paramref name="name"/>, in <paramref name="kind"/> or in all kinds, as the host's binder picks them.</summary>
+    private IReadOnlyList<string> SuggestComponents(string name, string? kind) =>
+        NameSuggestions.Closest(name, components.All.Where(component => kind is null || component.Kind == kind), component => component.Names);
+
+    private void CheckMembers(JsonObject obj, string path, KnownComponent component)
     {
+        var owner = component.Description;
         foreach (var member in obj.Members)
         {
-            switch (member.Name)
+            if (member.Name is TypeKey or BaseKey or DeleteKey)
             {
-                case TypeKey:
-                    continue;
-                case DeleteKey:
-                    if (member.Value is not JsonBoolean)
-                    {
-                        WrongKind(member.Value, DeleteKey, component.Description, "true or false");
-                    }
-
-                    continue;
-            }
-
-            if (component.FindMember(member.Name) is { } configMember)
-            {
-                CheckValue(member.Value, configMember.Slot, configMember, member.Name, component.Description, isItem: false);
                 continue;
             }
 
-            var fix = member.Name == BaseKey
-                ? $"\"{BaseKey}\" is only allowed at the top level of a config file"
-                : MemberFix(member.Name, component);
-            report(DiagnosticDescriptors.UnknownConfigMember, member.NameSpan, component.Description, member.Name, fix);
+            var memberPath = JsonPathText.Member(path, member.Name);
+            if (component.FindMember(member.Name) is { } configMember)
+            {
+                CheckValue(member.Value, configMember.Slot, configMember, memberPath, member.Name, owner, isItem: false);
+                continue;
+            }
+
+            var names = component.Members.Select(known => known.JsonName).ToList();
+            Located(DiagnosticDescriptors.UnknownConfigMember, member.NameSpan, memberPath, ConfigMessages.UnknownMember(owner, member.Name, names, (component.Name, component.Kind)));
         }
     }
 
-    private static string MemberFix(string name, KnownComponent component)
-    {
-        var names = component.Members.Select(member => member.JsonName).ToList();
-        return NameSuggestions.DidYouMean(NameSuggestions.Closest(name, names))
-            ?? (names.Count == 0 ? "it has no members besides \"type\", so remove it"
-                : names.Count <= MaxListedMembers ? "remove it or use one of its members: " + string.Join(", ", names.Select(member => $"'{member}'"))
-                : "remove it or correct its name");
-    }
-
-    private void CheckValue(JsonValue value, ValueSlot slot, ConfigMember member, string label, string owner, bool isItem)
+    private void CheckValue(JsonValue value, ValueSlot slot, ConfigMember member, string path, string label, string owner, bool isItem)
     {
         if (value is JsonNull)
         {
             if (!slot.AllowsNull && slot.Kind != SlotKind.Any)
             {
-                WrongKind(value, label, owner, slot.Expected);
+                Mismatch(value, path, slot);
             }
 
             return;
@@ -239,50 +285,57 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             case SlotKind.Boolean when value is not JsonBoolean:
             case SlotKind.String when value is not JsonString:
             case SlotKind.Integer or SlotKind.Number when value is not JsonNumber:
-            case SlotKind.EnumName when value is not JsonString:
             case SlotKind.List when value is not JsonArray:
-                WrongKind(value, label, owner, slot.Expected);
+                Mismatch(value, path, slot);
                 return;
             case SlotKind.String:
                 CheckConstraints(value, ((JsonString)value).Value, member, label, owner, isItem);
                 return;
             case SlotKind.Integer:
-                CheckInteger((JsonNumber)value, slot, member, label, owner, isItem);
+                CheckInteger((JsonNumber)value, slot, member, path, label, owner, isItem);
                 return;
             case SlotKind.Number:
-                CheckNumber((JsonNumber)value, slot, member, label, owner, isItem);
+                CheckNumber((JsonNumber)value, slot, member, path, label, owner, isItem);
                 return;
             case SlotKind.EnumName:
-                CheckEnumName((JsonString)value, slot, member, label, owner, isItem);
+                CheckEnumName(value, slot, member, path, label, owner, isItem);
                 return;
             case SlotKind.Component or SlotKind.ConfigClass:
-                CheckComponentValue(value, slot, label, owner);
+                CheckComponentValue(value, slot, path);
                 return;
             case SlotKind.List when slot.Item is { } itemSlot:
                 var items = ((JsonArray)value).Items;
                 for (var index = 0; index < items.Length; index++)
                 {
-                    CheckValue(items[index], itemSlot, member, $"{label}[{index}]", owner, isItem: true);
+                    CheckValue(items[index], itemSlot, member, JsonPathText.Item(path, index), $"{label}[{index}]", owner, isItem: true);
                 }
 
                 return;
         }
     }
 
-    private void CheckInteger(JsonNumber number, ValueSlot slot, ConfigMember member, string label, string owner, bool isItem)
+    private void CheckInteger(JsonNumber number, ValueSlot slot, ConfigMember member, string path, string label, string owner, bool isItem)
     {
         if (!number.IsInteger)
         {
-            WrongKind(number, label, owner, slot.Expected);
+            Mismatch(number, path, slot);
             return;
         }
 
-        var range = ValueSlot.IntegerRange(slot.NumberType);
-        if (!BigInteger.TryParse(number.Literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            || (range is { } bounds && (value < bounds.Minimum || value > bounds.Maximum)))
+        if (ValueSlot.IntegerRange(slot.NumberType) is not { } range)
         {
-            var expected = range is { } limits ? $"an integer from {limits.Minimum} to {limits.Maximum}" : slot.Expected;
-            WrongKind(number, label, owner, expected);
+            return;
+        }
+
+        var (minimum, maximum) = range;
+        var value = BigInteger.Parse(number.Literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        if (value < minimum || value > maximum)
+        {
+            Located(
+                DiagnosticDescriptors.ConfigValueOfWrongKind,
+                number.Span,
+                path,
+                ConfigMessages.IntegerOutOfRange(minimum.ToString(CultureInfo.InvariantCulture), maximum.ToString(CultureInfo.InvariantCulture), number.Literal));
             return;
         }
 
@@ -296,7 +349,7 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
         CheckConstraints(number, clrValue, member, label, owner, isItem);
     }
 
-    private void CheckNumber(JsonNumber number, ValueSlot slot, ConfigMember member, string label, string owner, bool isItem)
+    private void CheckNumber(JsonNumber number, ValueSlot slot, ConfigMember member, string path, string label, string owner, bool isItem)
     {
         object? clrValue = null;
         if (slot.NumberType == SpecialType.System_Decimal)
@@ -314,32 +367,36 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
 
         if (clrValue is null)
         {
+            // The host names the CLR type (typeof(float).Name): the same words here.
             var typeName = slot.NumberType switch
             {
-                SpecialType.System_Decimal => "decimal",
-                SpecialType.System_Single => "float",
-                _ => "double",
+                SpecialType.System_Decimal => nameof(Decimal),
+                SpecialType.System_Single => nameof(Single),
+                _ => nameof(Double),
             };
-            WrongKind(number, label, owner, $"a number that fits a {typeName}");
+            Located(DiagnosticDescriptors.ConfigValueOfWrongKind, number.Span, path, ConfigMessages.NumberDoesNotFit(typeName, number.Literal));
             return;
         }
 
         CheckConstraints(number, clrValue, member, label, owner, isItem);
     }
 
-    private void CheckEnumName(JsonString name, ValueSlot slot, ConfigMember member, string label, string owner, bool isItem)
+    private void CheckEnumName(JsonValue value, ValueSlot slot, ConfigMember member, string path, string label, string owner, bool isItem)
     {
-        foreach (var (known, value) in slot.EnumNames)
+        if (value is JsonString name)
         {
-            if (known == name.Value)
+            foreach (var (known, enumValue) in slot.EnumNames)
             {
-                CheckConstraints(name, value, member, label, owner, isItem);
-                return;
+                if (known == name.Value)
+                {
+                    CheckConstraints(name, enumValue, member, label, owner, isItem);
+                    return;
+                }
             }
         }
 
-        var fix = NameSuggestions.DidYouMean(NameSuggestions.Closest(name.Value, slot.EnumNames.Select(entry => entry.Name)), quote: '"');
-        WrongKind(name, label, owner, slot.Expected, fix);
+        var suggestions = value is JsonString typed ? NameSuggestions.Closest(typed.Value, slot.EnumNames.Select(entry => entry.Name)) : [];
+        Located(DiagnosticDescriptors.ConfigValueOfWrongKind, value.Span, path, ConfigMessages.NotOneOfTheNames(slot.Expected(components), value.Describe(), suggestions));
     }
 
     /// <summary>
@@ -365,6 +422,9 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
         }
     }
 
-    private void WrongKind(JsonValue value, string label, string owner, string expected, string? fix = null) =>
-        report(DiagnosticDescriptors.ConfigValueOfWrongKind, value.Span, label, owner, expected, value.Describe(), fix ?? "change the value");
+    private void Mismatch(JsonValue value, string path, ValueSlot slot) =>
+        Located(DiagnosticDescriptors.ConfigValueOfWrongKind, value.Span, path, ConfigMessages.Mismatch(slot.Expected(components).Describe(), value.Describe()));
+
+    /// <summary>Reports a message that reads as the host's does after <c>file:line:col: </c>.</summary>
+    private void Located(DiagnosticDescriptor rule, TextSpan span, string path, string detail) => report(rule, span, $"{path}: {detail}");
 }

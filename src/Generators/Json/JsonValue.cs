@@ -1,18 +1,8 @@
 using System.Collections.Immutable;
+using ImageClassifier.Shared.Text;
 using Microsoft.CodeAnalysis.Text;
 
 namespace ImageClassifier.Generators.Json;
-
-/// <summary>The JSON kinds a config value can have.</summary>
-internal enum JsonValueKind
-{
-    Object,
-    Array,
-    String,
-    Number,
-    Boolean,
-    Null,
-}
 
 /// <summary>
 /// A value read from a JSON config file, with the span it covers in the file's text (quotes and
@@ -22,13 +12,11 @@ internal abstract class JsonValue(TextSpan span)
 {
     public TextSpan Span { get; } = span;
 
-    public abstract JsonValueKind Kind { get; }
-
     /// <summary>The value as a message names what was found: <c>the string "50"</c>, <c>the number 1.5</c>, <c>a list</c>.</summary>
     public abstract string Describe();
 
-    /// <summary>Text no longer than a message should quote.</summary>
-    protected static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 37) + "...";
+    /// <summary>The JSON kind with its article, as the loader's messages name it: <c>an array</c>, <c>a number</c>.</summary>
+    public abstract string KindDescription { get; }
 }
 
 /// <summary>A member of an object: its name, where the name is written (quotes included) and its value.</summary>
@@ -41,12 +29,10 @@ internal sealed class JsonMember(string name, TextSpan nameSpan, JsonValue value
     public JsonValue Value { get; } = value;
 }
 
-/// <summary><c>{ ... }</c>; member names are unique (the reader rejects a repeated one).</summary>
+/// <summary><c>{ ... }</c>; member names are unique (the reader refuses a repeated one).</summary>
 internal sealed class JsonObject(TextSpan span, ImmutableArray<JsonMember> members) : JsonValue(span)
 {
     public ImmutableArray<JsonMember> Members { get; } = members;
-
-    public override JsonValueKind Kind => JsonValueKind.Object;
 
     public JsonMember? Find(string name)
     {
@@ -61,7 +47,9 @@ internal sealed class JsonObject(TextSpan span, ImmutableArray<JsonMember> membe
         return null;
     }
 
-    public override string Describe() => "an object";
+    public override string Describe() => ConfigMessages.FoundObject;
+
+    public override string KindDescription => ConfigMessages.KindObject;
 }
 
 /// <summary><c>[ ... ]</c>.</summary>
@@ -69,9 +57,9 @@ internal sealed class JsonArray(TextSpan span, ImmutableArray<JsonValue> items) 
 {
     public ImmutableArray<JsonValue> Items { get; } = items;
 
-    public override JsonValueKind Kind => JsonValueKind.Array;
+    public override string Describe() => ConfigMessages.FoundList;
 
-    public override string Describe() => "a list";
+    public override string KindDescription => ConfigMessages.KindArray;
 }
 
 /// <summary>A string, escapes resolved.</summary>
@@ -79,9 +67,9 @@ internal sealed class JsonString(TextSpan span, string value) : JsonValue(span)
 {
     public string Value { get; } = value;
 
-    public override JsonValueKind Kind => JsonValueKind.String;
+    public override string Describe() => ConfigMessages.FoundString(Value);
 
-    public override string Describe() => $"the string \"{Shorten(Value)}\"";
+    public override string KindDescription => ConfigMessages.KindString;
 }
 
 /// <summary>A number, kept as written so that no precision is lost before the member's type is known.</summary>
@@ -92,9 +80,9 @@ internal sealed class JsonNumber(TextSpan span, string literal) : JsonValue(span
     /// <summary>Written without fraction or exponent, as an integer member requires.</summary>
     public bool IsInteger => Literal.IndexOfAny(['.', 'e', 'E']) < 0;
 
-    public override JsonValueKind Kind => JsonValueKind.Number;
+    public override string Describe() => ConfigMessages.FoundNumber(Literal);
 
-    public override string Describe() => $"the number {Shorten(Literal)}";
+    public override string KindDescription => ConfigMessages.KindNumber;
 }
 
 /// <summary><c>true</c> or <c>false</c>.</summary>
@@ -102,15 +90,15 @@ internal sealed class JsonBoolean(TextSpan span, bool value) : JsonValue(span)
 {
     public bool Value { get; } = value;
 
-    public override JsonValueKind Kind => JsonValueKind.Boolean;
+    public override string Describe() => ConfigMessages.FoundBoolean(Value);
 
-    public override string Describe() => Value ? "true" : "false";
+    public override string KindDescription => ConfigMessages.KindBoolean;
 }
 
 /// <summary><c>null</c>.</summary>
 internal sealed class JsonNull(TextSpan span) : JsonValue(span)
 {
-    public override JsonValueKind Kind => JsonValueKind.Null;
+    public override string Describe() => ConfigMessages.FoundNull;
 
-    public override string Describe() => "null";
+    public override string KindDescription => ConfigMessages.KindNull;
 }

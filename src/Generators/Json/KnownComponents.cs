@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ImageClassifier.Shared.Text;
 using Microsoft.CodeAnalysis;
 
 namespace ImageClassifier.Generators.Json;
@@ -47,7 +48,7 @@ internal sealed class KnownComponent
     public ImmutableArray<ConfigMember> Members => _members.Value;
 
     /// <summary>How messages name it: <c>ResNet (a backbone)</c>.</summary>
-    public string Description => $"{Name} ({ValueSlot.WithArticle(Kind)})";
+    public string Description => ConfigMessages.ComponentOwner(Name, Kind);
 
     public ConfigMember? FindMember(string jsonName) => Members.FirstOrDefault(member => member.JsonName == jsonName);
 
@@ -126,9 +127,8 @@ internal sealed class KnownComponents
         return matches.FirstOrDefault(component => component.IsOverride) ?? matches[0];
     }
 
-    /// <summary>The names (and aliases) registered in <paramref name="kind"/>, or in every kind when null.</summary>
-    public IEnumerable<string> NamesIn(string? kind) =>
-        _all.Where(component => kind is null || component.Kind == kind).SelectMany(component => component.Names);
+    /// <summary>Every known component.</summary>
+    public IReadOnlyList<KnownComponent> All => _all;
 
     /// <summary>The component whose config class is <paramref name="config"/>, if it is known.</summary>
     public KnownComponent? WithConfig(INamedTypeSymbol config) => _all.FirstOrDefault(component => component.HasConfig(config));

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
+using ImageClassifier.Shared.Text;
 using Microsoft.CodeAnalysis;
 
 namespace ImageClassifier.Generators.Json;
@@ -61,41 +62,24 @@ internal sealed class ValueSlot
     /// <summary>What each item of a <see cref="SlotKind.List"/> slot accepts.</summary>
     public ValueSlot? Item { get; private init; }
 
-    /// <summary>What the slot expects, as "must be ..." ends: <c>an integer</c>, <c>a backbone config (an object with "type") or null</c>.</summary>
-    public string Expected => ExpectedWithoutNull + (AllowsNull ? " or null" : "");
-
-    private string ExpectedWithoutNull => Kind switch
+    /// <summary>What the slot expects, in the words the host's binder uses for the same member.</summary>
+    public ExpectedValue Expected(KnownComponents components) => Kind switch
     {
-        SlotKind.Boolean => "true or false",
-        SlotKind.Integer when EnumType is not null => $"an integer ({EnumType.Name})",
-        SlotKind.Integer => "an integer",
-        SlotKind.Number => "a number",
-        SlotKind.String => "a string",
-        SlotKind.EnumName => "one of " + string.Join(", ", EnumNames.Select(entry => $"\"{entry.Name}\"")),
-        SlotKind.Component => ComponentNoun(ComponentKind) + " (an object with \"type\")",
-        SlotKind.ConfigClass => ComponentNoun(ComponentKind) + " (an object)",
-        SlotKind.List => Item is null || Item.Kind == SlotKind.Any ? "a list" : "a list of " + Item.Plural,
-        _ => "any JSON value",
+        SlotKind.Boolean => ExpectedValue.Of(ExpectedValueKind.Boolean, AllowsNull),
+        SlotKind.Integer when EnumType is not null => ExpectedValue.IntegerFor(EnumType.Name, AllowsNull),
+        SlotKind.Integer => ExpectedValue.Of(ExpectedValueKind.Integer, AllowsNull),
+        SlotKind.Number => ExpectedValue.Of(ExpectedValueKind.Number, AllowsNull),
+        SlotKind.String => ExpectedValue.Of(ExpectedValueKind.String, AllowsNull),
+        SlotKind.EnumName => ExpectedValue.OneOf([.. EnumNames.Select(entry => entry.Name)], AllowsNull),
+        SlotKind.Component => ExpectedValue.Component((ComponentKind ?? "component") + " config", AllowsNull),
+
+        // The host names a config class's own component, which "type" may then leave out.
+        SlotKind.ConfigClass => ExpectedValue.Component(
+            ((ConfigType is null ? null : components.WithConfig(ConfigType)?.Name) ?? ComponentKind ?? "component") + " config",
+            AllowsNull),
+        SlotKind.List => ExpectedValue.ListOf(Item?.Expected(components) ?? ExpectedValue.Any, AllowsNull),
+        _ => ExpectedValue.Any,
     };
-
-    private string Plural => Kind switch
-    {
-        SlotKind.Boolean => "true or false values",
-        SlotKind.Integer => "integers",
-        SlotKind.Number => "numbers",
-        SlotKind.String => "strings",
-        SlotKind.EnumName => "names (" + ExpectedWithoutNull + ")",
-        SlotKind.Component or SlotKind.ConfigClass => (ComponentKind ?? "component") + " configs",
-        SlotKind.List => "lists",
-        _ => "values",
-    };
-
-    /// <summary>"a backbone config", "an init config", "a component config".</summary>
-    public static string ComponentNoun(string? kind) => kind is null ? "a component config" : WithArticle(kind) + " config";
-
-    /// <summary>"a backbone", "an init".</summary>
-    public static string WithArticle(string noun) =>
-        (noun.Length > 0 && "aeiouAEIOU".IndexOf(noun[0]) >= 0 ? "an " : "a ") + noun;
 
     /// <summary>
     /// The slot of a member of type <paramref name="type"/>. <paramref name="converter"/> is the

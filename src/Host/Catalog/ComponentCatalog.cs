@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Enumeration;
 using System.Reflection;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Catalog;
 

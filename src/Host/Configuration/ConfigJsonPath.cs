@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ImageClassifier.Shared.Json;
 
 namespace ImageClassifier.Hosting.Configuration;
 
@@ -13,9 +14,6 @@ namespace ImageClassifier.Hosting.Configuration;
 /// </remarks>
 internal sealed class ConfigJsonPath
 {
-    private static readonly char[] CharactersNeedingBrackets =
-        ['.', ' ', '\'', '/', '"', '[', ']', '(', ')', '\t', '\n', '\r', '\f', '\b', '\\', '\u0085', '\u2028', '\u2029'];
-
     private readonly ConfigJsonPath? parent;
     private readonly ConfigJsonPathSegment segment;
     private readonly int depth;
@@ -43,7 +41,7 @@ internal sealed class ConfigJsonPath
             node = node.parent;
         }
 
-        var builder = new StringBuilder("$");
+        var builder = new StringBuilder(JsonPathText.Root);
         foreach (var step in segments)
         {
             Append(builder, step);
@@ -54,7 +52,7 @@ internal sealed class ConfigJsonPath
 
     public static string Format(IEnumerable<ConfigJsonPathSegment> segments)
     {
-        var builder = new StringBuilder("$");
+        var builder = new StringBuilder(JsonPathText.Root);
         foreach (var step in segments)
         {
             Append(builder, step);
@@ -138,15 +136,11 @@ internal sealed class ConfigJsonPath
     {
         if (step.IsIndex)
         {
-            builder.Append('[').Append(step.Index.ToString(CultureInfo.InvariantCulture)).Append(']');
-        }
-        else if (step.Name!.Length == 0 || step.Name.AsSpan().IndexOfAny(CharactersNeedingBrackets) >= 0)
-        {
-            builder.Append("['").Append(step.Name).Append("']");
+            JsonPathText.AppendItem(builder, step.Index);
         }
         else
         {
-            builder.Append('.').Append(step.Name);
+            JsonPathText.AppendMember(builder, step.Name!);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Unicode;
+using ImageClassifier.Shared.Json;
 
 namespace ImageClassifier.Hosting.Configuration;
 
@@ -100,15 +101,15 @@ public static class ConfigJsonReader
             var status = Utf8.ToUtf16(utf8Json, buffer, out var bytesRead, out var charsWritten, replaceInvalidSequences: false);
             if (status != OperationStatus.Done)
             {
-                var (line, column) = ConfigJsonParser.LineAndColumn(buffer.AsSpan(0, charsWritten), charsWritten);
+                var at = JsonPosition.Of(new string(buffer, 0, charsWritten), charsWritten);
                 throw new ConfigException(
-                    new SourceLocation(sourcePath, line, column),
+                    new SourceLocation(sourcePath, at.Line, at.Column),
                     null,
                     $"invalid UTF-8: byte 0x{utf8Json[bytesRead]:X2} does not start a valid UTF-8 sequence; config files must be saved as UTF-8");
             }
 
             var text = new string(buffer, 0, charsWritten);
-            return ConfigJsonParser.Parse(text, sourcePath, isCommandLine: false, firstColumn: 1, limits.MaxDepth);
+            return ConfigNodeBuilder.Parse(text, new JsonSource(sourcePath), limits.MaxDepth);
         }
         finally
         {
@@ -124,12 +125,12 @@ public static class ConfigJsonReader
     public static ConfigNode Parse(string json, string sourcePath, ConfigReaderLimits? limits = null)
     {
         limits ??= ConfigReaderLimits.Default;
-        return ConfigJsonParser.Parse(json, sourcePath, isCommandLine: false, firstColumn: 1, limits.MaxDepth);
+        return ConfigNodeBuilder.Parse(json, new JsonSource(sourcePath), limits.MaxDepth);
     }
 
     /// <summary>Parses the value part of a <c>--cfg-options</c> argument, its columns counted from <paramref name="firstColumn"/>.</summary>
     internal static ConfigNode ParseArgumentValue(string json, int argumentNumber, int firstColumn, ConfigReaderLimits limits) =>
-        ConfigJsonParser.Parse(json, SourceLocation.CommandLineSource(argumentNumber), isCommandLine: true, firstColumn, limits.MaxDepth);
+        ConfigNodeBuilder.Parse(json, new JsonSource(SourceLocation.CommandLineSource(argumentNumber), isCommandLine: true, firstColumn), limits.MaxDepth);
 
     private static ConfigException TooLarge(string path, long length, ConfigReaderLimits limits) =>
         new(

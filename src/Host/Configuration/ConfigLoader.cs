@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Configuration;
 
@@ -96,7 +97,7 @@ public sealed class ConfigLoader
 
         if (node is not ConfigObject file)
         {
-            throw new ConfigException(node.Location, "$", $"a config file must hold a JSON object at the top level, but found {node.KindDescription}");
+            throw new ConfigException(node.Location, "$", ConfigMessages.TopLevelNotAnObject(node.KindDescription));
         }
 
         if (file.TryGetMember(ConfigKeys.Delete, out var topDelete))
@@ -104,7 +105,7 @@ public sealed class ConfigLoader
             throw new ConfigException(
                 topDelete.NameLocation,
                 "$",
-                "\"_delete_\" cannot be used at the top level of a config file; to inherit nothing, remove \"_base_\"");
+                ConfigMessages.DeleteAtTopLevel);
         }
 
         stack.Add((fullPath, displayPath));
@@ -185,7 +186,7 @@ public sealed class ConfigLoader
                         throw new ConfigException(
                             list.Items[i].Location,
                             itemPath,
-                            $"expected a string (the path of a base config), but found {list.Items[i].KindDescription}");
+                            ConfigMessages.BaseItemNotAPath(list.Items[i].KindDescription));
                     }
 
                     entries.Add((CheckBasePath(item, itemPath), itemPath));
@@ -196,39 +197,14 @@ public sealed class ConfigLoader
                 throw new ConfigException(
                     value.Location,
                     basePath.ToString(),
-                    $"expected a string or a list of strings (paths of base configs), but found {value.KindDescription}");
+                    ConfigMessages.BaseNotPaths(value.KindDescription));
         }
 
         return entries;
     }
 
-    private static ConfigString CheckBasePath(ConfigString entry, string jsonPath)
-    {
-        var text = entry.Value;
-        if (text.Trim().Length == 0)
-        {
-            throw new ConfigException(entry.Location, jsonPath, "the base config path is empty");
-        }
-
-        if (text.Contains("::", StringComparison.Ordinal))
-        {
-            throw new ConfigException(
-                entry.Location,
-                jsonPath,
-                $"package-scoped bases ('{text}') are not supported; copy the base config and name it by a path relative to this file");
-        }
-
-        var extension = Path.GetExtension(text);
-        if (extension is ".py" or ".yml" or ".yaml")
-        {
-            throw new ConfigException(
-                entry.Location,
-                jsonPath,
-                $"'{text}' is a {extension} config; only JSON configs can be inherited (convert it to .json)");
-        }
-
-        return entry;
-    }
+    private static ConfigString CheckBasePath(ConfigString entry, string jsonPath) =>
+        ConfigMessages.BasePathProblem(entry.Value) is { } problem ? throw new ConfigException(entry.Location, jsonPath, problem) : entry;
 
     private string Display(string fullPath) =>
         displayRelative ? Path.GetRelativePath(Directory.GetCurrentDirectory(), fullPath) : fullPath;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Configuration;
 
@@ -86,10 +87,7 @@ internal static class ConfigMerger
                 if (ReadDeleteFlag(obj, path))
                 {
                     obj.TryGetMember(ConfigKeys.Delete, out var delete);
-                    var why = insideArray
-                        ? "lists are replaced whole, so an object inside a list inherits nothing"
-                        : $"nothing is inherited at {path}";
-                    throw new ConfigException(delete.NameLocation, path.ToString(), $"\"_delete_\": true has nothing to replace: {why}; remove it");
+                    throw new ConfigException(delete.NameLocation, path.ToString(), ConfigMessages.DeleteReplacesNothing(insideArray ? null : path.ToString()));
                 }
 
                 return StripObject(obj, path);
@@ -131,7 +129,7 @@ internal static class ConfigMerger
         throw new ConfigException(
             member.Value.Location,
             path.Member(ConfigKeys.Delete).ToString(),
-            $"\"_delete_\" must be true or false, but found {member.Value.KindDescription}");
+            ConfigMessages.DeleteNotABoolean(member.Value.KindDescription));
     }
 
     /// <summary>The object without its <c>_delete_</c> member, its values made <see cref="Fresh"/>.</summary>
@@ -178,7 +176,7 @@ internal static class ConfigMerger
             throw new ConfigException(
                 member.NameLocation,
                 path.Member(ConfigKeys.Base).ToString(),
-                "\"_base_\" is only allowed at the top level of a config file");
+                ConfigMessages.BaseNotAtTopLevel);
         }
     }
 
@@ -221,7 +219,7 @@ internal static class ConfigMerger
                 memberPath.ToString(),
                 keyIndex == 0
                     ? "\"_base_\" cannot be set with --cfg-options; name the base in the config file"
-                    : "\"_base_\" is only allowed at the top level of a config file");
+                    : ConfigMessages.BaseNotAtTopLevel);
         }
 
         if (key == ConfigKeys.Delete)
@@ -305,7 +303,7 @@ internal static class ConfigMerger
 
         if (option.Value is not ConfigBoolean flag)
         {
-            throw new ConfigException(option.Value.Location, deletePath, $"\"_delete_\" must be true or false, but found {option.Value.KindDescription}");
+            throw new ConfigException(option.Value.Location, deletePath, ConfigMessages.DeleteNotABoolean(option.Value.KindDescription));
         }
 
         return flag.Value ? new ConfigObject([], keyLocation) : obj;

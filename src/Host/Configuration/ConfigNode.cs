@@ -1,3 +1,5 @@
+using ImageClassifier.Shared.Text;
+
 namespace ImageClassifier.Hosting.Configuration;
 
 /// <summary>
@@ -24,11 +26,11 @@ public abstract class ConfigNode
     /// <summary>The kind with its article, for messages: "an object", "a number", "null".</summary>
     public static string Describe(ConfigNodeKind kind) => kind switch
     {
-        ConfigNodeKind.Object => "an object",
-        ConfigNodeKind.Array => "an array",
-        ConfigNodeKind.String => "a string",
-        ConfigNodeKind.Number => "a number",
-        ConfigNodeKind.Boolean => "a boolean",
-        _ => "null",
+        ConfigNodeKind.Object => ConfigMessages.KindObject,
+        ConfigNodeKind.Array => ConfigMessages.KindArray,
+        ConfigNodeKind.String => ConfigMessages.KindString,
+        ConfigNodeKind.Number => ConfigMessages.KindNumber,
+        ConfigNodeKind.Boolean => ConfigMessages.KindBoolean,
+        _ => ConfigMessages.KindNull,
     };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ImageClassifier.Shared.Json;
 
 namespace ImageClassifier.Hosting.Configuration;
 
@@ -137,7 +138,7 @@ public sealed class ConfigOverride
             "true" or "True" => new ConfigBoolean(true, location),
             "false" or "False" => new ConfigBoolean(false, location),
             "null" or "None" => new ConfigNull(location),
-            _ when text.Length > 0 && (text[0] == '-' || char.IsAsciiDigit(text[0])) && ConfigJsonParser.NumberProblem(text) is null
+            _ when text.Length > 0 && (text[0] == '-' || char.IsAsciiDigit(text[0])) && JsonNumberGrammar.Problem(text) is null
                 => new ConfigNumber(text, location),
             _ => new ConfigString(text, location),
         };
@@ -151,5 +152,5 @@ public sealed class ConfigOverride
     };
 
     private static SourceLocation At(string argument, int argumentNumber, int index) =>
-        SourceLocation.CommandLine(argumentNumber, ConfigJsonParser.LineAndColumn(argument, index).Column);
+        SourceLocation.CommandLine(argumentNumber, JsonPosition.Of(argument, index).Column);
 }

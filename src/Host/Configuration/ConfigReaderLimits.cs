@@ -1,3 +1,5 @@
+using ImageClassifier.Shared.Json;
+
 namespace ImageClassifier.Hosting.Configuration;
 
 /// <summary>Guards against hostile or runaway config input.</summary>
@@ -7,7 +9,7 @@ public sealed record ConfigReaderLimits
     public static ConfigReaderLimits Default { get; } = new();
 
     /// <summary>How many objects/arrays may nest inside each other (the top-level object is level 1).</summary>
-    public int MaxDepth { get; init; } = 64;
+    public int MaxDepth { get; init; } = JsonLimits.DefaultMaxDepth;
 
     /// <summary>The largest config file, in bytes, that will be read.</summary>
     public long MaxFileBytes { get; init; } = 16L * 1024 * 1024;

@@ -1,3 +1,5 @@
+using ImageClassifier.Shared.Json;
+
 namespace ImageClassifier.Hosting.Configuration;
 
 /// <summary>
@@ -27,13 +29,5 @@ public readonly record struct SourceLocation(string Path, int Line, int Column, 
     public static string CommandLineSource(int argumentNumber) => $"--cfg-options argument {argumentNumber}";
 
     /// <summary><c>path:line:column</c>, <c>path</c> for a whole file, or <c>--cfg-options argument N, column C</c>.</summary>
-    public override string ToString()
-    {
-        if (IsCommandLine)
-        {
-            return Line <= 1 ? $"{Path}, column {Column}" : $"{Path}, line {Line}, column {Column}";
-        }
-
-        return Line == 0 ? Path : $"{Path}:{Line}:{Column}";
-    }
+    public override string ToString() => JsonSource.Format(Path, Line, Column, IsCommandLine);
 }

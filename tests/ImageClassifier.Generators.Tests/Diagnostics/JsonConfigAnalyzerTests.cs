@@ -175,32 +175,33 @@ public sealed class JsonConfigAnalyzerTests
     }
 
     [Theory]
-    [InlineData("{\"a\": 1 \"b\": 2}", 1, 9, "expected ',' or '}' after a member, but found '\"'")]
-    [InlineData("{'a': 1}", 1, 2, "member names take double quotes, not single quotes")]
-    [InlineData("{a: 1}", 1, 2, "member names take double quotes: write \"a\"")]
-    [InlineData("{\"a\": 'x'}", 1, 7, "strings take double quotes, not single quotes")]
-    [InlineData("{\"a\": 1, \"a\": 2}", 1, 10, "the member \"a\" appears twice in this object (first at line 1, column 2); keep one")]
-    [InlineData("{\"a\": True}", 1, 7, "'True' is Python; JSON writes true")]
-    [InlineData("{\"a\": None}", 1, 7, "'None' is Python; JSON writes null")]
-    [InlineData("{\"a\": NaN}", 1, 7, "'NaN' is not a JSON number")]
-    [InlineData("{\"a\": 01}", 1, 7, "'01' is not a valid number: JSON numbers have no leading zeros")]
-    [InlineData("{\"a\": +1}", 1, 7, "'+1' is not a valid number: JSON numbers take no '+' sign")]
-    [InlineData("{\"a\": .5}", 1, 7, "'.5' is not a valid number: write a digit before the '.' (0.5, not .5)")]
-    [InlineData("{\"a\": 1.}", 1, 7, "'1.' is not a valid number: write a digit after the '.'")]
-    [InlineData("{\"a\": 0x1F}", 1, 7, "'0x1F' is not a valid number: JSON has no hexadecimal numbers")]
-    [InlineData("{\"a\": \"x", 1, 7, "this string is not closed: the closing '\"' is missing before the end of the file")]
-    [InlineData("{\"a\": \"x\n\"}", 1, 7, "this string is not closed: the closing '\"' is missing before the end of the line")]
-    [InlineData("{\"a\": \"\\uD800\"}", 1, 8, "'\\uD800' is half of a surrogate pair: a \\uDC00-\\uDFFF escape must follow it")]
-    [InlineData("{\"a\": 1 /* note", 1, 9, "this comment is not closed: '/*' has no '*/' before the end of the file")]
-    [InlineData("{\"a\": 1 / 2}", 1, 9, "a '/' must start a comment, '//' or '/*'")]
-    [InlineData("{\"a\": 1}}", 1, 9, "expected the end of the file after the top-level value, but found '}'; a file holds one value")]
-    [InlineData("{\"a\": }", 1, 7, "expected a value after ':', but found '}'")]
-    [InlineData("{\"a\" 1}", 1, 6, "expected ':' after the member name \"a\", but found '1'")]
-    [InlineData("[1, 2,,]", 1, 7, "expected a value after ',', but found ','")]
-    [InlineData("// nothing", 1, 11, "the file holds no JSON value (it is empty or only comments); write the config object")]
-    [InlineData("", 1, 1, "the file holds no JSON value (it is empty or only comments); write the config object")]
-    [InlineData("{\n  \"a\": [1, 2,\n", 3, 1, "expected a value, but found the end of the file (the '[' at line 2, column 8 is not closed)")]
-    [InlineData("{\r\n  \"a\": {\r\n    \"b\": 1\r\n", 4, 1, "expected ',' or '}' after a member, but found the end of the file (the '{' at line 2, column 8 is not closed)")]
+    [InlineData("{\"a\": 1 \"b\": 2}", 1, 9, "$: expected ',' or '}' after a member, but found '\"'")]
+    [InlineData("{'a': 1}", 1, 2, "$: member names must be in double quotes, not single quotes")]
+    [InlineData("{a: 1}", 1, 2, "$: member names must be in double quotes: write \"a\"")]
+    [InlineData("{\"a\": 'x'}", 1, 7, "$.a: strings must be in double quotes, not single quotes")]
+    [InlineData("{\"a\": 1, \"a\": 2}", 1, 10, "$: duplicate key \"a\" (first defined at configs/resnet_cifar.json:1:2)")]
+    [InlineData("{\"a\": True}", 1, 7, "$.a: unexpected 'True': JSON spells it true")]
+    [InlineData("{\"a\": None}", 1, 7, "$.a: unexpected 'None': JSON spells it null")]
+    [InlineData("{\"a\": NaN}", 1, 7, "$.a: 'NaN' is not a JSON number")]
+    [InlineData("{\"a\": 01}", 1, 7, "$.a: invalid number '01': leading zeros are not allowed")]
+    [InlineData("{\"a\": +1}", 1, 7, "$.a: invalid number '+1': a number cannot start with '+'")]
+    [InlineData("{\"a\": .5}", 1, 7, "$.a: invalid number '.5': a digit is required before '.' (write 0.5, not .5)")]
+    [InlineData("{\"a\": 1.}", 1, 7, "$.a: invalid number '1.': a digit is required after '.'")]
+    [InlineData("{\"a\": 0x1F}", 1, 7, "$.a: invalid number '0x1F': hexadecimal numbers are not allowed in JSON")]
+    [InlineData("{\"a\": 1e999}", 1, 7, "$.a: the number '1e999' is out of range: config numbers must lie within a double's range (about ±1.8e308)")]
+    [InlineData("{\"a\": \"x", 1, 7, "$.a: unterminated string: the closing '\"' is missing before the end of the file")]
+    [InlineData("{\"a\": \"x\n\"}", 1, 7, "$.a: unterminated string: the closing '\"' is missing before the end of the line")]
+    [InlineData("{\"a\": \"\\uD800\"}", 1, 8, "$.a: unpaired surrogate '\\uD800': a high surrogate must be followed by a \\uDC00-\\uDFFF escape")]
+    [InlineData("{\"a\": 1 /* note", 1, 9, "$: unterminated comment: '/*' is not closed with '*/' before the end of the file")]
+    [InlineData("{\"a\": 1 / 2}", 1, 9, "$: expected '//' or '/*' to start a comment after '/'")]
+    [InlineData("{\"a\": 1}}", 1, 9, "$: expected the end of the file after the top-level value, but found '}'")]
+    [InlineData("{\"a\": }", 1, 7, "$.a: expected a value after ':', but found '}'")]
+    [InlineData("{\"a\" 1}", 1, 6, "$: expected ':' after the member name \"a\", but found '1'")]
+    [InlineData("[1, 2,,]", 1, 7, "$[2]: expected a value or ']' after ',', but found ','")]
+    [InlineData("// nothing", 1, 11, "$: expected a JSON value, but the file is empty or holds only comments")]
+    [InlineData("", 1, 1, "$: expected a JSON value, but the file is empty or holds only comments")]
+    [InlineData("{\n  \"a\": [1, 2,\n", 3, 1, "$.a: expected a value or ']', but found the end of the file (the '[' at 2:8 is not closed)")]
+    [InlineData("{\r\n  \"a\": {\r\n    \"b\": 1\r\n", 4, 1, "$.a: expected ',' or '}' after a member, but found the end of the file (the '{' at 2:8 is not closed)")]
     public void A_syntax_error_is_reported_where_it_is(string json, int line, int column, string detail)
     {
         var diagnostic = Assert.Single(Analyze(json));
@@ -209,23 +210,38 @@ public sealed class JsonConfigAnalyzerTests
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
     }
 
+    [Theory]
+    [InlineData("{\"a\": 0x1F}", "0x1F")]
+    [InlineData("{\"a\": True}", "True")]
+    [InlineData("{\"a\": 1, \"a\": 2}", "\"a\"")]
+    [InlineData("{\"a\": \"C:\\data\"}", "\\d")]
+    [InlineData("{\"a\": 1 \"b\": 2}", "\"")]
+    [InlineData("{\"a\": [1, 2", "")]
+    public void A_syntax_error_marks_the_offending_token(string json, string marked)
+    {
+        var span = Assert.Single(Analyze(json)).Location.SourceSpan;
+
+        Assert.Equal(marked, json.Substring(span.Start, span.Length));
+    }
+
     [Fact]
     public void A_bad_escape_names_the_valid_ones()
     {
         var diagnostic = Assert.Single(Analyze("{\"path\": \"C:\\data\"}"));
 
         AssertDiagnostic(diagnostic, "ICG017", 1, 13,
-            "The config file is not valid JSON: '\\d' is not a JSON escape; use \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX (a Windows path takes '/' or '\\\\')");
+            "The config file is not valid JSON: $.path: invalid escape '\\d' in a string; the valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX (write a Windows path with '/' or '\\\\')");
     }
 
     [Fact]
     public void Nesting_deeper_than_the_host_allows_is_a_syntax_error()
     {
-        var json = new string('[', 65) + new string(']', 65);
+        // The top-level object is level 1; "{"a": " is six columns.
+        static string Nested(int lists) => "{\"a\": " + new string('[', lists) + new string(']', lists) + "}";
 
-        AssertDiagnostic(Assert.Single(Analyze(json)), "ICG017", 1, 65,
-            "The config file is not valid JSON: nesting is too deep: more than 64 levels of objects and lists");
-        Assert.Empty(Analyze(new string('[', 64) + new string(']', 64)));
+        AssertDiagnostic(Assert.Single(Analyze(Nested(64))), "ICG017", 1, 70,
+            "The config file is not valid JSON: $.a" + string.Concat(Enumerable.Repeat("[0]", 63)) + ": nesting is too deep: more than 64 levels of objects and arrays");
+        Assert.Empty(Analyze(Nested(63)));
     }
 
     [Fact]
@@ -259,11 +275,11 @@ public sealed class JsonConfigAnalyzerTests
         Assert.Equal(3, diagnostics.Length);
         Assert.All(diagnostics, diagnostic => Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity));
         AssertDiagnostic(diagnostics[0], "ICG018", 4, 26,
-            "No backbone named 'ResNet_CIFR' is known to this compilation; did you mean 'ResNet_CIFAR'? (a plugin loaded at run time may still register it)");
+            "$.model.backbone.type: no backbone named 'ResNet_CIFR'; did you mean 'ResNet_CIFAR'? (a plugin loaded at run time may still register it)");
         AssertDiagnostic(diagnostics[1], "ICG018", 5, 22,
-            "No neck named 'ResNet_CIFAR' is known to this compilation ('ResNet_CIFAR' is a backbone); correct the name (a plugin loaded at run time may still register it)");
+            "$.model.neck.type: no neck named 'ResNet_CIFAR'; 'ResNet_CIFAR' is a backbone, not a neck (a plugin loaded at run time may still register it)");
         AssertDiagnostic(diagnostics[2], "ICG018", 6, 22,
-            "No head named 'PluginHead' is known to this compilation; correct the name (a plugin loaded at run time may still register it)");
+            "$.model.head.type: no head named 'PluginHead'; run 'icls list-models --kind head' to see the registered ones (a plugin loaded at run time may still register it)");
     }
 
     [Fact]
@@ -274,7 +290,7 @@ public sealed class JsonConfigAnalyzerTests
               "model": {
                 "type": "ImageClassifier",
                 "backbone": {"type": "ResNet_CIFAR", "depth": 50},
-                "neck": {"type": "PluginNeck", "levels": [1, 2], "depth": "any", "_base_": 1}
+                "neck": {"type": "PluginNeck", "levels": [1, 2], "depth": "any"}
               }
             }
             """;
@@ -283,7 +299,7 @@ public sealed class JsonConfigAnalyzerTests
 
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         AssertDiagnostic(diagnostic, "ICG018", 5, 22,
-            "No neck named 'PluginNeck' is known to this compilation; correct the name (a plugin loaded at run time may still register it)");
+            "$.model.neck.type: no neck named 'PluginNeck'; run 'icls list-models --kind neck' to see the registered ones (a plugin loaded at run time may still register it)");
     }
 
     [Fact]
@@ -304,13 +320,13 @@ public sealed class JsonConfigAnalyzerTests
 
         Assert.Equal(4, diagnostics.Length);
         AssertDiagnostic(diagnostics[0], "ICG019", 4, 42,
-            "ResNet_CIFAR (a backbone) has no member 'depht'; did you mean 'depth'?");
+            "$.model.backbone.depht: ResNet_CIFAR (a backbone) has no member 'depht'; did you mean 'depth'?");
         AssertDiagnostic(diagnostics[1], "ICG019", 4, 55,
-            "ResNet_CIFAR (a backbone) has no member '_base_'; \"_base_\" is only allowed at the top level of a config file");
+            "$.model.backbone._base_: \"_base_\" is only allowed at the top level of a config file");
         AssertDiagnostic(diagnostics[2], "ICG019", 5, 33,
-            "AvgPool (a neck) has no member 'size'; remove it or use one of its members: 'dim'");
+            "$.model.neck.size: AvgPool (a neck) has no member 'size'; its members are 'dim'");
         AssertDiagnostic(diagnostics[3], "ICG019", 6, 5,
-            "ImageClassifier (a classifier) has no member 'data_preprocessor'; remove it or use one of its members: 'backbone', 'neck', 'head', 'pretrained'");
+            "$.model.data_preprocessor: ImageClassifier (a classifier) has no member 'data_preprocessor'; its members are 'backbone', 'neck', 'head' and 'pretrained'");
     }
 
     [Fact]
@@ -361,7 +377,7 @@ public sealed class JsonConfigAnalyzerTests
         Assert.Equal(3, diagnostics.Length);
         AssertOutside(diagnostics[0], 1, 40, "depth", "ResNet_CIFAR_Wide (a backbone)", Depths, "19");
         AssertOutside(diagnostics[1], 1, 53, "widen", "ResNet_CIFAR_Wide (a backbone)", AtLeastOne, "0");
-        AssertDiagnostic(diagnostics[2], "ICG019", 1, 56, "ResNet_CIFAR_Wide (a backbone) has no member 'widn'; did you mean 'widen'?");
+        AssertDiagnostic(diagnostics[2], "ICG019", 1, 56, "$.widn: ResNet_CIFAR_Wide (a backbone) has no member 'widn'; did you mean 'widen'?");
     }
 
     [Fact]
@@ -389,14 +405,13 @@ public sealed class JsonConfigAnalyzerTests
         var diagnostics = Analyze(json);
 
         Assert.Equal(7, diagnostics.Length);
-        const string Backbone = "ResNet_CIFAR (a backbone)";
-        AssertWrongKind(diagnostics[0], 6, 16, "depth", Backbone, "an integer", "the string \"50\"");
-        AssertWrongKind(diagnostics[1], 7, 22, "in_channels", Backbone, "an integer from -2147483648 to 2147483647", "the number 3000000000");
-        AssertWrongKind(diagnostics[2], 8, 22, "out_indices", Backbone, "a list of integers or null", "the number 3");
-        AssertWrongKind(diagnostics[3], 9, 17, "frozen", Backbone, "true or false", "the string \"yes\"");
-        AssertWrongKind(diagnostics[4], 10, 18, "padding", Backbone, "one of \"zeros\", \"reflect_padding\"", "the string \"reflect\"", "did you mean \"reflect_padding\"?");
-        AssertWrongKind(diagnostics[5], 11, 19, "_delete_", Backbone, "true or false", "the string \"yes\"");
-        AssertWrongKind(diagnostics[6], 14, 13, "head", "ImageClassifier (a classifier)", "a head config (an object with \"type\") or null", "a list");
+        AssertWrongKind(diagnostics[0], 6, 16, "$.model.backbone.depth: expected an integer, but found the string \"50\"");
+        AssertWrongKind(diagnostics[1], 7, 22, "$.model.backbone.in_channels: expected an integer from -2147483648 to 2147483647, but found the number 3000000000");
+        AssertWrongKind(diagnostics[2], 8, 22, "$.model.backbone.out_indices: expected a list of integers or null, but found the number 3");
+        AssertWrongKind(diagnostics[3], 9, 17, "$.model.backbone.frozen: expected true or false, but found the string \"yes\"");
+        AssertWrongKind(diagnostics[4], 10, 18, "$.model.backbone.padding: expected one of \"zeros\", \"reflect_padding\", but found the string \"reflect\"; did you mean \"reflect_padding\"?");
+        AssertWrongKind(diagnostics[5], 11, 19, "$.model.backbone._delete_: \"_delete_\" must be true or false, but found a string");
+        AssertWrongKind(diagnostics[6], 14, 13, "$.model.head: expected a head config (an object with \"type\") or null, but found a list");
     }
 
     [Fact]
@@ -407,19 +422,53 @@ public sealed class JsonConfigAnalyzerTests
         var type = Analyze("""{"model": {"type": 5}}""");
 
         Assert.Equal(2, component.Length);
-        AssertWrongKind(component[0], 1, 35, "depth", "ResNet_CIFAR (a backbone)", "an integer", "the number 18.5");
-        AssertWrongKind(component[1], 1, 56, "in_channels", "ResNet_CIFAR (a backbone)", "an integer", "null");
-        AssertWrongKind(Assert.Single(model), 1, 51, "backbone", "ImageClassifier (a classifier)", "a backbone config (an object with \"type\")", "null");
-        AssertWrongKind(Assert.Single(type), 1, 20, "type", "a classifier config", "a string (the name of a registered classifier)", "the number 5");
+        AssertWrongKind(component[0], 1, 35, "$.depth: expected an integer, but found the number 18.5");
+        AssertWrongKind(component[1], 1, 56, "$.in_channels: expected an integer, but found null");
+        AssertWrongKind(Assert.Single(model), 1, 51, "$.model.backbone: expected a backbone config (an object with \"type\"), but found null");
+        AssertWrongKind(Assert.Single(type), 1, 20, "$.model.type: expected the name of a registered classifier (a string), but found the number 5");
     }
 
     [Fact]
-    public void Base_must_name_files()
+    public void Base_must_name_files_and_stand_at_the_top()
     {
         var diagnostics = Analyze("""{"_base_": ["a.json", 3], "model": {"_base_": 1}}""");
 
-        AssertWrongKind(Assert.Single(diagnostics), 1, 23, "_base_[1]", "the config file", "a string (the path of a base config file)", "the number 3");
-        AssertWrongKind(Assert.Single(Analyze("""{"_base_": {}}""")), 1, 12, "_base_", "the config file", "a string or a list of strings (the paths of base config files)", "an object");
+        Assert.Equal(2, diagnostics.Length);
+        AssertWrongKind(diagnostics[0], 1, 23, "$._base_[1]: expected a string (the path of a base config), but found a number");
+        AssertDiagnostic(diagnostics[1], "ICG019", 1, 37, "$.model._base_: \"_base_\" is only allowed at the top level of a config file");
+        AssertWrongKind(Assert.Single(Analyze("""{"_base_": {}}""")), 1, 12, "$._base_: expected a string or a list of strings (paths of base configs), but found an object");
+        AssertWrongKind(Assert.Single(Analyze("""{"_base_": ["a.json", "../models/r18.py"]}""")), 1, 23, "$._base_[1]: '../models/r18.py' is a .py config; only JSON configs can be inherited (convert it to .json)");
+    }
+
+    [Fact]
+    public void The_loaders_rules_for_one_file_hold_wherever_the_component_is_unknown()
+    {
+        const string json = """
+            {
+              "_delete_": true,
+              "train_pipeline": [{"type": "PluginTransform", "_base_": "x.json", "_delete_": 1}]
+            }
+            """;
+
+        var diagnostics = Analyze(json);
+
+        Assert.Equal(3, diagnostics.Length);
+        AssertDiagnostic(diagnostics[0], "ICG019", 2, 3, "$: \"_delete_\" cannot be used at the top level of a config file; to inherit nothing, remove \"_base_\"");
+        AssertDiagnostic(diagnostics[1], "ICG019", 3, 50, "$.train_pipeline[0]._base_: \"_base_\" is only allowed at the top level of a config file");
+        AssertWrongKind(diagnostics[2], 3, 82, "$.train_pipeline[0]._delete_: \"_delete_\" must be true or false, but found a number");
+        AssertWrongKind(Assert.Single(Analyze("[{}]")), 1, 1, "$: a config file must hold a JSON object at the top level, but found an array");
+    }
+
+    [Fact]
+    public void Delete_true_where_nothing_can_be_inherited_is_an_error()
+    {
+        var withoutBases = Analyze("""{"optim_wrapper": {"_delete_": true, "lr": 0.1}}""");
+        var inAList = Analyze("""{"_base_": "a.json", "pipeline": [{"_delete_": true}], "model": {"_delete_": true}}""");
+
+        AssertDiagnostic(Assert.Single(withoutBases), "ICG019", 1, 20,
+            "$.optim_wrapper: \"_delete_\": true has nothing to replace: nothing is inherited at $.optim_wrapper; remove it");
+        AssertDiagnostic(Assert.Single(inAList), "ICG019", 1, 36,
+            "$.pipeline[0]: \"_delete_\": true has nothing to replace: lists are replaced whole, so an object inside a list inherits nothing; remove it");
     }
 
     [Fact]
@@ -434,7 +483,7 @@ public sealed class JsonConfigAnalyzerTests
 
         var diagnostic = Assert.Single(Analyze(json));
 
-        AssertDiagnostic(diagnostic, "ICG019", 3, 43, "LinearHead (a head) has no member 'num_clases'; did you mean 'num_classes'?");
+        AssertDiagnostic(diagnostic, "ICG019", 3, 43, "$.custom_hooks[0].num_clases: LinearHead (a head) has no member 'num_clases'; did you mean 'num_classes'?");
     }
 
     [Fact]
@@ -478,8 +527,8 @@ public sealed class JsonConfigAnalyzerTests
         // library's config classes.
         Assert.Equal(3, diagnostics.Length);
         AssertOutside(diagnostics[0], 4, 50, "depth", "ResNet_CIFAR (a backbone)", Depths, "19");
-        AssertWrongKind(diagnostics[1], 5, 51, "num_classes", "LinearHead (a head)", "an integer", "the string \"ten\"");
-        AssertDiagnostic(diagnostics[2], "ICG019", 5, 94, "LabelSmoothLoss (a loss) has no member 'reductoin'; did you mean 'reduction'?");
+        AssertWrongKind(diagnostics[1], 5, 51, "$.model.head.num_classes: expected an integer, but found the string \"ten\"");
+        AssertDiagnostic(diagnostics[2], "ICG019", 5, 94, "$.model.head.loss.reductoin: LabelSmoothLoss (a loss) has no member 'reductoin'; did you mean 'reduction'?");
     }
 
     [Fact]
@@ -512,7 +561,7 @@ public sealed class JsonConfigAnalyzerTests
         // The config class fixes the component, so "type" may be left out.
         Assert.Equal(2, diagnostics.Length);
         AssertOutside(diagnostics[0], 1, 36, "dim", "AvgPool (a neck)", new OneOfAttribute(1, 2, 3).Expectation, "7");
-        AssertWrongKind(diagnostics[1], 1, 49, "extra", "Pooler (a neck)", "a neck config (an object) or null", "the number 3");
+        AssertWrongKind(diagnostics[1], 1, 49, "$.extra: expected an AvgPool config (an object with \"type\") or null, but found the number 3");
     }
 
     [Fact]
@@ -585,8 +634,8 @@ public sealed class JsonConfigAnalyzerTests
         AssertDiagnostic(diagnostic, "ICG020", line, column,
             $"'{member}' of {owner} must be {expectation}, but this file sets it to {value}; use a value the constraint allows");
 
-    private static void AssertWrongKind(Diagnostic diagnostic, int line, int column, string member, string owner, string expected, string found, string fix = "change the value") =>
-        AssertDiagnostic(diagnostic, "ICG021", line, column, $"'{member}' of {owner} must be {expected}, but found {found}; {fix}");
+    private static void AssertWrongKind(Diagnostic diagnostic, int line, int column, string message) =>
+        AssertDiagnostic(diagnostic, "ICG021", line, column, message);
 
     private static void AssertDiagnostic(Diagnostic diagnostic, string id, int line, int column, string message)
     {

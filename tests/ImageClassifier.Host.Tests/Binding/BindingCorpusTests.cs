@@ -1,8 +1,8 @@
-using System.Runtime.CompilerServices;
 using ImageClassifier.Cli.Commands;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Configuration.Binding;
 using ImageClassifier.Hosting.Tests.Commands;
+using ImageClassifier.Hosting.Tests.Configuration;
 
 namespace ImageClassifier.Hosting.Tests.Binding;
 
@@ -63,7 +63,7 @@ public sealed class BindingCorpusTests
         { "inherited-unknown-member.json", "bases/typo-in-head.json", 7, 52, "$.model.head.in_chanels: ToyHead (a head) has no member 'in_chanels'; did you mean 'in_channels'? (inherited via {dir}/inherited-unknown-member.json -> {dir}/bases/typo-in-head.json)" },
     };
 
-    private static string CorpusDirectory { get; } = FindCorpus();
+    private static string CorpusDirectory { get; } = TestCorpus.Find("Binding/Corpus");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -119,27 +119,5 @@ public sealed class BindingCorpusTests
 
         Assert.Null(schedule.Model);
         Assert.NotNull(schedule.Section("optim_wrapper"));
-    }
-
-    private static string FindCorpus([CallerFilePath] string sourceFile = "")
-    {
-        var besideSource = Path.Combine(Path.GetDirectoryName(sourceFile) ?? ".", "Corpus");
-        if (Directory.Exists(besideSource))
-        {
-            return besideSource;
-        }
-
-        // The source path can be mapped away (deterministic CI builds): walk up from the output folder.
-        var relative = Path.Combine("tests", "ImageClassifier.Host.Tests", "Binding", "Corpus");
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, relative);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"Binding/Corpus not found beside {sourceFile} or above {AppContext.BaseDirectory}");
     }
 }

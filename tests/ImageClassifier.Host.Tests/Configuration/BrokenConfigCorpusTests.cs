@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using ImageClassifier.Hosting.Configuration;
 
@@ -90,7 +89,7 @@ public sealed class BrokenConfigCorpusTests
         { "dict-over-null.json", "dict-over-null.json", 4, 13, "$.model.neck: cannot merge an object into null (set in {dir}/bases/model.json:6:13)" },
     };
 
-    private static string CorpusDirectory { get; } = FindCorpus();
+    private static string CorpusDirectory { get; } = TestCorpus.Find("Configuration/Corpus/broken");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -186,27 +185,5 @@ public sealed class BrokenConfigCorpusTests
 
         Assert.True(config.TryGetLocation("$.depth", out var location));
         Assert.Equal(new SourceLocation(path, 1, 11), location);
-    }
-
-    private static string FindCorpus([CallerFilePath] string sourceFile = "")
-    {
-        var besideSource = Path.Combine(Path.GetDirectoryName(sourceFile) ?? ".", "Corpus", "broken");
-        if (Directory.Exists(besideSource))
-        {
-            return besideSource;
-        }
-
-        // The source path can be mapped away (deterministic CI builds): walk up from the output folder.
-        var relative = Path.Combine("tests", "ImageClassifier.Host.Tests", "Configuration", "Corpus", "broken");
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, relative);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"Corpus/broken not found beside {sourceFile} or above {AppContext.BaseDirectory}");
     }
 }

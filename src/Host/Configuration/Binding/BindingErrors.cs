@@ -1,4 +1,4 @@
-using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Configuration.Binding;
 
@@ -23,21 +23,10 @@ internal static class BindingErrors
         return cause is null ? located : new ConfigException(located.Location, located.JsonPath, located.Detail, cause);
     }
 
-    /// <summary>"; did you mean 'a' or 'b'?", to end a detail.</summary>
-    public static string DidYouMean(IEnumerable<string> suggestions) =>
-        $"; did you mean {CatalogText.JoinOr(suggestions.Select(CatalogText.Quote))}?";
+    /// <summary>"; did you mean 'a' or 'b'?", to end a detail; nothing when there is nothing to suggest.</summary>
+    public static string DidYouMean(IReadOnlyList<string> suggestions) =>
+        suggestions.Count == 0 ? string.Empty : "; " + NameSuggestions.DidYouMean(suggestions, MessageText.Quote);
 
-    /// <summary>
-    /// The names close to <paramref name="query"/>, best first: those a few edits away when there
-    /// are any ("ResNet_CIFAR" for "ResNet_CIFR", not also "ResNet"), else every ranked one.
-    /// </summary>
-    public static IReadOnlyList<string> Closest(string query, IEnumerable<string> candidates) =>
-        KeepClose(query, NameSuggestions.Rank(query, candidates));
-
-    /// <summary>Of names already ranked for <paramref name="query"/>, those a few edits away when there are any.</summary>
-    public static IReadOnlyList<string> KeepClose(string query, IReadOnlyList<string> ranked)
-    {
-        var close = ranked.Where(name => NameSuggestions.Distance(query, name) <= NameSuggestions.Threshold(query)).ToArray();
-        return close.Length > 0 ? close : ranked;
-    }
+    /// <summary>The names close to <paramref name="query"/>, best first (<see cref="NameSuggestions.Closest"/>).</summary>
+    public static IReadOnlyList<string> Closest(string query, IEnumerable<string> candidates) => NameSuggestions.Closest(query, candidates);
 }

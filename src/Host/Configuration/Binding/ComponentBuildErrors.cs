@@ -2,6 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Text.Json;
 using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Configuration.Binding;
 
@@ -27,7 +28,7 @@ internal static class ComponentBuildErrors
         map.TryGetByConfigType(config.GetType(), out var registration);
 
         var reason = refusal is ConfigValueException ? refusal.Message : WithoutParameterSuffix(refusal);
-        var who = registration is null ? config.TypeName : $"{registration.Name} ({CatalogText.WithArticle(registration.Kind)})";
+        var who = registration is null ? config.TypeName : ConfigMessages.ComponentOwner(registration.Name, registration.Kind);
         var at = MemberPath(document, path, MemberOf(refusal, registration)) ?? path;
         return BindingErrors.AtValue(document, at, $"{who} rejected its config: {reason}", refusal);
     }

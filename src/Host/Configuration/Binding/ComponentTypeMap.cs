@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Configuration.Binding;
 
@@ -111,7 +112,7 @@ internal sealed class ComponentTypeMap
     public IReadOnlyList<string> Suggest(string key, string? kind)
     {
         var pool = kind is null ? Registrations : Registrations.Where(registration => registration.Kind == kind);
-        return BindingErrors.KeepClose(key, NameSuggestions.Rank(key, pool, registration => registration.Keys).Select(match => match.Key).ToArray());
+        return NameSuggestions.Closest(key, pool, registration => registration.Keys);
     }
 
     /// <summary>The registrations of one kind, sorted by name.</summary>

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Configuration.Binding;
 
@@ -23,9 +24,6 @@ namespace ImageClassifier.Hosting.Configuration.Binding;
 /// </remarks>
 internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOptions options, ValueDescriber describer, ConfigDocument document)
 {
-    /// <summary>The most members an "unknown member" error lists when none is close.</summary>
-    private const int MaxListedMembers = 12;
-
     /// <summary>The most names a "missing type" error lists.</summary>
     private const int MaxListedNames = 8;
 
@@ -157,8 +155,7 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
     {
         if (node is not ConfigObject obj)
         {
-            var expected = describer.Expected(position) + (allowsNull ? " or null" : string.Empty);
-            throw BindingErrors.AtValue(document, path, $"expected {expected}, but found {ValueDescriber.Found(node)}");
+            throw BindingErrors.AtValue(document, path, ConfigMessages.Mismatch(ValueDescriber.Expected(position, allowsNull), ValueDescriber.Found(node)));
         }
 
         ComponentRegistration registration;
@@ -171,8 +168,7 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
             var typePath = path.Member(ConfigBinder.TypeKey);
             if (typeMember.Value is not ConfigString name)
             {
-                var what = position.Kind is null ? "component" : position.Kind;
-                throw BindingErrors.AtValue(document, typePath, $"expected the name of a registered {what} (a string), but found {ValueDescriber.Found(typeMember.Value)}");
+                throw BindingErrors.AtValue(document, typePath, ConfigMessages.TypeNotAString(position.Kind, ValueDescriber.Found(typeMember.Value)));
             }
 
             registration = Resolve(name.Value, typePath, position);
@@ -196,37 +192,15 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
             return matches.Length switch
             {
                 1 => matches[0],
-                0 => throw BindingErrors.AtValue(document, typePath, $"no component named '{name}'{DidYouMean(map.Suggest(name, kind: null))}"),
-                _ => throw BindingErrors.AtValue(
-                    document,
-                    typePath,
-                    $"'{name}' names components of several kinds ({string.Join(", ", matches.Select(match => match.Kind))}); this section cannot tell which is meant"),
+                0 => throw BindingErrors.AtValue(document, typePath, ConfigMessages.UnknownComponent(name, kind: null, [], map.Suggest(name, kind: null), noneOfKind: false)),
+                _ => throw BindingErrors.AtValue(document, typePath, ConfigMessages.AmbiguousComponent(name, matches.Select(match => match.Kind))),
             };
         }
 
         if (!map.TryFind(kind, name, out var registration))
         {
-            var detail = $"no {kind} named '{name}'";
             var otherKinds = map.FindInEveryKind(name).Select(match => match.Kind).Where(other => other != kind).ToArray();
-            if (otherKinds.Length > 0)
-            {
-                detail += $"; '{name}' is {CatalogText.JoinOr(otherKinds.Select(CatalogText.WithArticle))}, not {CatalogText.WithArticle(kind)}";
-            }
-
-            var suggestions = map.Suggest(name, kind);
-            if (suggestions.Count > 0)
-            {
-                detail += DidYouMean(suggestions);
-            }
-            else if (map.InKind(kind).Count == 0)
-            {
-                detail += $"; no {kind} is registered at all";
-            }
-            else if (otherKinds.Length == 0)
-            {
-                detail += $"; run 'icls list-models --kind {kind}' to see the registered ones";
-            }
-
+            var detail = ConfigMessages.UnknownComponent(name, kind, otherKinds, map.Suggest(name, kind), noneOfKind: map.InKind(kind).Count == 0);
             throw BindingErrors.AtValue(document, typePath, detail);
         }
 
@@ -245,7 +219,7 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
             throw BindingErrors.AtValue(
                 document,
                 typePath,
-                $"{CatalogText.WithArticle(kind)} '{name}' cannot stand here: expected {describer.ComponentNoun(position, plural: false)}, " +
+                $"{CatalogText.WithArticle(kind)} '{name}' cannot stand here: expected {ValueDescriber.ComponentNoun(position)}, " +
                 $"that is {CatalogText.JoinOr(allowed)}");
         }
 
@@ -270,7 +244,8 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
             var memberPath = path.Member(member.Name);
             if (!properties.TryGetValue(member.Name, out var property))
             {
-                throw BindingErrors.At(document, member.NameLocation, memberPath, UnknownMember(owner, member.Name, properties.Keys.ToArray(), registration));
+                var component = registration is null ? ((string, string)?)null : (registration.Name, registration.Kind);
+                throw BindingErrors.At(document, member.NameLocation, memberPath, ConfigMessages.UnknownMember(owner, member.Name, properties.Keys.ToArray(), component));
             }
 
             Check(member.Value, json?[member.Name], memberPath, SlotOf(property, registration));
@@ -304,13 +279,9 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
             return;
         }
 
-        var detail = $"expected {describer.Expected(slot)}, but found {ValueDescriber.Found(node)}";
-        if (node is ConfigString typed && BindingErrors.Closest(typed.Value, names) is { Count: > 0 } close)
-        {
-            detail += $"; did you mean {CatalogText.JoinOr(close.Select(ValueDescriber.Quote))}?";
-        }
-
-        throw BindingErrors.AtValue(document, path, detail);
+        var suggestions = node is ConfigString typed ? NameSuggestions.Closest(typed.Value, names) : [];
+        var expected = describer.Shape(slot.Type, slot.ConverterType, slot.AllowsNull);
+        throw BindingErrors.AtValue(document, path, ConfigMessages.NotOneOfTheNames(expected, ValueDescriber.Found(node), suggestions));
     }
 
     private void CheckInteger(ConfigNode node, ConfigJsonPath path, ValueSlot slot, Type type)
@@ -324,7 +295,7 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
         var (minimum, maximum) = ValueDescriber.IntegerRange(type);
         if (value < minimum || value > maximum)
         {
-            throw BindingErrors.AtValue(document, path, $"expected an integer from {minimum} to {maximum}, but found the number {number.Literal}");
+            throw BindingErrors.AtValue(document, path, ConfigMessages.IntegerOutOfRange(minimum.ToString(CultureInfo.InvariantCulture), maximum.ToString(CultureInfo.InvariantCulture), number.Literal));
         }
     }
 
@@ -340,17 +311,17 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
             : Math.Abs(number.GetDouble()) <= (type == typeof(float) ? float.MaxValue : type == typeof(Half) ? (double)Half.MaxValue : double.MaxValue);
         if (!inRange)
         {
-            throw BindingErrors.AtValue(document, path, $"expected a number that fits a {type.Name}, but found the number {number.Literal}");
+            throw BindingErrors.AtValue(document, path, ConfigMessages.NumberDoesNotFit(type.Name, number.Literal));
         }
     }
 
     private ConfigException Mismatch(ConfigNode node, ConfigJsonPath path, ValueSlot slot) =>
-        BindingErrors.AtValue(document, path, $"expected {describer.Expected(slot)}, but found {ValueDescriber.Found(node)}");
+        BindingErrors.AtValue(document, path, ConfigMessages.Mismatch(describer.Expected(slot), ValueDescriber.Found(node)));
 
     private string MissingType(ComponentPosition position)
     {
         var names = map.Candidates(position).Select(candidate => candidate.Name).ToArray();
-        var what = describer.ComponentNoun(position, plural: false);
+        var what = ValueDescriber.ComponentNoun(position);
         var detail = $"missing \"type\": {what} names its component with \"type\"";
         if (names.Length is > 0 and <= MaxListedNames)
         {
@@ -364,39 +335,15 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
         return detail;
     }
 
-    private static string UnknownMember(string owner, string name, IReadOnlyList<string> members, ComponentRegistration? registration)
-    {
-        var detail = $"{owner} has no member '{name}'";
-        var suggestions = BindingErrors.Closest(name, members);
-        if (suggestions.Count > 0)
-        {
-            return detail + DidYouMean(suggestions);
-        }
-
-        if (members.Count == 0)
-        {
-            return detail + "; it has no members at all";
-        }
-
-        if (members.Count <= MaxListedMembers)
-        {
-            return detail + $"; its members are {CatalogText.JoinAnd(members.Select(CatalogText.Quote))}";
-        }
-
-        return registration is null ? detail : detail + $"; run 'icls describe {registration.Name} --kind {registration.Kind}' to see its members";
-    }
-
     private string Summary(ValueSlot slot)
     {
         var type = Nullable.GetUnderlyingType(slot.Type) ?? slot.Type;
         var text = map.TryGetPosition(type, out var position)
-            ? describer.ComponentNoun(position, plural: false) + (slot.AllowsNull ? " or null" : string.Empty)
+            ? ValueDescriber.ComponentNoun(position) + (slot.AllowsNull ? " or null" : string.Empty)
             : describer.Expected(slot);
         var constraints = slot.Parameter?.Constraints ?? [];
         return constraints.Count == 0 ? text : $"{text}, {string.Join(", ", constraints.Select(constraint => constraint.Expectation))}";
     }
 
-    private static string Owner(ComponentRegistration registration) => $"{registration.Name} ({CatalogText.WithArticle(registration.Kind)})";
-
-    private static string DidYouMean(IReadOnlyList<string> suggestions) => BindingErrors.DidYouMean(suggestions);
+    private static string Owner(ComponentRegistration registration) => ConfigMessages.ComponentOwner(registration.Name, registration.Kind);
 }

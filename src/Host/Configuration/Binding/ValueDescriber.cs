@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Numerics;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using ImageClassifier.Hosting.Catalog;
+using ImageClassifier.Shared.Text;
 
 namespace ImageClassifier.Hosting.Configuration.Binding;
 
@@ -15,8 +14,6 @@ namespace ImageClassifier.Hosting.Configuration.Binding;
 /// </summary>
 internal sealed class ValueDescriber(ComponentTypeMap map, JsonSerializerOptions options)
 {
-    private static readonly JsonSerializerOptions QuotingOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private static readonly Dictionary<Type, (BigInteger Minimum, BigInteger Maximum)> IntegerRanges = new()
     {
         [typeof(sbyte)] = (sbyte.MinValue, sbyte.MaxValue),
@@ -77,113 +74,69 @@ internal sealed class ValueDescriber(ComponentTypeMap map, JsonSerializerOptions
         });
 
     /// <summary>What a value in <paramref name="slot"/> must be, "or null" included.</summary>
-    public string Expected(ValueSlot slot)
-    {
-        var type = Nullable.GetUnderlyingType(slot.Type) ?? slot.Type;
-        var text = Expected(type, slot.ConverterType);
-        return slot.AllowsNull && !AcceptsAnything(type) ? text + " or null" : text;
-    }
+    public string Expected(ValueSlot slot) => Shape(slot.Type, slot.ConverterType, slot.AllowsNull).Describe();
 
     /// <summary>What a component config in <paramref name="position"/> must be.</summary>
-    public string Expected(ComponentPosition position) => $"{ComponentNoun(position, plural: false)} (an object with \"type\")";
+    public static string Expected(ComponentPosition position, bool allowsNull) => ExpectedValue.Component(Noun(position), allowsNull).Describe();
 
-    /// <summary>What a value of <paramref name="type"/> (not null) must be.</summary>
-    public string Expected(Type type, Type? converterType)
+    /// <summary>What a value of <paramref name="type"/> must be, in the words the analyzer shares.</summary>
+    public ExpectedValue Shape(Type type, Type? converterType, bool allowsNull)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (map.TryGetPosition(type, out var position))
         {
-            return Expected(position);
+            return ExpectedValue.Component(Noun(position), allowsNull);
         }
 
         if (type.IsEnum)
         {
             return EnumNames(type, converterType) is { } names
-                ? $"one of {string.Join(", ", names.Select(Quote))}"
-                : $"an integer ({type.Name})";
+                ? ExpectedValue.OneOf(names, allowsNull)
+                : ExpectedValue.IntegerFor(type.Name, allowsNull);
         }
 
-        return type switch
+        var kind = type switch
         {
-            _ when type == typeof(string) => "a string",
-            _ when type == typeof(bool) => "true or false",
-            _ when type == typeof(char) => "a string of one character",
-            _ when IsInteger(type) => "an integer",
-            _ when IsFloatingPoint(type) => "a number",
-            _ when AcceptsAnything(type) => "any JSON value",
-            _ => Structured(type),
+            _ when type == typeof(string) => ExpectedValueKind.String,
+            _ when type == typeof(bool) => ExpectedValueKind.Boolean,
+            _ when type == typeof(char) => ExpectedValueKind.Character,
+            _ when IsInteger(type) => ExpectedValueKind.Integer,
+            _ when IsFloatingPoint(type) => ExpectedValueKind.Number,
+            _ when AcceptsAnything(type) => ExpectedValueKind.Any,
+            _ => (ExpectedValueKind?)null,
+        };
+        if (kind is { } simple)
+        {
+            return simple == ExpectedValueKind.Any ? ExpectedValue.Any : ExpectedValue.Of(simple, allowsNull);
+        }
+
+        var info = options.GetTypeInfo(type);
+        return info.Kind switch
+        {
+            JsonTypeInfoKind.Enumerable when info.ElementType is { } item => ExpectedValue.ListOf(Shape(item, null, allowsNull: false), allowsNull),
+            JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Object => ExpectedValue.Of(ExpectedValueKind.Object, allowsNull),
+            _ => ExpectedValue.Other(type.Name, allowsNull),
         };
     }
 
     /// <summary>The value found, for "but found ...": <c>the string "50"</c>, <c>the number 1.5</c>, <c>true</c>, <c>a list</c>.</summary>
     public static string Found(ConfigNode node) => node switch
     {
-        ConfigString text => $"the string {Quote(Shorten(text.Value))}",
-        ConfigNumber number => $"the number {Shorten(number.Literal)}",
-        ConfigBoolean flag => flag.Value ? "true" : "false",
-        ConfigNull => "null",
-        ConfigArray => "a list",
-        _ => "an object",
+        ConfigString text => ConfigMessages.FoundString(text.Value),
+        ConfigNumber number => ConfigMessages.FoundNumber(number.Literal),
+        ConfigBoolean flag => ConfigMessages.FoundBoolean(flag.Value),
+        ConfigNull => ConfigMessages.FoundNull,
+        ConfigArray => ConfigMessages.FoundList,
+        _ => ConfigMessages.FoundObject,
     };
 
-    /// <summary>A string as JSON writes it, double quotes and escapes included.</summary>
-    public static string Quote(string text) => JsonSerializer.Serialize(text, QuotingOptions);
+    /// <summary>"a backbone config", "a ResNet config".</summary>
+    public static string ComponentNoun(ComponentPosition position) => MessageText.WithArticle(Noun(position));
 
-    /// <summary>"a backbone config", "a ResNet config", "backbone configs".</summary>
-    public string ComponentNoun(ComponentPosition position, bool plural)
+    private static string Noun(ComponentPosition position) => position switch
     {
-        var noun = position switch
-        {
-            { Default: { } own } => $"{own.Name} config",
-            { Kind: { } kind } => $"{kind} config",
-            _ => "component config",
-        };
-        return plural ? noun + "s" : CatalogText.WithArticle(noun);
-    }
-
-    private string Structured(Type type)
-    {
-        var info = options.GetTypeInfo(type);
-        return info.Kind switch
-        {
-            JsonTypeInfoKind.Enumerable when info.ElementType is { } item => $"a list of {Plural(item)}",
-            JsonTypeInfoKind.Dictionary => "an object",
-            JsonTypeInfoKind.Object => "an object",
-            _ => $"a {type.Name} value",
-        };
-    }
-
-    private string Plural(Type itemType)
-    {
-        var type = Nullable.GetUnderlyingType(itemType) ?? itemType;
-        if (map.TryGetPosition(type, out var position))
-        {
-            return $"{ComponentNoun(position, plural: true)} (objects with \"type\")";
-        }
-
-        if (type.IsEnum)
-        {
-            return EnumNames(type, null) is { } names
-                ? $"strings, each one of {string.Join(", ", names.Select(Quote))}"
-                : "integers";
-        }
-
-        return type switch
-        {
-            _ when type == typeof(string) => "strings",
-            _ when type == typeof(bool) => "booleans",
-            _ when type == typeof(char) => "one-character strings",
-            _ when IsInteger(type) => "integers",
-            _ when IsFloatingPoint(type) => "numbers",
-            _ when AcceptsAnything(type) => "JSON values",
-            _ => options.GetTypeInfo(type).Kind switch
-            {
-                JsonTypeInfoKind.Enumerable => "lists",
-                JsonTypeInfoKind.None => $"{type.Name} values",
-                _ => "objects",
-            },
-        };
-    }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+        { Default: { } own } => $"{own.Name} config",
+        { Kind: { } kind } => $"{kind} config",
+        _ => "component config",
+    };
 }

@@ -1,9 +1,10 @@
-namespace ImageClassifier.Hosting.Catalog;
+namespace ImageClassifier.Shared.Text;
 
 /// <summary>
-/// Ranks registered names by how likely a mistyped name meant them: a case-only difference first,
-/// then a small edit distance (a typo, a dropped or swapped letter), then one name extending the
-/// other, then a long common start (an abbreviation).
+/// The one "did you mean ...?" helper, for the catalog, the config binder, the command line and the
+/// build-time config analyzer: ranks known names by how likely a mistyped name meant them, a
+/// case-only difference first, then a small edit distance (a typo, a dropped or swapped letter),
+/// then one name extending the other, then a long common start (an abbreviation).
 /// </summary>
 public static class NameSuggestions
 {
@@ -45,10 +46,31 @@ public static class NameSuggestions
 
     /// <summary>The strings among <paramref name="candidates"/> close to <paramref name="query"/>, best first.</summary>
     public static IReadOnlyList<string> Rank(string query, IEnumerable<string> candidates) =>
-        Rank(query, candidates, candidate => [candidate]).Select(match => match.Key).ToArray();
+        Rank(query, candidates.Distinct(StringComparer.Ordinal), candidate => [candidate]).Select(match => match.Key).ToArray();
+
+    /// <summary>
+    /// The names close to <paramref name="query"/>, best first: those a few edits away when there
+    /// are any ("ResNet_CIFAR" for "ResNet_CIFR", not also "ResNet"), else every ranked one.
+    /// </summary>
+    public static IReadOnlyList<string> Closest(string query, IEnumerable<string> candidates) => KeepClose(query, Rank(query, candidates));
+
+    /// <summary>As <see cref="Closest(string, IEnumerable{string})"/>, over items that each go by several keys (a component's name and aliases).</summary>
+    public static IReadOnlyList<string> Closest<T>(string query, IEnumerable<T> items, Func<T, IEnumerable<string>> keys) =>
+        KeepClose(query, Rank(query, items, keys).Select(match => match.Key).ToArray());
+
+    /// <summary>Of names already ranked for <paramref name="query"/>, those a few edits away when there are any.</summary>
+    private static IReadOnlyList<string> KeepClose(string query, IReadOnlyList<string> ranked)
+    {
+        var close = ranked.Where(name => Distance(query, name) <= Threshold(query)).ToArray();
+        return close.Length > 0 ? close : ranked;
+    }
+
+    /// <summary>"did you mean 'a' or 'b'?", each name quoted by <paramref name="quote"/>; empty when there is nothing to suggest.</summary>
+    public static string DidYouMean(IReadOnlyList<string> suggestions, Func<string, string> quote) =>
+        suggestions.Count == 0 ? string.Empty : $"did you mean {MessageText.JoinOr(suggestions.Select(quote))}?";
 
     /// <summary>The most edits a suggestion may be away: about one per three letters typed, from one to three.</summary>
-    public static int Threshold(string query) => Math.Clamp(query.Length / 3, 1, 3);
+    public static int Threshold(string query) => Math.Max(1, Math.Min(3, query.Length / 3));
 
     /// <summary>
     /// The optimal-string-alignment distance, ignoring case: insertions, deletions, substitutions
@@ -56,23 +78,17 @@ public static class NameSuggestions
     /// </summary>
     public static int Distance(string a, string b)
     {
-        var rows = new int[3][];
-        for (var r = 0; r < rows.Length; r++)
-        {
-            rows[r] = new int[b.Length + 1];
-        }
-
-        // rows[2] is row i, rows[1] row i - 1, rows[0] row i - 2; only three are ever needed.
+        // Row i - 2, row i - 1 and row i of the table; only three are ever needed.
+        var beforePrevious = new int[b.Length + 1];
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
         {
-            rows[1][j] = j;
+            previous[j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            var current = rows[2];
-            var previous = rows[1];
-            var beforePrevious = rows[0];
             current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
@@ -86,19 +102,17 @@ public static class NameSuggestions
                 current[j] = value;
             }
 
-            rows[0] = previous;
-            rows[1] = current;
-            rows[2] = beforePrevious;
+            (beforePrevious, previous, current) = (previous, current, beforePrevious);
         }
 
-        return rows[1][b.Length];
+        return previous[b.Length];
     }
 
     private static bool TryScore(string query, string candidate, out Score score)
     {
         if (string.Equals(query, candidate, StringComparison.OrdinalIgnoreCase))
         {
-            score = new Score(Tier: 0, Cost: 0, Extension: 0);
+            score = new Score(0, 0, 0);
             return true;
         }
 
@@ -111,20 +125,20 @@ public static class NameSuggestions
         var distance = Distance(query, candidate);
         if (distance <= Threshold(query) && distance < candidate.Length)
         {
-            score = new Score(Tier: 1, Cost: distance, extension);
+            score = new Score(1, distance, extension);
             return true;
         }
 
         if (extension < 2)
         {
-            score = new Score(Tier: 2, Cost: Math.Abs(candidate.Length - query.Length), extension);
+            score = new Score(2, Math.Abs(candidate.Length - query.Length), extension);
             return true;
         }
 
         // "GlobalAvgPooling" for "GlobalAveragePooling": an abbreviation keeps a long common start.
         if (CommonPrefixLength(query, candidate) >= Math.Max(4, query.Length / 2))
         {
-            score = new Score(Tier: 3, Cost: distance, extension);
+            score = new Score(3, distance, extension);
             return true;
         }
 
@@ -145,8 +159,15 @@ public static class NameSuggestions
 
     private static bool SameLetter(char a, char b) => char.ToUpperInvariant(a) == char.ToUpperInvariant(b);
 
-    private readonly record struct Score(int Tier, int Cost, int Extension) : IComparable<Score>
+    /// <summary>How close a candidate is: the tier first, then the edits, then how the names extend each other.</summary>
+    private readonly struct Score(int tier, int cost, int extension) : IComparable<Score>
     {
+        private int Tier { get; } = tier;
+
+        private int Cost { get; } = cost;
+
+        private int Extension { get; } = extension;
+
         public int CompareTo(Score other) =>
             Tier != other.Tier ? Tier.CompareTo(other.Tier) :
             Cost != other.Cost ? Cost.CompareTo(other.Cost) :
