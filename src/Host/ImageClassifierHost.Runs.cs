@@ -4,6 +4,7 @@ using ImageClassifier.Engine.Evaluation;
 using ImageClassifier.Engine.Inference;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Configuration.Binding;
+using ImageClassifier.Hosting.Validation;
 
 namespace ImageClassifier.Hosting;
 
@@ -19,6 +20,30 @@ public sealed partial class ImageClassifierHost
     /// <summary>Binds a merged config document to a run.</summary>
     /// <exception cref="ConfigException">Anything in the config is wrong.</exception>
     public RunDefinition ReadRun(ConfigDocument document) => RunDefinitionReader.Read(document, Catalog);
+
+    /// <summary>
+    /// Checks everything <paramref name="run"/> uses that can be checked without reading its data:
+    /// builds the pipelines' transforms, samplers, optimizer, schedulers, metrics and the model, and
+    /// runs a zero batch through the model's parts (<see cref="CheckWiring"/>). <c>icls validate</c>
+    /// is this call.
+    /// </summary>
+    /// <returns>The model's size, the wiring check's input and output, and warnings (a data_root that does not exist).</returns>
+    /// <exception cref="ConfigException">For a run bound from JSON: the first problem, at its file, line and column.</exception>
+    /// <exception cref="RunConfigException">For a run written in C#: the first problem, naming the setting.</exception>
+    public RunValidation Validate(RunDefinition run) => RunValidator.Validate(run);
+
+    /// <summary>
+    /// Builds the run's model and runs a batch of zeros through its preprocessor, backbone, neck and
+    /// head one at a time, so that a part which does not fit the one before it (a head whose
+    /// in_channels is not what the neck gives) is an error at that part's config key, naming both.
+    /// </summary>
+    /// <param name="run">The run.</param>
+    /// <param name="inputShape">The input's shape (N, C, H, W); null reads it from the config (the last crop or resize of the test pipeline, the dataset's image size, else 224x224).</param>
+    /// <returns>The input used and the output's shape; null when the model does not take one image tensor.</returns>
+    /// <exception cref="ConfigException">For a run bound from JSON: a part does not fit, at its file, line and column.</exception>
+    /// <exception cref="RunConfigException">For a run written in C#: a part does not fit, naming the setting.</exception>
+    public WiringResult? CheckWiring(RunDefinition run, IReadOnlyList<long>? inputShape = null) =>
+        ModelWiringCheck.Check(run, inputShape is null ? null : ModelInput.Given(inputShape, "the given input shape"));
 
     /// <summary>A runner for <paramref name="run"/> (bound from JSON, or written in C#).</summary>
     public Runner CreateRunner(RunDefinition run, RunnerOptions? options = null) => new(run, options);

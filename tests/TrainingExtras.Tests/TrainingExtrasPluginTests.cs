@@ -112,9 +112,11 @@ public sealed class TrainingExtrasPluginTests : IDisposable
 
         var error = Assert.Throws<ImageClassifier.Hosting.Configuration.ConfigException>(() =>
             Host.Train(run, new RunnerOptions { WorkDir = Path.Combine(root, "work"), Device = "cpu", Threads = 1, Output = TextWriter.Null }));
+        var validated = Assert.Throws<ImageClassifier.Hosting.Configuration.ConfigException>(() => Host.Validate(run));
 
         Assert.StartsWith("$.custom_hooks[0]", error.JsonPath, StringComparison.Ordinal);
         Assert.Contains("a plain file name", error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Message, validated.Message);
     }
 
     private static T Build<T>(string name, string json)

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Configuration.Binding;
+using ImageClassifier.Hosting.Validation;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,7 +13,8 @@ namespace ImageClassifier.Cli.Commands;
 /// <summary>
 /// <c>icls build CONFIG [--cfg-options k=v ...] [--input-shape 1,3,224,224] [--depth N]</c>: builds
 /// the model of a config's "model" section, prints its module tree with parameter counts, and runs
-/// a zero input through it to print the output shape.
+/// a zero input through it part by part (<see cref="ModelWiringCheck"/>) to print the output shape;
+/// parts that do not fit are a config error at the key to change.
 /// </summary>
 internal sealed class BuildCommand : Command
 {
@@ -23,9 +24,8 @@ internal sealed class BuildCommand : Command
 
     private readonly Option<string> _inputShape = new("--input-shape")
     {
-        Description = "The shape of the dummy input, comma-separated: N,C,H,W.",
+        Description = "The shape of the dummy input, comma-separated: N,C,H,W. By default it is read from the config: the last crop or resize of the test pipeline, else the dataset's image size, else 224x224; channels from the dataset, the preprocessor's mean or the backbone's in_channels.",
         HelpName = "SHAPE",
-        DefaultValueFactory = _ => "1,3,224,224",
     };
 
     private readonly Option<int> _depth = new("--depth")
@@ -45,7 +45,7 @@ internal sealed class BuildCommand : Command
         Options.Add(_depth);
         _inputShape.Validators.Add(result =>
         {
-            if (!TryParseShape(result.GetValueOrDefault<string>(), out _))
+            if (result.GetValueOrDefault<string>() is { } text && !TryParseShape(text, out _))
             {
                 result.AddError($"--input-shape must be positive integers separated by commas, such as 1,3,224,224, not '{result.GetValueOrDefault<string>()}'.");
             }
@@ -63,11 +63,13 @@ internal sealed class BuildCommand : Command
     private int Execute(ParseResult parseResult)
     {
         var path = parseResult.GetRequiredValue(_config);
-        TryParseShape(parseResult.GetValue(_inputShape), out var shape);
         var document = ConfigLoader.Load(path, parseResult.GetValue(_cfgOptions));
         var binder = new ConfigBinder(_context.Catalog);
+
+        // Binding the model alone first keeps its errors worded for a config that may have nothing else.
         var config = binder.BindModel(document);
-        var component = binder.BuildComponent(document, "$." + RunConfigSection.ModelKey, config);
+        var run = _context.LoadedHost.ReadRun(document);
+        var component = run.Origin.Build("$." + RunConfigSection.ModelKey, run.Model);
         try
         {
             if (component is not nn.Module module)
@@ -75,6 +77,12 @@ internal sealed class BuildCommand : Command
                 _context.Output.WriteLine($"Built '{config.TypeName}' ({TypeNames.Format(component.GetType())}); it is not a TorchSharp module, so it has no tree to show.");
                 return ExitCodes.Ok;
             }
+
+            // Before anything is printed: parts that do not fit are a config error, not half a report.
+            var input = parseResult.GetValue(_inputShape) is { } text && TryParseShape(text, out var shape)
+                ? ModelInput.Given(shape, "--input-shape")
+                : ModelInputInference.Infer(run);
+            var wiring = ModelWiringCheck.Check(run, module, input);
 
             var names = binder.Components
                 .GroupBy(registration => registration.Descriptor.ComponentType)
@@ -87,9 +95,11 @@ internal sealed class BuildCommand : Command
             var parameters = module.parameters().ToArray();
             var total = parameters.Sum(parameter => parameter.numel());
             var trainable = parameters.Where(parameter => parameter.requires_grad).Sum(parameter => parameter.numel());
-            console.WriteLine($"Parameters: {ConfigCommandSupport.Format(total)} ({ConfigCommandSupport.Format(trainable)} trainable)");
-            console.WriteLine($"Input: {FormatShape(shape)}");
-            console.WriteLine($"Output: {RunDummyInput(module, shape)}");
+
+            // Plain lines, not the console's: a long input description must not wrap at its width.
+            _context.Output.WriteLine($"Parameters: {ConfigCommandSupport.Format(total)} ({ConfigCommandSupport.Format(trainable)} trainable)");
+            _context.Output.WriteLine(input.FromConfig ? $"Input: {input.FormattedShape} ({input.Describe()})" : $"Input: {input.FormattedShape}");
+            _context.Output.WriteLine($"Output: {wiring?.FormattedOutputShape ?? "not computed: the model does not take a single tensor"}");
             return ExitCodes.Ok;
         }
         finally
@@ -127,46 +137,6 @@ internal sealed class BuildCommand : Command
         var tick = type.Name.IndexOf('`', StringComparison.Ordinal);
         return tick < 0 ? type.Name : $"{type.Name[..tick]}<{string.Join(", ", type.GetGenericArguments().Select(ShortName))}>";
     }
-
-    /// <summary>Runs zeros of <paramref name="shape"/> through a module whose input is one tensor; describes what comes out.</summary>
-    private static string RunDummyInput(nn.Module module, long[] shape)
-    {
-        var moduleType = module.GetType();
-        var signature = moduleType;
-        while (signature is not null && !(signature.IsGenericType && signature.GetGenericTypeDefinition() == typeof(nn.Module<,>) && signature.GetGenericArguments()[0] == typeof(Tensor)))
-        {
-            signature = signature.BaseType;
-        }
-
-        if (signature?.GetMethod("call", [typeof(Tensor)]) is not { } call)
-        {
-            return "not computed: the model does not take a single tensor";
-        }
-
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        module.eval();
-        using var input = zeros(shape);
-        try
-        {
-            return Describe(call.Invoke(module, [input]));
-        }
-        catch (TargetInvocationException exception) when (exception.InnerException is { } inner)
-        {
-            throw new InvalidOperationException($"The model failed on a {FormatShape(shape)} input: {inner.Message}", inner);
-        }
-    }
-
-    private static string Describe(object? output) => output switch
-    {
-        Tensor tensor => FormatShape(tensor.shape),
-        IEnumerable<Tensor> tensors => "[" + string.Join(", ", tensors.Select(tensor => FormatShape(tensor.shape))) + "]",
-        null => "null",
-        _ => output.GetType().Name,
-    };
-
-    private static string FormatShape(long[] shape) =>
-        "(" + string.Join(", ", shape.Select(size => size.ToString(CultureInfo.InvariantCulture))) + ")";
 
     private static bool TryParseShape(string? text, out long[] shape)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ImageClassifier.Hosting;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Configuration.Binding;
@@ -7,8 +8,12 @@ namespace ImageClassifier.Cli.Commands;
 
 /// <summary>
 /// <c>icls validate CONFIG [--cfg-options k=v ...]</c>: loads a config with its bases and overrides,
-/// binds it to the registered components' configs and builds the model, so that a component's own
-/// refusal is found too. Prints "OK: ..." or the error with its file, line and column (exit code 2).
+/// binds every section a run uses, builds what can be built without reading data (transforms,
+/// samplers, optimizer, schedulers, metrics, the model) so that a component's own refusal is found
+/// too, and runs a zero batch through the model's parts to check that they fit
+/// (<see cref="ImageClassifierHost.Validate"/>). Prints "OK: ..." (and a warning per data_root that
+/// does not exist) or the error with its file, line and column (exit code 2). A config without a
+/// model (a schedule or dataset fragment for <c>_base_</c>) is only bound.
 /// </summary>
 internal sealed class ValidateCommand : Command
 {
@@ -17,7 +22,7 @@ internal sealed class ValidateCommand : Command
     private readonly Option<string[]> _cfgOptions = ConfigCommandSupport.CfgOptions();
 
     public ValidateCommand(CommandContext context)
-        : base("validate", "Check a config: load it with its bases and --cfg-options, bind it to the component configs and build the model.")
+        : base("validate", "Check a config: load it with its bases and --cfg-options, bind every section, build its components and check that the model's parts fit.")
     {
         _context = context;
         Arguments.Add(_config);
@@ -44,19 +49,17 @@ internal sealed class ValidateCommand : Command
             return ExitCodes.Ok;
         }
 
-        var component = binder.BuildComponent(document, "$." + RunConfigSection.ModelKey, model);
-        try
+        var validation = _context.LoadedHost.Validate(_context.LoadedHost.ReadRun(document));
+        foreach (var warning in validation.Warnings)
         {
-            var kind = binder.Components.FirstOrDefault(registration => registration.Descriptor.ConfigType == model.GetType())?.Kind;
-            var what = kind is null ? $"model '{model.TypeName}'" : $"model '{model.TypeName}' ({CatalogText.WithArticle(kind)})";
-            var parameters = ConfigCommandSupport.CountParameters(component) is { } count ? $" with {ConfigCommandSupport.Format(count)} parameters" : string.Empty;
-            _context.Output.WriteLine($"OK: {path}: {what}{parameters}; {sections}.");
-        }
-        finally
-        {
-            (component as IDisposable)?.Dispose();
+            _context.Error.WriteLine($"warning: {warning}");
         }
 
+        var kind = binder.Components.FirstOrDefault(registration => registration.Descriptor.ConfigType == model.GetType())?.Kind;
+        var what = kind is null ? $"model '{model.TypeName}'" : $"model '{model.TypeName}' ({CatalogText.WithArticle(kind)})";
+        var parameters = validation.Parameters is { } parameterCount ? $" with {ConfigCommandSupport.Format(parameterCount)} parameters" : string.Empty;
+        var wiring = validation.Wiring is { } pass ? $"; a {pass.Input.FormattedShape} input gives {pass.FormattedOutputShape}" : string.Empty;
+        _context.Output.WriteLine($"OK: {path}: {what}{parameters}{wiring}; {sections}.");
         return ExitCodes.Ok;
     }
 }

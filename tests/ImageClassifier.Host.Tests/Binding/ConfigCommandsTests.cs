@@ -35,7 +35,7 @@ public sealed class ConfigCommandsTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Empty(run.Error);
-        Assert.Equal($"OK: {path}: model 'ToyClassifier' (a network) with 1,746 parameters; 2 other sections.\n", run.Output.ReplaceLineEndings("\n"));
+        Assert.Equal($"OK: {path}: model 'ToyClassifier' (a network) with 1,746 parameters; a (1, 3, 224, 224) input gives (1, 10); 2 other sections.\n", run.Output.ReplaceLineEndings("\n"));
     }
 
     [Fact]
@@ -70,10 +70,16 @@ public sealed class ConfigCommandsTests : IDisposable
     {
         var path = folder.Write("good.json", GoodConfig);
 
-        var fixedRun = Run("validate", path, "--cfg-options", "model.backbone.depth=4", "model.head.in_channels=64");
+        // ToyNet's stage i gives 4 * 2^(i+1) channels: the head reads the last of out_indices.
+        var fixedRun = Run("validate", path, "--cfg-options", "model.backbone.depth=4", "model.backbone.out_indices=[0,3]", "model.head.in_channels=64");
+        var miswiredRun = Run("validate", path, "--cfg-options", "model.backbone.depth=4", "model.head.in_channels=64");
         var brokenRun = Run("validate", path, "--cfg-options", "model.backbone.depth=3");
 
         Assert.Equal(ExitCodes.Ok, fixedRun.ExitCode);
+        Assert.Equal(ExitCodes.BadInput, miswiredRun.ExitCode);
+        Assert.Equal(
+            "error: --cfg-options argument 2, column 24: $.model.head.in_channels: ToyHead expects 64 input features, but ToyNet_CIFAR (model.backbone) with ToyPooling (model.neck) gives 16; set in_channels to 16\n",
+            miswiredRun.Error.ReplaceLineEndings("\n"));
         Assert.StartsWith($"OK: {path}: model 'ToyClassifier'", fixedRun.Output, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.BadInput, brokenRun.ExitCode);
         Assert.Equal("error: --cfg-options argument 1, column 22: $.model.backbone.depth: depth must be one of 1, 2, 4, but got 3.\n", brokenRun.Error.ReplaceLineEndings("\n"));

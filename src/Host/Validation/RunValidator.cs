@@ -1,0 +1,119 @@
+using ImageClassifier.Engine.Configuration;
+using TorchSharp;
+
+namespace ImageClassifier.Hosting.Validation;
+
+/// <summary>
+/// Checks every section a run uses as far as that is possible without reading data: it builds each
+/// pipeline's transforms, the samplers, the optimizer's builder, the schedulers and the metrics
+/// (so a component that would refuse its config in <c>train</c> refuses it here, with the same
+/// located message), requires the sections that training or testing then needs, checks every
+/// top-k against the class count, builds the model and runs the wiring check
+/// (<see cref="ModelWiringCheck"/>). Datasets are bound but not built, since building one reads
+/// its files; a <c>data_root</c> that does not exist is a warning.
+/// </summary>
+public static class RunValidator
+{
+    private static readonly RunStage[] Stages = [RunStage.Train, RunStage.Val, RunStage.Test];
+
+    /// <summary>Validates <paramref name="run"/>; everything built is disposed before it returns.</summary>
+    /// <returns>The model's name and size, the wiring check's input and output, and the warnings.</returns>
+    /// <exception cref="Exception">From the run's origin (a located <see cref="Configuration.ConfigException"/> for a JSON config): the first problem found.</exception>
+    public static RunValidation Validate(RunDefinition run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var warnings = new List<string>();
+        var missingRoots = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stage in Stages)
+        {
+            CheckDataLoader(run, stage, missingRoots, warnings);
+        }
+
+        if (run.OptimWrapper is not null)
+        {
+            DisposeAll([run.BuildOptimizer()]);
+        }
+
+        DisposeAll(run.BuildSchedulers());
+        DisposeAll(run.BuildHooks());
+        var valMetrics = run.BuildMetrics(RunStage.Val);
+        var testMetrics = run.BuildMetrics(RunStage.Test);
+        try
+        {
+            // A config with training data is meant to be trained: what train requires must be there.
+            if (run.TrainDataloader is not null)
+            {
+                run.RequireTraining();
+            }
+
+            if (run.TestDataloader is not null || run.TestEvaluator.Count > 0)
+            {
+                run.RequireTesting();
+            }
+
+            var built = run.Origin.Build(ModelParts.ModelPath, run.Model);
+            try
+            {
+                if (ClassCount.Of(run) is { } numClasses)
+                {
+                    ClassCount.CheckTopk(run, numClasses, built as Classifier, RunDefinition.EvaluatorKey(RunStage.Val), valMetrics);
+                    ClassCount.CheckTopk(run, numClasses, model: null, RunDefinition.EvaluatorKey(RunStage.Test), testMetrics);
+                }
+
+                if (built is not torch.nn.Module model)
+                {
+                    return new RunValidation(run.Model.TypeName, Parameters: null, Wiring: null, warnings);
+                }
+
+                var wiring = ModelWiringCheck.Check(run, model, ModelInputInference.Infer(run));
+                return new RunValidation(run.Model.TypeName, model.parameters().Sum(parameter => parameter.numel()), wiring, warnings);
+            }
+            finally
+            {
+                (built as IDisposable)?.Dispose();
+            }
+        }
+        finally
+        {
+            DisposeAll(valMetrics);
+            DisposeAll(testMetrics);
+        }
+    }
+
+    // One warning per missing folder, at its first use: mmpretrain configs name the same data_root in all three loaders.
+    private static void CheckDataLoader(RunDefinition run, RunStage stage, HashSet<string> missingRoots, List<string> warnings)
+    {
+        if (run.DataLoaderOf(stage) is not { } settings)
+        {
+            return;
+        }
+
+        var key = RunDefinition.DataLoaderKey(stage);
+        var pipeline = ConfigValues.Pipeline(settings.Dataset);
+        for (var index = 0; index < pipeline.Count; index++)
+        {
+            DisposeAll([run.Origin.Build($"$.{key}.dataset.pipeline[{index}]", pipeline[index])]);
+        }
+
+        if (settings.Sampler is { } sampler)
+        {
+            DisposeAll([run.Origin.Build($"$.{key}.sampler", sampler)]);
+        }
+
+        if (ConfigValues.DataRoot(settings.Dataset) is { Length: > 0 } dataRoot && !Directory.Exists(dataRoot) && !File.Exists(dataRoot) && missingRoots.Add(dataRoot))
+        {
+            var from = Path.IsPathRooted(dataRoot) ? string.Empty : $" (from {Directory.GetCurrentDirectory()})";
+            warnings.Add(run.Origin.Error(
+                $"$.{key}.dataset.data_root",
+                $"'{dataRoot}' does not exist{from}; {settings.Dataset.TypeName} reads its files from there when the run starts").Message);
+        }
+    }
+
+    private static void DisposeAll(IEnumerable<object> built)
+    {
+        foreach (var item in built)
+        {
+            (item as IDisposable)?.Dispose();
+        }
+    }
+}

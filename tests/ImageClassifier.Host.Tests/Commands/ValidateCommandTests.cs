@@ -1,0 +1,107 @@
+using ImageClassifier.Cli.Commands;
+using ImageClassifier.Hosting.Tests.Configuration;
+using ImageClassifier.Hosting.Tests.Validation;
+using static ImageClassifier.Hosting.Tests.Validation.ValidationConfigs;
+
+namespace ImageClassifier.Hosting.Tests.Commands;
+
+/// <summary>icls validate over the built-in components: the wiring check and every section a run uses.</summary>
+public sealed class ValidateCommandTests : IDisposable
+{
+    private const string ResNet18 = """{"type": "ResNet", "depth": 18}""";
+    private const string OneChannelResNet = """{"type": "ResNet", "depth": 18, "in_channels": 1, "stem_channels": 8, "base_channels": 8}""";
+
+    private readonly TempConfigFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    [Fact]
+    public void A_resnet18_feeding_a_head_of_256_input_features_is_a_config_error_naming_both_parts_and_the_key()
+    {
+        var text = Config(backbone: ResNet18, head: Head(256));
+        var path = folder.Write("resnet18.json", text);
+        var (line, column) = PositionOf(text, "256");
+
+        var run = Run("validate", path);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Empty(run.Output);
+        Assert.Equal(
+            $"error: {path}:{line}:{column}: $.model.head.in_channels: LinearClsHead expects 256 input features, but ResNet (model.backbone) with GlobalAveragePooling (model.neck) gives 512; set in_channels to 512\n",
+            run.Error.ReplaceLineEndings("\n"));
+        AssertNoNativeTrace(run.Error);
+    }
+
+    [Fact]
+    public void A_config_whose_parts_fit_is_ok_with_its_input_and_output()
+    {
+        var path = folder.Write("good.json", Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("test_dataloader", "FashionMNIST", dataRoot: folder.Root),
+            "\"test_evaluator\": {\"type\": \"Accuracy\"}")));
+
+        var run = Run("validate", path);
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Empty(run.Error);
+        Assert.Equal(
+            $"OK: {path}: model 'ImageClassifier' (a classifier) with 176,578 parameters; a (1, 1, 28, 28) input gives (1, 10); 2 other sections.\n",
+            run.Output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void A_training_transform_that_train_refuses_fails_validate_with_the_same_message()
+    {
+        var path = folder.Write("pipeline.json", Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("train_dataloader", "FashionMNIST", """{"type": "Resize", "scale": [32, 32, 3]}, {"type": "PackInputs"}""", folder.Root),
+            "\"optim_wrapper\": {\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}}",
+            "\"train_cfg\": {\"by_epoch\": true, \"max_epochs\": 1}")));
+
+        var validate = Run("validate", path);
+        var train = Run("train", path, "--work-dir", folder.PathOf("work"), "--device", "cpu");
+
+        Assert.Equal(ExitCodes.BadInput, validate.ExitCode);
+        Assert.Equal(ExitCodes.BadInput, train.ExitCode);
+        Assert.Contains("$.train_dataloader.dataset.pipeline[0].scale: Resize (a transform) rejected its config", validate.Error, StringComparison.Ordinal);
+        Assert.Equal(train.Error, validate.Error);
+    }
+
+    [Fact]
+    public void A_data_root_that_does_not_exist_is_a_warning_and_the_config_still_validates()
+    {
+        var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("test_dataloader", "FashionMNIST", dataRoot: "no/such/folder"),
+            "\"test_evaluator\": {\"type\": \"Accuracy\"}"));
+        var path = folder.Write("data.json", text);
+        var (line, column) = PositionOf(text, "\"no/such/folder\"");
+
+        var run = Run("validate", path);
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.StartsWith($"OK: {path}: model 'ImageClassifier'", run.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"warning: {path}:{line}:{column}: $.test_dataloader.dataset.data_root: 'no/such/folder' does not exist", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void The_native_error_shows_only_with_verbose()
+    {
+        var path = folder.Write("resnet.json", Config(head: Head(256)));
+
+        var run = Run("validate", path, "--verbose");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.StartsWith($"error: {path}:", run.Error, StringComparison.Ordinal);
+        Assert.Contains("ExternalException", run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>No libtorch C++ frames, no TorchSharp native entry points, no .NET stack frames.</summary>
+    internal static void AssertNoNativeTrace(string error)
+    {
+        Assert.DoesNotContain("Exception raised from", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("frame #", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("THS", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Split('\n'), line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    private static CliRun Run(params string[] args) => CliRun.Invoke(() => ValidationConfigs.Catalog, args);
+}

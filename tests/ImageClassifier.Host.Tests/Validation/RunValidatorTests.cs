@@ -1,0 +1,113 @@
+using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Hosting.Configuration;
+using ImageClassifier.Hosting.Tests.Configuration;
+using ImageClassifier.Hosting.Validation;
+using static ImageClassifier.Hosting.Tests.Validation.ValidationConfigs;
+
+namespace ImageClassifier.Hosting.Tests.Validation;
+
+/// <summary>Validation of every section a run uses, without reading data.</summary>
+public sealed class RunValidatorTests : IDisposable
+{
+    private const string OneChannelResNet = """{"type": "ResNet", "depth": 18, "in_channels": 1, "stem_channels": 8, "base_channels": 8}""";
+    private const string Optimizer = "\"optim_wrapper\": {\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}}";
+    private const string TrainLoop = "\"train_cfg\": {\"by_epoch\": true, \"max_epochs\": 1}";
+
+    private readonly TempConfigFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    [Fact]
+    public void A_training_transform_that_refuses_its_config_fails_with_the_message_training_gives()
+    {
+        var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("train_dataloader", "FashionMNIST", """{"type": "RandomFlip", "prob": 0.5}, {"type": "Resize", "interpolation": "bilinear"}, {"type": "PackInputs"}""", folder.Root),
+            Optimizer,
+            TrainLoop));
+        var run = Read(folder, text);
+
+        var validated = Assert.Throws<ConfigException>(() => RunValidator.Validate(run));
+        var trained = Assert.Throws<ConfigException>(() => run.BuildDataLoader(RunStage.Train, seed: 0));
+
+        Assert.Equal(trained.Message, validated.Message);
+        Assert.Equal("$.train_dataloader.dataset.pipeline[1]", validated.JsonPath);
+        Assert.StartsWith("Resize (a transform) rejected its config: scale must be given, or scale_factor given instead", validated.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_data_root_is_one_warning_per_folder_at_its_first_use()
+    {
+        var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("train_dataloader", "FashionMNIST", dataRoot: "no/such/folder"),
+            Loader("val_dataloader", "FashionMNIST", dataRoot: "no/such/folder"),
+            "\"val_evaluator\": {\"type\": \"Accuracy\"}",
+            Loader("test_dataloader", "FashionMNIST", dataRoot: folder.Root),
+            "\"test_evaluator\": {\"type\": \"Accuracy\"}",
+            Optimizer,
+            TrainLoop));
+        var path = folder.Write("config.json", text);
+        var (line, column) = PositionOf(text, "\"no/such/folder\"");
+
+        var validation = RunValidator.Validate(Read(folder, text));
+
+        var warning = Assert.Single(validation.Warnings);
+        Assert.StartsWith($"{path}:{line}:{column}: $.train_dataloader.dataset.data_root: 'no/such/folder' does not exist (from ", warning, StringComparison.Ordinal);
+        Assert.EndsWith("; FashionMNIST reads its files from there when the run starts", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_that_fits_reports_its_model_and_wiring()
+    {
+        var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("test_dataloader", "FashionMNIST", """{"type": "CenterCrop", "crop_size": 24}, {"type": "PackInputs"}""", folder.Root),
+            "\"test_evaluator\": {\"type\": \"Accuracy\", \"topk\": [1, 5]}"));
+
+        var validation = RunValidator.Validate(Read(folder, text));
+
+        Assert.Equal("ImageClassifier", validation.ModelType);
+        using var model = Read(folder, text).BuildModel();
+        Assert.Equal(model.parameters().Sum(parameter => parameter.numel()), validation.Parameters);
+        Assert.Equal([1L, 1, 24, 24], validation.Wiring!.Input.Shape);
+        Assert.Equal([1L, 10], validation.Wiring.OutputShape);
+        Assert.Empty(validation.Warnings);
+    }
+
+    [Fact]
+    public void Training_data_without_the_rest_of_training_is_refused()
+    {
+        var text = Config(backbone: OneChannelResNet, sections: Loader("train_dataloader", "FashionMNIST", dataRoot: folder.Root));
+
+        var error = Assert.Throws<ConfigException>(() => RunValidator.Validate(Read(folder, text)));
+
+        Assert.Equal("$.optim_wrapper", error.JsonPath);
+        Assert.StartsWith("missing: expected the optimizer", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_top_k_above_the_class_count_is_refused_at_its_metric()
+    {
+        var text = Config(backbone: OneChannelResNet, head: Head(64, numClasses: 4), sections: string.Join(",\n  ",
+            Loader("test_dataloader", "FashionMNIST", dataRoot: folder.Root),
+            "\"test_evaluator\": {\"type\": \"Accuracy\", \"topk\": [1, 5]}"));
+
+        var error = Assert.Throws<ConfigException>(() => RunValidator.Validate(Read(folder, text)));
+
+        Assert.Equal("$.test_evaluator.topk", error.JsonPath);
+        Assert.Contains("top-5 needs at least 5 classes, but the model has 4", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_host_validates_a_run_bound_from_json_or_written_in_csharp()
+    {
+        var host = ImageClassifierHost.Create(new HostOptions { CatalogFactory = () => ValidationConfigs.Catalog, DefaultPluginDirectory = null });
+        var fromJson = host.ReadRun(ConfigLoader.Load(folder.Write("config.json", Config(head: Head(32)))));
+        var fromCode = new RunDefinition { Model = fromJson.Model };
+
+        var jsonError = Assert.Throws<ConfigException>(() => host.Validate(fromJson));
+        var codeError = Assert.Throws<RunConfigException>(() => host.Validate(fromCode));
+
+        Assert.Equal("$.model.head.in_channels", jsonError.JsonPath);
+        Assert.Equal("$.model.head.in_channels", codeError.Path);
+        Assert.Equal(jsonError.Detail, codeError.Detail);
+    }
+}
