@@ -82,9 +82,7 @@ internal sealed class InferCommand : Command
         var failures = outcomes.Where(outcome => outcome.Error is not null).ToList();
         foreach (var failure in failures)
         {
-            // Decoder messages already start with the quoted file name; say it once.
-            var reason = failure.Error!.StartsWith($"'{failure.Source}'", StringComparison.Ordinal) ? failure.Error : $"{failure.Source}: {failure.Error}";
-            _context.Error.WriteLine($"error: {reason}");
+            _context.Error.WriteLine($"error: {failure.Describe()}");
         }
 
         if (failures.Count > 0)

@@ -141,9 +141,9 @@ public sealed class ImageClassificationInferencer : IDisposable
                     outcomes.Add(null);
                 }
             }
-            catch (FileNotFoundException error)
+            catch (FileNotFoundException)
             {
-                outcomes.Add(new InferenceOutcome(path, null, error.Message));
+                outcomes.Add(new InferenceOutcome(path, null, "it is neither an image file nor a folder"));
             }
         }
 
@@ -158,7 +158,8 @@ public sealed class ImageClassificationInferencer : IDisposable
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
             {
-                outcomes[slot] = new InferenceOutcome(file, null, error.Message);
+                // The decoder's own errors name the file; the outcome names it once, as Source.
+                outcomes[slot] = new InferenceOutcome(file, null, error is DataFormatException format ? WithoutPath(format) : error.Message);
                 continue;
             }
 
@@ -331,6 +332,9 @@ public sealed class ImageClassificationInferencer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(topk), topk, $"topk must be between 1 and the model's {NumClasses} classes.");
         }
     }
+
+    private static string WithoutPath(DataFormatException error) =>
+        error.Offset is { } offset ? $"at byte {offset}: {error.Problem}" : error.Problem;
 
     private static bool SameShape(ImageData a, ImageData b) => a.Channels == b.Channels && a.Height == b.Height && a.Width == b.Width;
 
