@@ -160,21 +160,21 @@ public sealed class RunDefinition
     /// Builds the transforms of the test data (else the validation data), which inference runs
     /// images through as mmpretrain's inferencer does; none when neither is set.
     /// </summary>
-    public Transform[] BuildTestPipeline()
+    public Transform[] BuildTestPipeline() => BuildPipeline(TestDataloader is not null ? RunStage.Test : RunStage.Val);
+
+    /// <summary>Builds the transforms of <paramref name="stage"/>'s dataset, in order; none when the stage has no data.</summary>
+    public Transform[] BuildPipeline(RunStage stage) =>
+        DataLoaderOf(stage)?.Dataset is { } dataset
+            ? [.. PipelineOf(dataset).Select((step, index) => Build($"$.{DataLoaderKey(stage)}.dataset.pipeline[{index}]", step))]
+            : [];
+
+    /// <summary>The transform configs of a dataset config's <c>pipeline</c>; none when it has no pipeline.</summary>
+    public static IReadOnlyList<ComponentConfig<Transform>> PipelineOf(ComponentConfig dataset)
     {
-        var stage = TestDataloader is not null ? RunStage.Test : RunStage.Val;
-        if (DataLoaderOf(stage)?.Dataset is not { } dataset)
-        {
-            return [];
-        }
+        ArgumentNullException.ThrowIfNull(dataset);
 
         // Dataset configs are generated per dataset; the member of the pipeline parameter is found by name.
-        if (dataset.GetType().GetProperty("Pipeline")?.GetValue(dataset) is not IEnumerable<ComponentConfig<Transform>> steps)
-        {
-            return [];
-        }
-
-        return [.. steps.Select((step, index) => Build($"$.{DataLoaderKey(stage)}.dataset.pipeline[{index}]", step))];
+        return dataset.GetType().GetProperty("Pipeline")?.GetValue(dataset) is IEnumerable<ComponentConfig<Transform>> steps ? [.. steps] : [];
     }
 
     /// <summary>Builds the optimizer's builder.</summary>

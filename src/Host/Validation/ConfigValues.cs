@@ -1,11 +1,9 @@
-using ImageClassifier.Data.Transforms;
-
 namespace ImageClassifier.Hosting.Validation;
 
 /// <summary>
 /// Members of generated configs read by name. Configs are generated per component with no common
 /// base beyond <see cref="ComponentConfig"/>, so a member shared by many of them (a head's
-/// in_channels, a dataset's pipeline) has no typed home; the engine reads num_classes the same way.
+/// in_channels) has no typed home; the engine reads num_classes and a dataset's pipeline the same way.
 /// </summary>
 internal static class ConfigValues
 {
@@ -18,10 +16,6 @@ internal static class ConfigValues
 
     /// <summary><c>in_channels</c> when it is a single number.</summary>
     public static int? InChannels(ComponentConfig? config) => Get(config, "InChannels") as int?;
-
-    /// <summary>A dataset's <c>pipeline</c>; empty when it has none.</summary>
-    public static IReadOnlyList<ComponentConfig<Transform>> Pipeline(ComponentConfig dataset) =>
-        Get(dataset, "Pipeline") is IEnumerable<ComponentConfig<Transform>> steps ? [.. steps] : [];
 
     /// <summary>A dataset's <c>data_root</c>, or null.</summary>
     public static string? DataRoot(ComponentConfig dataset) => Get(dataset, "DataRoot") as string;

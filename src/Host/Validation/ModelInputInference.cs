@@ -64,7 +64,7 @@ public static class ModelInputInference
         (int Height, int Width, string Source)? size = native is { } images
             ? (images.Height, images.Width, $"the {images.Height}x{images.Width} images of {dataset.TypeName} ({key}.dataset)")
             : null;
-        var pipeline = ConfigValues.Pipeline(dataset);
+        var pipeline = RunDefinition.PipelineOf(dataset);
         for (var index = 0; index < pipeline.Count; index++)
         {
             var step = pipeline[index];

@@ -89,11 +89,7 @@ public static class RunValidator
         }
 
         var key = RunDefinition.DataLoaderKey(stage);
-        var pipeline = ConfigValues.Pipeline(settings.Dataset);
-        for (var index = 0; index < pipeline.Count; index++)
-        {
-            DisposeAll([run.Origin.Build($"$.{key}.dataset.pipeline[{index}]", pipeline[index])]);
-        }
+        DisposeAll(run.BuildPipeline(stage));
 
         if (settings.Sampler is { } sampler)
         {
