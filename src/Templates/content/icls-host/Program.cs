@@ -15,7 +15,7 @@ foreach (var plugin in host.Plugins.Failed)
 Console.WriteLine("Backbones:");
 foreach (var backbone in host.ListComponents(kind: "backbone"))
 {
-    Console.WriteLine($"  {backbone.Name} ({backbone.Source})");
+    Console.WriteLine($"  {backbone.Name} ({backbone.Source.Origin})");
 }
 
 if (args.Length == 0)
