@@ -1,4 +1,3 @@
-using ImageClassifier.Runtime;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -14,7 +13,9 @@ using ImageClassifier.Engine.Optimizers;
 using ImageClassifier.Engine.Schedulers;
 using ImageClassifier.Models.Checkpoints;
 using ImageClassifier.Models.Evaluation;
+using ImageClassifier.Models.Layers;
 using ImageClassifier.Models.Weights;
+using ImageClassifier.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -352,6 +353,10 @@ public sealed class Runner : IDisposable
             // would report chance accuracy as the checkpoint's.
             ModelWeights.Load(model, checkpoint, strict: true);
             model.to(Device!);
+
+            // Built for this test alone (training builds its own), so its batch norms can be folded.
+            model.eval();
+            ConvBatchNormFolding.Fold(model);
         }
 
         var numClasses = ClassCount.Of(run);

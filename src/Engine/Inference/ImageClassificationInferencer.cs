@@ -9,6 +9,7 @@ using ImageClassifier.Engine.Checkpoints;
 using ImageClassifier.Engine.Configuration;
 using ImageClassifier.Models.Checkpoints;
 using ImageClassifier.Models.Classifiers;
+using ImageClassifier.Models.Layers;
 using ImageClassifier.Models.Preprocessors;
 using ImageClassifier.Models.Weights;
 using TorchSharp;
@@ -66,6 +67,7 @@ public sealed class ImageClassificationInferencer : IDisposable
 
             model.to(this.device);
             model.eval();
+            FoldedNorms = ConvBatchNormFolding.Fold(model);
             Channels = InputChannels(model);
             NumClasses = classes?.Count ?? CountClasses(model, Channels, this.device);
             Classes = classes ?? [.. Enumerable.Range(0, NumClasses).Select(label => label.ToString(CultureInfo.InvariantCulture))];
@@ -76,6 +78,9 @@ public sealed class ImageClassificationInferencer : IDisposable
             throw;
         }
     }
+
+    /// <summary>How many batch norms were folded into the convolution before them (<see cref="ConvBatchNormFolding"/>).</summary>
+    public int FoldedNorms { get; }
 
     /// <summary>The class names, by label.</summary>
     public IReadOnlyList<string> Classes { get; }

@@ -9,7 +9,7 @@ namespace ImageClassifier.Models.Backbones;
 /// norm, plus the shortcut, ReLU. (N, in, H, W) to (N, out, H / stride, W / stride).
 /// mmpretrain's <c>style</c> does not apply: the stride is always on the first conv.
 /// </summary>
-public sealed class BasicBlock : ResidualBlock
+public sealed class BasicBlock : ResidualBlock, IConvNormPairs
 {
     // mmpretrain's attribute names; the norms are registered as mmcv names them (bn1, gn1, ...).
     private readonly nn.Module<Tensor, Tensor> conv1;
@@ -55,6 +55,10 @@ public sealed class BasicBlock : ResidualBlock
 
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> LastNorm => norm2.Module;
+
+    /// <inheritdoc />
+    public IEnumerable<(nn.Module<Tensor, Tensor> Conv, nn.Module<Tensor, Tensor> Norm)> ConvNormPairs() =>
+        [(conv1, norm1.Module), (conv2, norm2.Module)];
 
     /// <inheritdoc />
     protected override Tensor Residual(Tensor input)

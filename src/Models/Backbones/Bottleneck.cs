@@ -10,7 +10,7 @@ namespace ImageClassifier.Models.Backbones;
 /// shortcut, ReLU. (N, in, H, W) to (N, out, H / stride, W / stride). Style "pytorch" puts the
 /// stride on the 3x3 conv, "caffe" on the first 1x1.
 /// </summary>
-public sealed class Bottleneck : ResidualBlock
+public sealed class Bottleneck : ResidualBlock, IConvNormPairs
 {
     // mmpretrain's attribute names; the norms are registered as mmcv names them (bn1, gn1, ...).
     private readonly nn.Module<Tensor, Tensor> conv1;
@@ -69,6 +69,10 @@ public sealed class Bottleneck : ResidualBlock
 
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> LastNorm => norm3.Module;
+
+    /// <inheritdoc />
+    public IEnumerable<(nn.Module<Tensor, Tensor> Conv, nn.Module<Tensor, Tensor> Norm)> ConvNormPairs() =>
+        [(conv1, norm1.Module), (conv2, norm2.Module), (conv3, norm3.Module)];
 
     /// <inheritdoc />
     protected override Tensor Residual(Tensor input)

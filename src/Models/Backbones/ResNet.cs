@@ -20,7 +20,7 @@ namespace ImageClassifier.Models.Backbones;
 /// <c>zero_init_residual</c> (<see cref="OnWeightsInitialized"/>).
 /// </remarks>
 [RegisterModel]
-public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo
+public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNormPairs
 {
     private static readonly IReadOnlyDictionary<int, (bool Bottleneck, int[] StageBlocks)> ArchSettings = new Dictionary<int, (bool, int[])>
     {
@@ -200,6 +200,14 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo
 
     /// <summary>The stem's norm (registered as <c>bn1</c>, <c>gn1</c>, ...), or null with the deep stem.</summary>
     protected nn.Module<Tensor, Tensor>? Norm1 => norm1?.Module;
+
+    /// <summary>
+    /// The stem's <c>conv1</c> and its norm, which <see cref="ForwardStem"/> runs back to back (the
+    /// blocks and a deep stem name their own pairs). A variant whose stem uses them otherwise
+    /// overrides this.
+    /// </summary>
+    public virtual IEnumerable<(nn.Module<Tensor, Tensor> Conv, nn.Module<Tensor, Tensor> Norm)> ConvNormPairs() =>
+        conv1 is not null && Norm1 is not null ? [(conv1, Norm1)] : [];
 
     /// <summary>Builds the convolutions (conv_cfg); set before <see cref="MakeStemLayer"/> runs.</summary>
     protected ConvLayerBuilder ConvCfg { get; }

@@ -61,10 +61,87 @@ public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>
     /// <summary>Weight of the batch statistics in the running averages.</summary>
     public double Momentum { get; }
 
+    /// <summary>
+    /// Whether <see cref="FoldInto"/> has moved this layer's normalization into the convolution
+    /// before it: the layer then passes its input through, in evaluation mode only.
+    /// </summary>
+    public bool IsFolded { get; private set; }
+
+    /// <summary>Whether <see cref="FoldInto"/> can fold it: in evaluation mode, with running statistics.</summary>
+    public bool Foldable => !training && running_mean is not null && running_var is not null;
+
+    /// <summary>
+    /// Folds this layer, as evaluation mode applies it, into <paramref name="conv"/>, the
+    /// convolution whose output is this layer's only input: the convolution's weight is scaled
+    /// per output channel by <c>weight / sqrt(running_var + eps)</c>, its bias becomes
+    /// <c>(bias - running_mean) * scale + shift</c> (created when it had none), and this layer
+    /// becomes a pass-through. The arithmetic runs in float64, so the folded pair gives the unfolded
+    /// pair's output within float32 rounding. For inference only: training a folded pair would
+    /// train something else, so <see cref="forward"/> refuses it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The layer is training, keeps no running statistics, is folded already, or the channels differ.</exception>
+    public void FoldInto(Conv2d conv)
+    {
+        ArgumentNullException.ThrowIfNull(conv);
+        if (training || running_mean is null || running_var is null || IsFolded)
+        {
+            throw new InvalidOperationException(
+                "Only a BatchNorm2d in evaluation mode, with running statistics and not folded yet, can be folded into its convolution.");
+        }
+
+        var convWeight = conv.weight!;
+        if (convWeight.shape[0] != NumFeatures)
+        {
+            throw new InvalidOperationException($"The convolution has {convWeight.shape[0]} output channels, the BatchNorm2d {NumFeatures}.");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var eps = torch.tensor(Eps, float64);
+        var scale = running_var.to(float64).add(eps, ScalarConstants.One).rsqrt();
+        if (weight is not null)
+        {
+            scale = scale.mul(weight.to(float64));
+        }
+
+        var oldBias = conv.bias is null ? torch.zeros(NumFeatures, float64) : conv.bias.to(float64);
+        var newBias = oldBias.add(running_mean.to(float64), ScalarConstants.MinusOne).mul(scale);
+        if (bias is not null)
+        {
+            newBias = newBias.add(bias.to(float64), ScalarConstants.One);
+        }
+
+        var shape = new long[convWeight.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = NumFeatures;
+        convWeight.copy_(convWeight.to(float64).mul(scale.reshape(shape)).to(convWeight.dtype));
+        var folded = newBias.to(convWeight.dtype).to(convWeight.device);
+        if (conv.bias is null)
+        {
+            conv.bias = new Parameter(folded.MoveToOuterDisposeScope(), requires_grad: false);
+        }
+        else
+        {
+            conv.bias.copy_(folded);
+        }
+
+        IsFolded = true;
+    }
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (IsFolded)
+        {
+            if (training)
+            {
+                throw new InvalidOperationException("This BatchNorm2d was folded into its convolution for inference; it cannot train.");
+            }
+
+            return input.alias();
+        }
+
         if (input.dim() != 4)
         {
             throw new ArgumentException($"BatchNorm2d expects a 4-D input (N, C, H, W), but got {input.dim()}-D ({string.Join(", ", input.shape)}).", nameof(input));

@@ -9,7 +9,7 @@ namespace ImageClassifier.Models.Layers;
 /// checkpoint keys: <c>conv</c>, the norm by its abbreviation (<c>bn</c>, <c>gn</c>), and
 /// <c>activate</c>.
 /// </summary>
-public sealed class ConvModule : nn.Module<Tensor, Tensor>
+public sealed class ConvModule : nn.Module<Tensor, Tensor>, IConvNormPairs
 {
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly NamedLayer? norm;
@@ -58,6 +58,10 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
 
     /// <summary>The convolution.</summary>
     public nn.Module<Tensor, Tensor> Conv => conv;
+
+    /// <inheritdoc />
+    public IEnumerable<(nn.Module<Tensor, Tensor> Conv, nn.Module<Tensor, Tensor> Norm)> ConvNormPairs() =>
+        norm is null ? [] : [(conv, norm.Module)];
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
