@@ -133,12 +133,14 @@ public sealed class PluginsCommandTests : IDisposable
         var first = _sandbox.Folder("first");
         var second = _sandbox.Folder("second");
         var fromVariable = _sandbox.Folder("variable");
+        var working = _sandbox.Folder("working");
         AddPlugin(second, Good);
         using var output = new StringWriter();
         using var error = new StringWriter();
         var options = new HostOptions
         {
             CatalogFactory = BuiltInComponents.CreateCatalog,
+            WorkingDirectoryPluginDirectory = working,
             DefaultPluginDirectory = null,
             ReadEnvironmentVariable = name => name == HostOptions.PluginPathVariable ? fromVariable : null,
         };
@@ -148,7 +150,7 @@ public sealed class PluginsCommandTests : IDisposable
         Assert.Equal(ExitCodes.Ok, exitCode);
         using var json = JsonDocument.Parse(output.ToString());
         Assert.Equal(
-            [$"{first}:explicit", $"{second}:explicit", $"{fromVariable}:environment_variable"],
+            [$"{first}:explicit", $"{second}:explicit", $"{fromVariable}:environment_variable", $"{working}:working_directory"],
             json.RootElement.GetProperty("directories").EnumerateArray().Select(d => $"{d.GetProperty("path").GetString()}:{d.GetProperty("source").GetString()}"));
         Assert.Equal(Good, Assert.Single(json.RootElement.GetProperty("plugins").EnumerateArray()).GetProperty("name").GetString());
     }
