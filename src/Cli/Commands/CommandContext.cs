@@ -88,6 +88,29 @@ internal sealed class CommandContext
     }
 
     /// <summary>
+    /// For a command that checks rather than runs: writes each plugin that failed to load as an
+    /// <c>error:</c> line (its reason) and each plugin folder problem as a warning, in place of the
+    /// warnings <see cref="Catalog"/> writes.
+    /// </summary>
+    /// <returns>How many plugins failed.</returns>
+    public int ReportPluginFailuresAsErrors()
+    {
+        var report = Host.Plugins;
+        _pluginWarningsWritten = true;
+        foreach (var directory in report.DirectoryProblems)
+        {
+            Error.WriteLine($"warning: {directory.Problem}");
+        }
+
+        foreach (var plugin in report.Failed)
+        {
+            Error.WriteLine($"error: {plugin.Reason}");
+        }
+
+        return report.Failed.Count;
+    }
+
+    /// <summary>
     /// Makes an unknown option a usage error instead of a value: System.CommandLine hands a token
     /// such as "--colour" to a positional argument, and no registry name starts with '-'.
     /// </summary>

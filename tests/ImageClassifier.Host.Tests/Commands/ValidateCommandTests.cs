@@ -1,5 +1,6 @@
 using ImageClassifier.Cli.Commands;
 using ImageClassifier.Hosting.Tests.Configuration;
+using ImageClassifier.Hosting.Tests.Plugins;
 using ImageClassifier.Hosting.Tests.Validation;
 using static ImageClassifier.Hosting.Tests.Validation.ValidationConfigs;
 
@@ -80,6 +81,31 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.StartsWith($"OK: {path}: model 'ImageClassifier'", run.Output, StringComparison.Ordinal);
         Assert.StartsWith($"warning: {path}:{line}:{column}: $.test_dataloader.dataset.data_root: 'no/such/folder' does not exist", run.Error, StringComparison.Ordinal);
         Assert.Single(run.Error.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void A_plugin_that_failed_to_load_is_an_error_naming_its_missing_dependency_and_the_config_is_not_validated()
+    {
+        using var sandbox = new PluginSandbox();
+        var plugins = sandbox.Folder("plugins");
+        var pluginFolder = PluginSandbox.AddPlugin(plugins, PluginSandbox.Good);
+        File.Delete(Path.Combine(pluginFolder, "GoodPlugin.Helpers.dll"));
+        var path = folder.Write("good.json", Config(backbone: OneChannelResNet));
+
+        var withBroken = Run("validate", path, "--plugins", plugins);
+        var without = Run("validate", path);
+
+        Assert.Equal(ExitCodes.BadInput, withBroken.ExitCode);
+        Assert.Empty(withBroken.Output);
+        var lines = withBroken.Error.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith(
+            "error: plugin 'GoodPlugin' cannot be loaded because of its dependencies: it needs assembly 'GoodPlugin.Helpers' 1.0.0.0 " +
+            $"(referenced by GoodPlugin 1.0.0.0), which is missing: '{Path.Combine(pluginFolder, "GoodPlugin.Helpers.dll")}' does not exist",
+            lines[0],
+            StringComparison.Ordinal);
+        Assert.Equal($"error: {path} was not validated: a plugin failed to load (above). Fix or remove it, then validate again; 'icls plugins' has the full report.", lines[1]);
+        Assert.Equal(ExitCodes.Ok, without.ExitCode);
     }
 
     [Fact]
