@@ -146,6 +146,34 @@ public sealed class PluginDependencyResolverTests : IDisposable
     }
 
     [Fact]
+    public void A_runtime_assembly_the_plugin_needs_newer_than_this_dotnet_has_is_a_conflict()
+    {
+        var folder = _sandbox.Folder("plugins");
+        MetadataOnlyAssembly.Write(Path.Combine(folder, "Tarball", "Tarball.dll"), "Tarball", new Version(1, 0, 0, 0), componentProvider: true, ("System.Formats.Tar", new Version(99, 0, 0, 0)));
+
+        var failed = AssertFailedAtDependencies(CreateHost(folder), "Tarball");
+
+        Assert.Contains("it needs assembly 'System.Formats.Tar' 99.0.0.0 (referenced by Tarball 1.0.0.0), but the .NET runtime this host runs on has 'System.Formats.Tar' ", failed.Reason);
+    }
+
+    [Fact]
+    public void A_dependency_file_that_is_not_an_assembly_or_is_another_assembly_is_named()
+    {
+        var folder = _sandbox.Folder("plugins");
+        var corrupt = Path.Combine(AddPlugin(folder, Good), Helpers + ".dll");
+        File.Delete(corrupt);
+        WriteCorruptAssembly(corrupt);
+        var impostor = Path.Combine(AddPlugin(folder, Good, folderName: "GoodCopy"), Helpers + ".dll");
+        File.Delete(impostor);
+        MetadataOnlyAssembly.Write(impostor, "SomethingElse");
+
+        var host = CreateHost(folder);
+
+        Assert.Contains($"it needs assembly '{Helpers}' (referenced by GoodPlugin 1.0.0.0), but '{corrupt}' is not a readable .NET assembly (", AssertFailedAtDependencies(host, Good).Reason);
+        Assert.Contains($"it needs assembly '{Helpers}' (referenced by GoodPlugin 1.0.0.0), but '{impostor}' holds assembly 'SomethingElse'", AssertFailedAtDependencies(host, "GoodCopy").Reason);
+    }
+
+    [Fact]
     public void A_deps_json_that_is_not_json_fails_the_plugin_naming_the_file()
     {
         var folder = _sandbox.Folder("plugins");
