@@ -24,7 +24,17 @@ public static class MetadataOnlyAssembly
     /// System.Runtime (1.0 and 10.0 unless <paramref name="references"/> say otherwise).
     /// </param>
     /// <param name="references">The assemblies it references, with the versions it asks for.</param>
-    public static void Write(string path, string name, Version version, bool componentProvider, params (string Name, Version Version)[] references)
+    public static void Write(string path, string name, Version version, bool componentProvider, params (string Name, Version Version)[] references) =>
+        Write(path, name, version, componentProvider, referenceAssembly: false, references);
+
+    /// <summary>
+    /// Writes a reference assembly (<c>[assembly: ReferenceAssembly]</c>), which compilers read and the
+    /// runtime refuses to load for execution: a file whose metadata checks pass but whose load fails.
+    /// </summary>
+    public static void WriteReferenceAssembly(string path, string name, Version version) =>
+        Write(path, name, version, componentProvider: false, referenceAssembly: true, []);
+
+    private static void Write(string path, string name, Version version, bool componentProvider, bool referenceAssembly, (string Name, Version Version)[] references)
     {
         var metadata = new MetadataBuilder();
         metadata.AddModule(
@@ -42,6 +52,11 @@ public static class MetadataOnlyAssembly
             hashAlgorithm: AssemblyHashAlgorithm.Sha1);
 
         var all = references.ToList();
+        if (referenceAssembly)
+        {
+            AddIfMissing(all, "System.Runtime", new Version(10, 0, 0, 0));
+        }
+
         if (componentProvider)
         {
             AddIfMissing(all, "ImageClassifier.Abstractions", new Version(1, 0, 0, 0));
@@ -71,6 +86,21 @@ public static class MetadataOnlyAssembly
         if (componentProvider)
         {
             AddComponentProvider(metadata, assembly, handles["ImageClassifier.Abstractions"], handles["System.Runtime"]);
+        }
+
+        if (referenceAssembly)
+        {
+            var attributeType = metadata.AddTypeReference(
+                handles["System.Runtime"],
+                metadata.GetOrAddString("System.Runtime.CompilerServices"),
+                metadata.GetOrAddString("ReferenceAssemblyAttribute"));
+            var signature = new BlobBuilder();
+            new BlobEncoder(signature).MethodSignature(isInstanceMethod: true).Parameters(0, returnType => returnType.Void(), _ => { });
+            var constructor = metadata.AddMemberReference(attributeType, metadata.GetOrAddString(".ctor"), metadata.GetOrAddBlob(signature));
+            var value = new BlobBuilder();
+            value.WriteUInt16(1);
+            value.WriteUInt16(0);
+            metadata.AddCustomAttribute(assembly, constructor, metadata.GetOrAddBlob(value));
         }
 
         var image = new BlobBuilder();

@@ -174,6 +174,23 @@ public sealed class PluginDependencyResolverTests : IDisposable
     }
 
     [Fact]
+    public void A_dependency_whose_files_pass_but_that_cannot_be_loaded_fails_the_plugin_at_loading_naming_it()
+    {
+        var folder = _sandbox.Folder("plugins");
+        var helper = Path.Combine(AddPlugin(folder, Good), Helpers + ".dll");
+        File.Delete(helper);
+        MetadataOnlyAssembly.WriteReferenceAssembly(helper, Helpers, new Version(1, 0, 0, 0));
+
+        var host = CreateHost(folder);
+
+        var failed = host.Plugins.Find(Good)!;
+        Assert.Equal((PluginStatus.Failed, PluginLoadStage.Loading), (failed.Status, failed.FailedStage));
+        Assert.StartsWith($"plugin 'GoodPlugin' could not load its dependency '{Helpers}' 1.0.0.0 from '{helper}' into its load context: ", failed.Reason);
+        Assert.EndsWith("(BadImageFormatException).", failed.Reason);
+        Assert.False(host.Catalog.TryFind("ScaledPooling", out _));
+    }
+
+    [Fact]
     public void A_deps_json_that_is_not_json_fails_the_plugin_naming_the_file()
     {
         var folder = _sandbox.Folder("plugins");

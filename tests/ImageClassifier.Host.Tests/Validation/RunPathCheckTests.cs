@@ -136,6 +136,39 @@ public sealed class RunPathCheckTests : IDisposable
         Assert.StartsWith($"'{folder.PathOf("absent")}' does not exist", error.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_host_checks_the_paths_it_will_read_before_it_trains_or_tests()
+    {
+        var host = ImageClassifierHost.Create(new HostOptions
+        {
+            CatalogFactory = () => ValidationConfigs.Catalog,
+            WorkingDirectoryPluginDirectory = null,
+            DefaultPluginDirectory = null,
+            ReadEnvironmentVariable = null,
+        });
+        var text = Config(backbone: """{"type": "ResNet", "depth": 18, "in_channels": 1, "stem_channels": 8, "base_channels": 8}""", sections: string.Join(",\n  ",
+            Loader("train_dataloader", "FashionMNIST", dataRoot: folder.Root),
+            "\"optim_wrapper\": {\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}}",
+            "\"train_cfg\": {\"by_epoch\": true, \"max_epochs\": 1}",
+            Loader("test_dataloader", "FashionMNIST", dataRoot: folder.PathOf("absent")),
+            "\"test_evaluator\": {\"type\": \"Accuracy\"}"));
+        var run = host.ReadRun(ConfigLoader.Load(folder.Write("config.json", text)));
+        var options = new ImageClassifier.Engine.RunnerOptions { WorkDir = folder.PathOf("work"), Device = "cpu", Output = TextWriter.Null };
+
+        var training = Assert.Throws<ConfigException>(() => host.Train(run, options));
+        var testing = Assert.Throws<ConfigException>(() => host.Test(run, folder.PathOf("weights.pth"), options));
+        Assert.False(Directory.Exists(options.WorkDir), "Nothing should be written before the paths are checked.");
+        var untested = Record.Exception(() => host.Train(run, options, test: false));
+
+        Assert.Equal("$.test_dataloader.dataset.data_root", training.JsonPath);
+        Assert.Equal("$.test_dataloader.dataset.data_root", testing.JsonPath);
+
+        // Without the test, the test data is not needed: training gets as far as the training files.
+        Assert.NotNull(untested);
+        Assert.IsNotType<ConfigException>(untested);
+        Assert.Contains("train-images-idx3-ubyte", untested.Message, StringComparison.Ordinal);
+    }
+
     private ConfigException Check(string text, IEnumerable<RunStage> stages) =>
         Assert.Throws<ConfigException>(() => RunPathCheck.Check(Read(folder, text), stages, loadFrom: true));
 
