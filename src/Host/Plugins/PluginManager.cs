@@ -117,9 +117,12 @@ internal sealed class PluginManager
         }
 
         // Loaded now rather than when a component first touches them, so that a dependency the files
-        // promise but the context cannot load fails the plugin here, not a training run later.
+        // promise but the context cannot load fails the plugin here, not a training run later. A
+        // loader that put the plugin in the default context resolves its dependencies in a way of its
+        // own (a Resolving handler), which asking the default context by name would bypass.
         var context = AssemblyLoadContext.GetLoadContext(assembly);
-        foreach (var dependency in context is null ? [] : dependencies.PrivateAssemblies)
+        var ownContext = context is not null && context != AssemblyLoadContext.Default;
+        foreach (var dependency in ownContext ? dependencies.PrivateAssemblies : [])
         {
             try
             {

@@ -112,11 +112,20 @@ public static partial class RunPathCheck
             return;
         }
 
-        var under = string.IsNullOrEmpty(root) || Path.IsPathRooted(value) ? string.Empty : $" under data_root '{root}'";
-        var lookedFor = Path.IsPathRooted(joined)
-            ? string.Empty
-            : $": relative paths are read from the current directory, so '{full}' was looked for";
-        throw run.Origin.Error(path, $"'{value}'{under} does not exist{lookedFor}; {why}");
+        string missing;
+        if (!string.IsNullOrEmpty(root) && !Path.IsPathRooted(value))
+        {
+            var relativeRoot = Path.IsPathRooted(root) ? string.Empty : " (relative paths are read from the current directory)";
+            missing = $"'{value}' under data_root '{root}' does not exist: '{full}' was looked for{relativeRoot}";
+        }
+        else
+        {
+            missing = Path.IsPathRooted(value)
+                ? $"'{value}' does not exist"
+                : $"'{value}' does not exist: relative paths are read from the current directory, so '{full}' was looked for";
+        }
+
+        throw run.Origin.Error(path, $"{missing}; {why}");
     }
 
     // Generated configs name each member with [JsonPropertyName]; a hand-written config may not.

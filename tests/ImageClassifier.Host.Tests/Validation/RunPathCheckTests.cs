@@ -58,7 +58,7 @@ public sealed class RunPathCheckTests : IDisposable
         var error = Check(missing, AllStages);
 
         Assert.Equal("$.val_dataloader.dataset.data_prefix", error.JsonPath);
-        Assert.Equal($"'train' under data_root '{root}' does not exist; CustomDataset reads its files from there", error.Detail);
+        Assert.Equal($"'train' under data_root '{root}' does not exist: '{Path.Combine(root, "train")}' was looked for; CustomDataset reads its files from there", error.Detail);
     }
 
     [Fact]
