@@ -7,19 +7,29 @@ namespace ImageClassifier.Hosting;
 /// <summary>How <see cref="ImageClassifierHost.Create"/> builds a host: the catalog to start from and where plugins are.</summary>
 /// <remarks>
 /// Plugin folders are searched in this order: <see cref="PluginDirectories"/>, then the folders in
-/// <c>ICLS_PLUGINS</c>, then <see cref="DefaultPluginDirectory"/>. A plugin name found again in a
-/// later folder is reported as skipped, so earlier folders take precedence.
+/// <c>ICLS_PLUGINS</c>, then <see cref="WorkingDirectoryPluginDirectory"/>, then
+/// <see cref="DefaultPluginDirectory"/>. A plugin name found again in a later folder is reported as
+/// skipped, so earlier folders take precedence.
 /// </remarks>
 public sealed record HostOptions
 {
     /// <summary>The environment variable holding plugin folders, separated like PATH (':' on Unix, ';' on Windows).</summary>
     public const string PluginPathVariable = "ICLS_PLUGINS";
 
-    /// <summary>The name of the plugin folder beside the host executable.</summary>
+    /// <summary>The name of the plugin folder beside the host executable, and of the one in the current directory.</summary>
     public const string DefaultPluginFolderName = "plugins";
 
     /// <summary>Folders to load plugins from, searched first; relative paths are taken from the current directory.</summary>
     public IReadOnlyList<string> PluginDirectories { get; init; } = [];
+
+    /// <summary>
+    /// The folder searched after those of <c>ICLS_PLUGINS</c>, and without complaint when it does not
+    /// exist: <c>plugins</c> in the current directory by default (a relative path is taken from the
+    /// current directory when the host is created); null searches none. A subfolder of it that holds no
+    /// DLL at all is passed over rather than reported, since a project's <c>plugins/</c> folder often
+    /// holds plugin sources (this repository's does).
+    /// </summary>
+    public string? WorkingDirectoryPluginDirectory { get; init; } = DefaultPluginFolderName;
 
     /// <summary>
     /// The folder searched last, and without complaint when it does not exist: <c>plugins/</c> beside the

@@ -23,14 +23,38 @@ public sealed partial class ImageClassifierHost
 
     /// <summary>
     /// Checks everything <paramref name="run"/> uses that can be checked without reading its data:
+    /// that every path it names exists (<see cref="CheckPaths"/>, for all its stages and load_from),
     /// builds the pipelines' transforms, samplers, optimizer, schedulers, metrics and the model, and
     /// runs a zero batch through the model's parts (<see cref="CheckWiring"/>). <c>icls validate</c>
     /// is this call.
     /// </summary>
-    /// <returns>The model's size, the wiring check's input and output, and warnings (a data_root that does not exist).</returns>
+    /// <returns>The model's size, the wiring check's input and output, and warnings.</returns>
     /// <exception cref="ConfigException">For a run bound from JSON: the first problem, at its file, line and column.</exception>
     /// <exception cref="RunConfigException">For a run written in C#: the first problem, naming the setting.</exception>
     public RunValidation Validate(RunDefinition run) => RunValidator.Validate(run);
+
+    /// <summary>
+    /// Checks that the paths <paramref name="run"/> names for <paramref name="stages"/> exist: each of
+    /// their datasets' data_root (with its data_prefix and ann_file), load_from when
+    /// <paramref name="loadFrom"/>, and the checkpoints the model loads when it is built
+    /// (<c>model.pretrained</c>, <c>init_cfg</c> entries of type Pretrained). Relative paths are read
+    /// from the current directory, as the run reads them; URLs are left alone. <see cref="Train"/>,
+    /// <see cref="Test"/>, <see cref="Validate"/> and <c>icls train</c> and <c>test</c> call it first.
+    /// </summary>
+    /// <exception cref="ConfigException">For a run bound from JSON: the first path that does not exist, at its file, line and column, with the path looked for.</exception>
+    /// <exception cref="RunConfigException">For a run written in C#: the same, naming the setting.</exception>
+    public void CheckPaths(RunDefinition run, IEnumerable<RunStage> stages, bool loadFrom = true) => RunPathCheck.Check(run, stages, loadFrom);
+
+    /// <summary>The stages <see cref="Train"/> reads: training, validation when configured, and testing when it follows.</summary>
+    private static IEnumerable<RunStage> TrainingStages(RunDefinition run, bool test)
+    {
+        yield return RunStage.Train;
+        yield return RunStage.Val;
+        if (test && run.TestDataloader is not null && run.TestEvaluator.Count > 0)
+        {
+            yield return RunStage.Test;
+        }
+    }
 
     /// <summary>
     /// Builds the run's model and runs a batch of zeros through its preprocessor, backbone, neck and
@@ -48,19 +72,27 @@ public sealed partial class ImageClassifierHost
     /// <summary>A runner for <paramref name="run"/> (bound from JSON, or written in C#).</summary>
     public Runner CreateRunner(RunDefinition run, RunnerOptions? options = null) => new(run, options);
 
-    /// <summary>Trains <paramref name="run"/> as it says and, when it has test data and metrics, tests the result.</summary>
+    /// <summary>
+    /// Trains <paramref name="run"/> as it says and, when it has test data and metrics, tests the
+    /// result. The paths it reads are checked first (<see cref="CheckPaths"/>), so that a test set
+    /// that is not there fails now rather than after the training.
+    /// </summary>
     /// <returns>The training's outcome and the test's metrics (null when the run was interrupted or has no test section).</returns>
     public (TrainingResult Training, EvaluationResult? Test) Train(RunDefinition run, RunnerOptions? options = null, bool test = true)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        CheckPaths(run, TrainingStages(run, test), loadFrom: options?.Resume is null);
         using var runner = CreateRunner(run, options);
         var training = runner.Train();
         var evaluation = training.Completed && test && run.TestDataloader is not null && run.TestEvaluator.Count > 0 ? runner.Test() : null;
         return (training, evaluation);
     }
 
-    /// <summary>Evaluates <paramref name="checkpoint"/> on the run's test data.</summary>
+    /// <summary>Evaluates <paramref name="checkpoint"/> on the run's test data, once the paths it reads are checked (<see cref="CheckPaths"/>).</summary>
     public EvaluationResult Test(RunDefinition run, string checkpoint, RunnerOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        CheckPaths(run, [RunStage.Test], loadFrom: false);
         using var runner = CreateRunner(run, options);
         return runner.Test(checkpoint);
     }

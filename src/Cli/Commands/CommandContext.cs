@@ -49,15 +49,15 @@ internal sealed class CommandContext
     /// <summary>The <c>--plugins DIR</c> option, valid on every command and repeatable.</summary>
     public Option<string[]> PluginDirectories { get; } = new("--plugins")
     {
-        Description = $"Load plugins from DIR too (repeatable), before those in {HostOptions.PluginPathVariable} and the plugins folder beside icls.",
+        Description = $"Load plugins from DIR too (repeatable), before those in {HostOptions.PluginPathVariable}, the plugins folder of the current directory and the one beside icls.",
         HelpName = "DIR",
         Recursive = true,
         AllowMultipleArgumentsPerToken = false,
     };
 
     /// <summary>
-    /// The host with the built-in components and the plugins of <c>--plugins</c>, <c>ICLS_PLUGINS</c> and
-    /// the default folder, created on first use so that its failures are reported like any other.
+    /// The host with the built-in components and the plugins of <c>--plugins</c>, <c>ICLS_PLUGINS</c>,
+    /// <c>./plugins</c> and the default folder, created on first use so that its failures are reported like any other.
     /// </summary>
     public ImageClassifierHost Host => _host ??= CreateHost();
 
@@ -85,6 +85,29 @@ internal sealed class CommandContext
 
             return host.Catalog;
         }
+    }
+
+    /// <summary>
+    /// For a command that checks rather than runs: writes each plugin that failed to load as an
+    /// <c>error:</c> line (its reason) and each plugin folder problem as a warning, in place of the
+    /// warnings <see cref="Catalog"/> writes.
+    /// </summary>
+    /// <returns>How many plugins failed.</returns>
+    public int ReportPluginFailuresAsErrors()
+    {
+        var report = Host.Plugins;
+        _pluginWarningsWritten = true;
+        foreach (var directory in report.DirectoryProblems)
+        {
+            Error.WriteLine($"warning: {directory.Problem}");
+        }
+
+        foreach (var plugin in report.Failed)
+        {
+            Error.WriteLine($"error: {plugin.Reason}");
+        }
+
+        return report.Failed.Count;
     }
 
     /// <summary>

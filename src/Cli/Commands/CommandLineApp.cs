@@ -11,13 +11,14 @@ public static class CommandLineApp
     /// <summary>The executable's name, as usage hints spell it.</summary>
     public const string ExecutableName = "icls";
 
-    /// <summary>Runs against the console with the built-in catalog and the plugins of the default folder, <c>ICLS_PLUGINS</c> and <c>--plugins</c>.</summary>
+    /// <summary>Runs against the console with the built-in catalog and the plugins of <c>--plugins</c>, <c>ICLS_PLUGINS</c>, <c>./plugins</c> and the default folder.</summary>
     public static int Run(string[] args) =>
         Run(args, Console.Out, Console.Error, new HostOptions(), outputIsTerminal: !Console.IsOutputRedirected);
 
     /// <summary>
     /// Runs with the given streams and catalog; what tests call. Only <c>--plugins</c> adds plugins:
-    /// neither <c>ICLS_PLUGINS</c> nor a plugins folder beside the executable changes what a test sees.
+    /// neither <c>ICLS_PLUGINS</c> nor a plugins folder in the current directory or beside the
+    /// executable changes what a test sees.
     /// </summary>
     /// <param name="args">The arguments after the executable's name.</param>
     /// <param name="output">Where results go.</param>
@@ -27,7 +28,13 @@ public static class CommandLineApp
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, Func<ComponentCatalog> catalogFactory, bool outputIsTerminal = false)
     {
         ArgumentNullException.ThrowIfNull(catalogFactory);
-        var options = new HostOptions { CatalogFactory = catalogFactory, DefaultPluginDirectory = null, ReadEnvironmentVariable = null };
+        var options = new HostOptions
+        {
+            CatalogFactory = catalogFactory,
+            WorkingDirectoryPluginDirectory = null,
+            DefaultPluginDirectory = null,
+            ReadEnvironmentVariable = null,
+        };
         return Run(args, output, error, options, outputIsTerminal);
     }
 

@@ -9,6 +9,9 @@ public static class ExitCodes
     /// <summary>The command failed while running: a broken plugin, a missing file, a bug.</summary>
     public const int Failure = 1;
 
-    /// <summary>The input was wrong: an unknown name or kind, bad usage.</summary>
+    /// <summary>
+    /// The input was wrong: an unknown name or kind, bad usage, a config error, or (for
+    /// <c>icls validate</c>) a plugin that failed to load.
+    /// </summary>
     public const int BadInput = 2;
 }

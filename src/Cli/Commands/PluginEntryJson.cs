@@ -3,7 +3,7 @@ namespace ImageClassifier.Cli.Commands;
 /// <summary>One plugin in <c>icls plugins --json</c>.</summary>
 /// <param name="Name">The plugin's name, its components' origin.</param>
 /// <param name="Status">"loaded" or "failed".</param>
-/// <param name="Stage">Where it failed: "discovery", "inspection", "compatibility", "loading" or "registration"; null when loaded.</param>
+/// <param name="Stage">Where it failed: "discovery", "inspection", "compatibility", "dependencies", "loading" or "registration"; null when loaded.</param>
 /// <param name="Path">Its main assembly, or its folder when none was found.</param>
 /// <param name="Layout">"folder" or "bare_assembly".</param>
 /// <param name="Directory">The plugin folder it was found in.</param>

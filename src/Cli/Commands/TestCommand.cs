@@ -55,6 +55,7 @@ internal sealed class TestCommand : Command
     {
         var configPath = parseResult.GetRequiredValue(_config);
         var config = _context.LoadedHost.LoadRun(configPath, parseResult.GetValue(_cfgOptions));
+        _context.LoadedHost.CheckPaths(config, [RunStage.Test], loadFrom: false);
         var json = parseResult.GetValue(_json);
         using var runner = new Runner(config, new RunnerOptions
         {

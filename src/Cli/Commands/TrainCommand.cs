@@ -71,6 +71,12 @@ internal sealed class TrainCommand : Command
 
         var config = _context.LoadedHost.LoadRun(path, cfgOptions);
         var resume = parseResult.GetResult(_resume) is null ? null : parseResult.GetValue(_resume) ?? RunnerOptions.ResumeLatest;
+        var testAfterwards = !parseResult.GetValue(_noTest) && config.TestDataloader is not null && config.TestEvaluator.Count > 0;
+
+        // Before the first epoch, not when the test set or a checkpoint is first opened: --resume
+        // CKPT replaces load_from, and the test data is checked only when it will be read.
+        RunStage[] stages = testAfterwards ? [RunStage.Train, RunStage.Val, RunStage.Test] : [RunStage.Train, RunStage.Val];
+        _context.LoadedHost.CheckPaths(config, stages, loadFrom: resume is null);
 
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, args) =>
@@ -105,7 +111,7 @@ internal sealed class TrainCommand : Command
                 return Interrupted;
             }
 
-            if (!parseResult.GetValue(_noTest) && config.TestDataloader is not null && config.TestEvaluator.Count > 0)
+            if (testAfterwards)
             {
                 var test = runner.Test();
                 var metrics = string.Join("  ", test.Metrics.Select(pair => $"{pair.Key}: {pair.Value.ToString("F2", CultureInfo.InvariantCulture)}"));

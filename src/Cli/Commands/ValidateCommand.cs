@@ -11,9 +11,11 @@ namespace ImageClassifier.Cli.Commands;
 /// binds every section a run uses, builds what can be built without reading data (transforms,
 /// samplers, optimizer, schedulers, metrics, the model) so that a component's own refusal is found
 /// too, and runs a zero batch through the model's parts to check that they fit
-/// (<see cref="ImageClassifierHost.Validate"/>). Prints "OK: ..." (and a warning per data_root that
-/// does not exist) or the error with its file, line and column (exit code 2). A config without a
-/// model (a schedule or dataset fragment for <c>_base_</c>) is only bound.
+/// (<see cref="ImageClassifierHost.Validate"/>). Prints "OK: ..." or the error with its file, line
+/// and column (exit code 2). A config without a model (a schedule or dataset fragment for
+/// <c>_base_</c>) is only bound. A plugin that failed to load (a missing or conflicting dependency,
+/// say) is an error too, and the config is then not validated: whether it needs the plugin's
+/// components cannot be told, and an "unknown component" would hide the plugin's own reason.
 /// </summary>
 internal sealed class ValidateCommand : Command
 {
@@ -33,6 +35,16 @@ internal sealed class ValidateCommand : Command
     private int Execute(ParseResult parseResult)
     {
         var path = parseResult.GetRequiredValue(_config);
+        var failedPlugins = _context.ReportPluginFailuresAsErrors();
+        if (failedPlugins > 0)
+        {
+            var plugins = failedPlugins == 1 ? "a plugin" : $"{failedPlugins} plugins";
+            _context.Error.WriteLine(
+                $"error: {path} was not validated: {plugins} failed to load (above). Fix or remove {(failedPlugins == 1 ? "it" : "them")}, " +
+                $"then validate again; '{CommandLineApp.ExecutableName} plugins' has the full report.");
+            return ExitCodes.BadInput;
+        }
+
         var document = ConfigLoader.Load(path, parseResult.GetValue(_cfgOptions));
         var binder = new ConfigBinder(_context.Catalog);
         var config = binder.Bind(document);

@@ -9,6 +9,9 @@ public enum PluginDirectorySource
     /// <summary>Listed in the <c>ICLS_PLUGINS</c> environment variable.</summary>
     EnvironmentVariable,
 
+    /// <summary>The <c>plugins</c> folder of the current directory (<see cref="HostOptions.WorkingDirectoryPluginDirectory"/>).</summary>
+    WorkingDirectory,
+
     /// <summary>The <c>plugins</c> folder beside the host executable.</summary>
     Default,
 }

@@ -8,7 +8,8 @@ public static class PluginDiscovery
 
     /// <summary>
     /// The folders to search, in order: those the application names (<c>--plugins</c>), those in
-    /// <c>ICLS_PLUGINS</c>, then the default folder. A folder named twice is searched once, at its first place.
+    /// <c>ICLS_PLUGINS</c>, the current directory's <c>plugins</c> folder, then the default folder. A
+    /// folder reached twice is searched once, at its first place.
     /// </summary>
     public static IReadOnlyList<PluginDirectory> ResolveDirectories(HostOptions options)
     {
@@ -20,6 +21,11 @@ public static class PluginDiscovery
         {
             var paths = variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             requested.AddRange(paths.Select(path => (path, PluginDirectorySource.EnvironmentVariable)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.WorkingDirectoryPluginDirectory))
+        {
+            requested.Add((options.WorkingDirectoryPluginDirectory, PluginDirectorySource.WorkingDirectory));
         }
 
         if (!string.IsNullOrWhiteSpace(options.DefaultPluginDirectory))
@@ -43,7 +49,8 @@ public static class PluginDiscovery
 
     /// <summary>
     /// The plugins in <paramref name="directory"/>, sorted by name: one per subfolder, and one per DLL
-    /// in the folder's root. Subfolders whose names start with '.' are skipped.
+    /// in the folder's root. Subfolders whose names start with '.' are skipped, and so, in the current
+    /// directory's folder, are subfolders that hold no DLL at all.
     /// </summary>
     /// <exception cref="IOException">The folder cannot be listed.</exception>
     /// <exception cref="UnauthorizedAccessException">The folder cannot be listed.</exception>
@@ -54,9 +61,9 @@ public static class PluginDiscovery
         foreach (var folder in System.IO.Directory.EnumerateDirectories(directory.Path))
         {
             var name = Path.GetFileName(folder);
-            if (!name.StartsWith('.'))
+            if (!name.StartsWith('.') && FromFolder(folder, name, directory) is { } candidate)
             {
-                candidates.Add(FromFolder(folder, name, directory));
+                candidates.Add(candidate);
             }
         }
 
@@ -72,19 +79,24 @@ public static class PluginDiscovery
             .ToArray();
     }
 
-    /// <summary>How people name a source: "--plugins", "ICLS_PLUGINS", "default".</summary>
+    /// <summary>How people name a source: "--plugins", "ICLS_PLUGINS", "./plugins", "default".</summary>
     public static string Label(PluginDirectorySource source) => source switch
     {
         PluginDirectorySource.Explicit => "--plugins",
         PluginDirectorySource.EnvironmentVariable => HostOptions.PluginPathVariable,
+        PluginDirectorySource.WorkingDirectory => "./" + HostOptions.DefaultPluginFolderName,
         _ => "default",
     };
+
+    // Nobody asked for these two by name, so their absence is not worth a warning.
+    private static bool IsImplicit(PluginDirectorySource source) =>
+        source is PluginDirectorySource.WorkingDirectory or PluginDirectorySource.Default;
 
     private static PluginDirectory Describe(string path, PluginDirectorySource source)
     {
         var exists = System.IO.Directory.Exists(path);
         string? problem = null;
-        if (!exists && source != PluginDirectorySource.Default)
+        if (!exists && !IsImplicit(source))
         {
             problem = File.Exists(path)
                 ? $"the plugin folder '{path}' ({Label(source)}) is a file, not a folder."
@@ -96,7 +108,9 @@ public static class PluginDiscovery
 
     // The main assembly is named like the folder; failing that, it is the one DLL that has a
     // .deps.json, which only an application or plugin project writes, never a plain library.
-    private static PluginCandidate FromFolder(string folder, string name, PluginDirectory directory)
+    // Null for a folder of the current directory's plugins/ without any DLL: run from a repository
+    // such as this one, that folder holds the plugins' sources, whose builds are elsewhere.
+    private static PluginCandidate? FromFolder(string folder, string name, PluginDirectory directory)
     {
         var named = Path.Combine(folder, name + AssemblyExtension);
         if (File.Exists(named))
@@ -104,7 +118,13 @@ public static class PluginDiscovery
             return new PluginCandidate(name, named, PluginLayout.Folder, directory);
         }
 
-        var withDeps = System.IO.Directory.EnumerateFiles(folder, "*" + AssemblyExtension)
+        var assemblies = System.IO.Directory.EnumerateFiles(folder, "*" + AssemblyExtension).ToArray();
+        if (assemblies.Length == 0 && directory.Source == PluginDirectorySource.WorkingDirectory)
+        {
+            return null;
+        }
+
+        var withDeps = assemblies
             .Where(file => File.Exists(Path.ChangeExtension(file, null) + DepsExtension))
             .Order(StringComparer.Ordinal)
             .ToArray();

@@ -19,6 +19,46 @@ internal static class PluginFailureReasons
     public static string NotRegistered(string pluginName, string path, Exception exception) =>
         OneParagraph($"plugin '{pluginName}' failed to register its components, so none of them is registered: {Describe(exception, path)}");
 
+    /// <summary>The plugin's dependency closure is incomplete: one paragraph listing each problem (from the methods below).</summary>
+    public static string UnresolvedDependencies(string pluginName, IReadOnlyList<string> problems) =>
+        OneParagraph($"plugin '{pluginName}' cannot be loaded because of its dependencies: {string.Join("; ", problems)}. " +
+            "Copy the plugin's whole build output into its folder, built against the assemblies this host shares.");
+
+    /// <summary>Its <c>.deps.json</c> cannot be read.</summary>
+    public static string ManifestUnreadable(string message) => $"its dependency manifest cannot be read ({Sentence(message)})";
+
+    /// <summary>An assembly of the closure is in neither the plugin's folder, the host's shared assemblies nor the runtime.</summary>
+    public static string DependencyMissing(string name, Version? wanted, string requiredBy, string path) =>
+        $"it needs assembly '{name}'{(wanted is null ? string.Empty : " " + wanted)} ({requiredBy}), which is missing: " +
+        $"'{path}' does not exist, and neither the host nor the .NET runtime provides it";
+
+    /// <summary>The plugin's folder has an assembly of the closure at a lower version than referenced.</summary>
+    public static string DependencyTooOld(string name, Version wanted, string requiredBy, string path, Version found) =>
+        $"it needs assembly '{name}' {wanted} ({requiredBy}), but '{path}' is version {found}, which is older, " +
+        "and .NET does not bind a reference to an older version";
+
+    /// <summary>The host shares an assembly of the closure at a lower version than referenced; a plugin's own copy would not be used.</summary>
+    public static string SharedDependencyTooOld(string name, Version wanted, string requiredBy, Version shared) =>
+        $"it needs assembly '{name}' {wanted} ({requiredBy}), but the host shares '{name}' {shared} with its plugins, which is older, " +
+        "and a plugin's own copy of a shared assembly is never loaded: build the plugin against the host's version";
+
+    /// <summary>The runtime has an assembly of the closure at a lower version than referenced.</summary>
+    public static string FrameworkDependencyTooOld(string name, Version wanted, string requiredBy, Version framework) =>
+        $"it needs assembly '{name}' {wanted} ({requiredBy}), but the .NET runtime this host runs on has '{name}' {framework}, which is older";
+
+    /// <summary>A file of the closure is not a .NET assembly.</summary>
+    public static string DependencyUnreadable(string name, string requiredBy, string path, Exception exception) =>
+        $"it needs assembly '{name}' ({requiredBy}), but '{path}' is not a readable .NET assembly ({Sentence(exception.Message)})";
+
+    /// <summary>A file of the closure holds another assembly than its name says.</summary>
+    public static string DependencyMisnamed(string name, string requiredBy, string path, string actual) =>
+        $"it needs assembly '{name}' ({requiredBy}), but '{path}' holds assembly '{actual}'";
+
+    /// <summary>A private assembly of the closure, found and checked from its file, could not be loaded into the plugin's context.</summary>
+    public static string DependencyNotLoaded(string pluginName, PluginDependency dependency, Exception exception) =>
+        OneParagraph($"plugin '{pluginName}' could not load its dependency '{dependency.Name}' {dependency.Version} from '{dependency.Path}' " +
+            $"into its load context: {Sentence(exception.Message)} ({exception.GetType().Name}).");
+
     /// <summary>Another plugin of the same name came first.</summary>
     public static string Shadowed(string pluginName, PluginLoadResult first) =>
         $"plugin '{pluginName}' is skipped: a plugin of that name was already found at '{first.Path}' ({PluginDiscovery.Label(first.Directory.Source)}), " +

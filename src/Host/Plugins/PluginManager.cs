@@ -1,11 +1,13 @@
 using System.Reflection;
+using System.Runtime.Loader;
 using ImageClassifier.Hosting.Catalog;
 
 namespace ImageClassifier.Hosting.Plugins;
 
 /// <summary>
-/// Finds the plugins in the plugin folders, checks each against this host from its metadata, loads
-/// it into its own context and registers its components in the catalog under the plugin's name.
+/// Finds the plugins in the plugin folders, checks each against this host from its metadata and its
+/// dependency closure from its files, loads it and the private assemblies it needs into its own
+/// context and registers its components in the catalog under the plugin's name.
 /// A plugin that fails at any step is reported with its reason and leaves nothing registered; the
 /// others load regardless.
 /// </summary>
@@ -14,6 +16,7 @@ internal sealed class PluginManager
     private readonly ComponentCatalog _catalog;
     private readonly IPluginAssemblyLoader _loader;
     private readonly Lazy<IReadOnlyDictionary<string, Version>> _hostVersions = new(ReadHostVersions);
+    private readonly Lazy<PluginHostAssemblies> _hostAssemblies = new(PluginHostAssemblies.ReadFromProcess);
 
     public PluginManager(ComponentCatalog catalog, IPluginAssemblyLoader loader)
     {
@@ -97,6 +100,12 @@ internal sealed class PluginManager
             return Failed(candidate, PluginLoadStage.Compatibility, incompatibility, info: info);
         }
 
+        var dependencies = PluginDependencyResolver.Resolve(candidate.Name, candidate.Path, info, _hostAssemblies.Value);
+        if (dependencies.Problem is not null)
+        {
+            return Failed(candidate, PluginLoadStage.Dependencies, dependencies.Problem, info: info);
+        }
+
         Assembly assembly;
         try
         {
@@ -105,6 +114,25 @@ internal sealed class PluginManager
         catch (Exception exception)
         {
             return Failed(candidate, PluginLoadStage.Loading, PluginFailureReasons.NotLoaded(candidate.Name, candidate.Path, exception), exception, info);
+        }
+
+        // Loaded now rather than when a component first touches them, so that a dependency the files
+        // promise but the context cannot load fails the plugin here, not a training run later. A
+        // loader that put the plugin in the default context resolves its dependencies in a way of its
+        // own (a Resolving handler), which asking the default context by name would bypass.
+        var context = AssemblyLoadContext.GetLoadContext(assembly);
+        var ownContext = context is not null && context != AssemblyLoadContext.Default;
+        foreach (var dependency in ownContext ? dependencies.PrivateAssemblies : [])
+        {
+            try
+            {
+                context!.LoadFromAssemblyName(new AssemblyName(dependency.Name) { Version = dependency.Version });
+            }
+            catch (Exception exception)
+            {
+                var reason = PluginFailureReasons.DependencyNotLoaded(candidate.Name, dependency, exception);
+                return Failed(candidate, PluginLoadStage.Loading, reason, exception, info, assembly);
+            }
         }
 
         try

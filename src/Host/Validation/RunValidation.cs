@@ -4,5 +4,5 @@ namespace ImageClassifier.Hosting.Validation;
 /// <param name="ModelType">The model's registered name ("ImageClassifier").</param>
 /// <param name="Parameters">How many parameters the built model has; null when it is not a TorchSharp module.</param>
 /// <param name="Wiring">The wiring check's input and output; null when the model does not take one image tensor.</param>
-/// <param name="Warnings">Problems that only matter once data is read (a data_root that does not exist), each located as an error would be.</param>
+/// <param name="Warnings">Problems that do not stop a run, each located as an error would be; none at present, since a path that does not exist became an error (issue 12).</param>
 public sealed record RunValidation(string ModelType, long? Parameters, WiringResult? Wiring, IReadOnlyList<string> Warnings);

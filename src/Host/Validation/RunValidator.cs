@@ -10,7 +10,7 @@ namespace ImageClassifier.Hosting.Validation;
 /// located message), requires the sections that training or testing then needs, checks every
 /// top-k against the class count, builds the model and runs the wiring check
 /// (<see cref="ModelWiringCheck"/>). Datasets are bound but not built, since building one reads
-/// its files; a <c>data_root</c> that does not exist is a warning.
+/// its files; first of all, every path the run names must exist (<see cref="RunPathCheck"/>).
 /// </summary>
 public static class RunValidator
 {
@@ -22,11 +22,11 @@ public static class RunValidator
     public static RunValidation Validate(RunDefinition run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        RunPathCheck.Check(run, Stages, loadFrom: true);
         var warnings = new List<string>();
-        var missingRoots = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stage in Stages)
         {
-            CheckDataLoader(run, stage, missingRoots, warnings);
+            CheckDataLoader(run, stage);
         }
 
         if (run.OptimWrapper is not null)
@@ -80,8 +80,7 @@ public static class RunValidator
         }
     }
 
-    // One warning per missing folder, at its first use: mmpretrain configs name the same data_root in all three loaders.
-    private static void CheckDataLoader(RunDefinition run, RunStage stage, HashSet<string> missingRoots, List<string> warnings)
+    private static void CheckDataLoader(RunDefinition run, RunStage stage)
     {
         if (run.DataLoaderOf(stage) is not { } settings)
         {
@@ -94,14 +93,6 @@ public static class RunValidator
         if (settings.Sampler is { } sampler)
         {
             DisposeAll([run.Origin.Build($"$.{key}.sampler", sampler)]);
-        }
-
-        if (ConfigValues.DataRoot(settings.Dataset) is { Length: > 0 } dataRoot && !Directory.Exists(dataRoot) && !File.Exists(dataRoot) && missingRoots.Add(dataRoot))
-        {
-            var from = Path.IsPathRooted(dataRoot) ? string.Empty : $" (from {Directory.GetCurrentDirectory()})";
-            warnings.Add(run.Origin.Error(
-                $"$.{key}.dataset.data_root",
-                $"'{dataRoot}' does not exist{from}; {settings.Dataset.TypeName} reads its files from there when the run starts").Message);
         }
     }
 

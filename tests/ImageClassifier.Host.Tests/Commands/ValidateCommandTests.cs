@@ -1,5 +1,6 @@
 using ImageClassifier.Cli.Commands;
 using ImageClassifier.Hosting.Tests.Configuration;
+using ImageClassifier.Hosting.Tests.Plugins;
 using ImageClassifier.Hosting.Tests.Validation;
 using static ImageClassifier.Hosting.Tests.Validation.ValidationConfigs;
 
@@ -66,7 +67,7 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_data_root_that_does_not_exist_is_a_warning_and_the_config_still_validates()
+    public void A_data_root_that_does_not_exist_is_a_config_error_naming_the_key_the_file_and_the_path_looked_for()
     {
         var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
             Loader("test_dataloader", "FashionMNIST", dataRoot: "no/such/folder"),
@@ -76,10 +77,80 @@ public sealed class ValidateCommandTests : IDisposable
 
         var run = Run("validate", path);
 
-        Assert.Equal(ExitCodes.Ok, run.ExitCode);
-        Assert.StartsWith($"OK: {path}: model 'ImageClassifier'", run.Output, StringComparison.Ordinal);
-        Assert.StartsWith($"warning: {path}:{line}:{column}: $.test_dataloader.dataset.data_root: 'no/such/folder' does not exist", run.Error, StringComparison.Ordinal);
-        Assert.Single(run.Error.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Empty(run.Output);
+        Assert.Equal(
+            $"error: {path}:{line}:{column}: $.test_dataloader.dataset.data_root: 'no/such/folder' does not exist: relative paths are read from the current directory, " +
+            $"so '{Path.GetFullPath("no/such/folder")}' was looked for; FashionMNIST reads its files from there\n",
+            run.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Train_and_test_refuse_a_missing_data_root_as_validate_does_before_reading_anything()
+    {
+        var missing = folder.PathOf("absent");
+        var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("train_dataloader", "FashionMNIST", dataRoot: folder.Root),
+            "\"optim_wrapper\": {\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}}",
+            "\"train_cfg\": {\"by_epoch\": true, \"max_epochs\": 1}",
+            Loader("test_dataloader", "FashionMNIST", dataRoot: missing),
+            "\"test_evaluator\": {\"type\": \"Accuracy\"}"));
+        var path = folder.Write("data.json", text);
+        var (line, column) = PositionOf(text, $"\"{missing}\"");
+        var expected = $"error: {path}:{line}:{column}: $.test_dataloader.dataset.data_root: '{missing}' does not exist; FashionMNIST reads its files from there\n";
+
+        var validate = Run("validate", path);
+        var train = Run("train", path, "--work-dir", folder.PathOf("work"), "--device", "cpu");
+        var test = Run("test", path, folder.PathOf("absent.pth"), "--work-dir", folder.PathOf("work"), "--device", "cpu");
+
+        Assert.Equal((ExitCodes.BadInput, expected), (validate.ExitCode, validate.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((ExitCodes.BadInput, expected), (train.ExitCode, train.Error.ReplaceLineEndings("\n")));
+        Assert.Equal((ExitCodes.BadInput, expected), (test.ExitCode, test.Error.ReplaceLineEndings("\n")));
+        Assert.False(Directory.Exists(folder.PathOf("work")), "Nothing should have been written before the paths were checked.");
+    }
+
+    [Fact]
+    public void Train_with_no_test_does_not_need_the_test_data()
+    {
+        var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("train_dataloader", "FashionMNIST", dataRoot: folder.Root),
+            "\"optim_wrapper\": {\"optimizer\": {\"type\": \"SGD\", \"lr\": 0.1}}",
+            "\"train_cfg\": {\"by_epoch\": true, \"max_epochs\": 1}",
+            Loader("test_dataloader", "FashionMNIST", dataRoot: folder.PathOf("absent")),
+            "\"test_evaluator\": {\"type\": \"Accuracy\"}"));
+        var path = folder.Write("data.json", text);
+
+        var train = Run("train", path, "--no-test", "--work-dir", folder.PathOf("work"), "--device", "cpu");
+
+        // Past the path check, the training data's own files are what is missing.
+        Assert.Equal(ExitCodes.Failure, train.ExitCode);
+        Assert.DoesNotContain("test_dataloader", train.Error, StringComparison.Ordinal);
+        Assert.Contains("FashionMNIST needs 'train-images-idx3-ubyte'", train.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plugin_that_failed_to_load_is_an_error_naming_its_missing_dependency_and_the_config_is_not_validated()
+    {
+        using var sandbox = new PluginSandbox();
+        var plugins = sandbox.Folder("plugins");
+        var pluginFolder = PluginSandbox.AddPlugin(plugins, PluginSandbox.Good);
+        File.Delete(Path.Combine(pluginFolder, "GoodPlugin.Helpers.dll"));
+        var path = folder.Write("good.json", Config(backbone: OneChannelResNet));
+
+        var withBroken = Run("validate", path, "--plugins", plugins);
+        var without = Run("validate", path);
+
+        Assert.Equal(ExitCodes.BadInput, withBroken.ExitCode);
+        Assert.Empty(withBroken.Output);
+        var lines = withBroken.Error.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith(
+            "error: plugin 'GoodPlugin' cannot be loaded because of its dependencies: it needs assembly 'GoodPlugin.Helpers' 1.0.0.0 " +
+            $"(referenced by GoodPlugin 1.0.0.0), which is missing: '{Path.Combine(pluginFolder, "GoodPlugin.Helpers.dll")}' does not exist",
+            lines[0],
+            StringComparison.Ordinal);
+        Assert.Equal($"error: {path} was not validated: a plugin failed to load (above). Fix or remove it, then validate again; 'icls plugins' has the full report.", lines[1]);
+        Assert.Equal(ExitCodes.Ok, without.ExitCode);
     }
 
     [Fact]

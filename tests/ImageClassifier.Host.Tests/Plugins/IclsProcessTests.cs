@@ -4,7 +4,7 @@ using static ImageClassifier.Hosting.Tests.Plugins.PluginSandbox;
 
 namespace ImageClassifier.Hosting.Tests.Plugins;
 
-/// <summary>The real <c>icls</c> executable in a process of its own, finding plugins through --plugins and ICLS_PLUGINS.</summary>
+/// <summary>The real <c>icls</c> executable in a process of its own, finding plugins through --plugins, ICLS_PLUGINS and ./plugins.</summary>
 public sealed class IclsProcessTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
@@ -21,23 +21,9 @@ public sealed class IclsProcessTests : IDisposable
         AddPlugin(fromOption, Good);
         AddPlugin(fromVariable, WrongAbstractions);
 
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "icls.dll"), "plugins", "--plugins", fromOption },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment = { [HostOptions.PluginPathVariable] = fromVariable },
-        };
+        var (exitCode, stdout, stderr) = await Icls(_sandbox.Root, fromVariable, "plugins", "--plugins", fromOption);
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(cancel.Token);
-
-        var stdout = await output;
-        Assert.True(process.ExitCode == ExitCodes.Failure, $"exit code {process.ExitCode}; stderr: {await error}; stdout: {stdout}");
+        Assert.True(exitCode == ExitCodes.Failure, $"exit code {exitCode}; stderr: {stderr}; stdout: {stdout}");
         Assert.Contains($"{fromOption} (--plugins)", stdout);
         Assert.Contains($"{fromVariable} (ICLS_PLUGINS)", stdout);
         Assert.Matches(@"GoodPlugin\s+│\s+loaded\s+│\s+1\.0\.0\.0\s+│\s+2\s", stdout);
@@ -46,5 +32,50 @@ public sealed class IclsProcessTests : IDisposable
         Assert.Contains(
             "[compatibility] plugin 'WrongAbstractionsPlugin' was built against ImageClassifier.Abstractions 2.0.0; this host has 1.0.0.",
             stdout);
+    }
+
+    [Fact]
+    public async Task Icls_plugins_loads_the_plugins_folder_of_the_current_directory()
+    {
+        var working = _sandbox.Folder("project");
+        AddPlugin(_sandbox.Folder(Path.Combine("project", "plugins")), Good);
+
+        var (exitCode, stdout, stderr) = await Icls(working, variable: null, "plugins");
+
+        Assert.True(exitCode == ExitCodes.Ok, $"exit code {exitCode}; stderr: {stderr}; stdout: {stdout}");
+        Assert.Contains($"{Path.Combine(working, "plugins")} (./plugins)", stdout);
+        Assert.Matches(@"GoodPlugin\s+│\s+loaded", stdout);
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> Icls(string workingDirectory, string? variable, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "icls.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (variable is null)
+        {
+            start.Environment.Remove(HostOptions.PluginPathVariable);
+        }
+        else
+        {
+            start.Environment[HostOptions.PluginPathVariable] = variable;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(Timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await output, await error);
     }
 }

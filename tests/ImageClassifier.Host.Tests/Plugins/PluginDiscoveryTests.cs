@@ -11,11 +11,12 @@ public sealed class PluginDiscoveryTests : IDisposable
     public void Dispose() => _sandbox.Dispose();
 
     [Fact]
-    public void Folders_are_searched_explicit_first_then_the_environment_variable_then_the_default()
+    public void Folders_are_searched_explicit_first_then_the_environment_variable_then_the_working_directory_then_the_default()
     {
         var explicitFolder = _sandbox.Folder("explicit");
         var fromVariable = _sandbox.Folder("variable");
         var alsoFromVariable = _sandbox.Folder("variable2");
+        var workingFolder = _sandbox.Folder("working");
         var defaultFolder = _sandbox.Folder("default");
         var variable = string.Join(Path.PathSeparator, fromVariable, " ", alsoFromVariable, explicitFolder);
 
@@ -23,6 +24,7 @@ public sealed class PluginDiscoveryTests : IDisposable
         {
             PluginDirectories = [explicitFolder],
             ReadEnvironmentVariable = name => name == HostOptions.PluginPathVariable ? variable : null,
+            WorkingDirectoryPluginDirectory = workingFolder,
             DefaultPluginDirectory = defaultFolder,
         });
 
@@ -31,6 +33,7 @@ public sealed class PluginDiscoveryTests : IDisposable
                 (explicitFolder, PluginDirectorySource.Explicit),
                 (fromVariable, PluginDirectorySource.EnvironmentVariable),
                 (alsoFromVariable, PluginDirectorySource.EnvironmentVariable),
+                (workingFolder, PluginDirectorySource.WorkingDirectory),
                 (defaultFolder, PluginDirectorySource.Default),
             ],
             host.Plugins.Directories.Select(directory => (directory.Path, directory.Source)));
@@ -75,6 +78,81 @@ public sealed class PluginDiscoveryTests : IDisposable
     public void The_default_options_search_the_plugins_folder_beside_the_host()
     {
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "plugins"), new HostOptions().DefaultPluginDirectory);
+    }
+
+    [Fact]
+    public void The_default_options_search_the_plugins_folder_of_the_current_directory_after_the_environment_variable()
+    {
+        var fromVariable = _sandbox.Folder("variable");
+
+        var directories = PluginDiscovery.ResolveDirectories(new HostOptions
+        {
+            ReadEnvironmentVariable = name => name == HostOptions.PluginPathVariable ? fromVariable : null,
+            DefaultPluginDirectory = null,
+        });
+
+        Assert.Equal(
+            [
+                (fromVariable, PluginDirectorySource.EnvironmentVariable),
+                (Path.Combine(Directory.GetCurrentDirectory(), "plugins"), PluginDirectorySource.WorkingDirectory),
+            ],
+            directories.Select(directory => (directory.Path, directory.Source)));
+        Assert.Equal("./plugins", PluginDiscovery.Label(PluginDirectorySource.WorkingDirectory));
+    }
+
+    [Fact]
+    public void A_missing_working_directory_folder_is_no_problem()
+    {
+        var absent = Path.Combine(_sandbox.Root, "no-plugins-here");
+
+        var host = ImageClassifierHost.Create(OptionsFor() with { WorkingDirectoryPluginDirectory = absent });
+
+        var directory = Assert.Single(host.Plugins.Directories);
+        Assert.Equal((absent, PluginDirectorySource.WorkingDirectory, false), (directory.Path, directory.Source, directory.Exists));
+        Assert.Null(directory.Problem);
+        Assert.Empty(host.Plugins.DirectoryProblems);
+    }
+
+    [Fact]
+    public void Plugins_in_the_working_directory_folder_load_and_a_source_folder_there_is_passed_over()
+    {
+        var folder = _sandbox.Folder("working");
+        AddPlugin(folder, Good);
+        File.WriteAllText(Path.Combine(_sandbox.Folder(Path.Combine("working", "MySources")), "MySources.csproj"), "<Project />");
+
+        var host = ImageClassifierHost.Create(OptionsFor() with { WorkingDirectoryPluginDirectory = folder });
+
+        var plugin = Assert.Single(host.Plugins.Plugins);
+        Assert.Equal((Good, PluginStatus.Loaded, PluginDirectorySource.WorkingDirectory), (plugin.Name, plugin.Status, plugin.Directory.Source));
+    }
+
+    [Fact]
+    public void The_same_source_folder_named_with_plugins_is_a_failed_plugin()
+    {
+        var folder = _sandbox.Folder("explicit");
+        File.WriteAllText(Path.Combine(_sandbox.Folder(Path.Combine("explicit", "MySources")), "MySources.csproj"), "<Project />");
+
+        var failed = Assert.Single(CreateHost(folder).Plugins.Failed);
+
+        Assert.Equal(("MySources", PluginLoadStage.Discovery), (failed.Name, failed.FailedStage!.Value));
+    }
+
+    [Fact]
+    public void A_folder_reached_through_the_variable_and_as_the_working_directory_folder_is_searched_once_at_its_first_place()
+    {
+        var folder = _sandbox.Folder("plugins");
+        AddPlugin(folder, Good);
+
+        var host = ImageClassifierHost.Create(OptionsFor() with
+        {
+            ReadEnvironmentVariable = name => name == HostOptions.PluginPathVariable ? folder + Path.DirectorySeparatorChar : null,
+            WorkingDirectoryPluginDirectory = Path.Combine(folder, "..", "plugins"),
+            DefaultPluginDirectory = folder,
+        });
+
+        var directory = Assert.Single(host.Plugins.Directories);
+        Assert.Equal((folder, PluginDirectorySource.EnvironmentVariable), (directory.Path, directory.Source));
+        Assert.Equal(PluginStatus.Loaded, Assert.Single(host.Plugins.Plugins).Status);
     }
 
     [Fact]

@@ -92,18 +92,23 @@ public sealed class PluginManagerTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_dependency_is_reported_naming_it_and_the_good_plugin_still_loads()
+    public void A_missing_dependency_fails_the_plugin_before_it_is_loaded_naming_it_and_the_good_plugin_still_loads()
     {
         var folder = _sandbox.Folder("plugins");
         AddPlugin(folder, Good);
         var broken = AddPlugin(folder, MissingDependency);
         Assert.False(File.Exists(Path.Combine(broken, "MissingDependencyPlugin.Library.dll")), "The build should have deleted the library.");
+        var loader = new RecordingAssemblyLoader();
 
-        var host = CreateHost(folder);
+        var host = ImageClassifierHost.Create(OptionsFor(folder) with { AssemblyLoader = loader });
 
-        var failed = AssertFailed(host, MissingDependency, PluginLoadStage.Registration);
-        Assert.Contains("It needs assembly 'MissingDependencyPlugin.Library' 1.0.0.0, which is neither in the plugin's folder", failed.Reason);
-        Assert.Contains(broken, failed.Reason);
+        var failed = AssertFailed(host, MissingDependency, PluginLoadStage.Dependencies);
+        Assert.StartsWith(
+            "plugin 'MissingDependencyPlugin' cannot be loaded because of its dependencies: it needs assembly 'MissingDependencyPlugin.Library' 1.0.0.0 " +
+            $"(referenced by MissingDependencyPlugin 1.0.0.0), which is missing: '{Path.Combine(broken, "MissingDependencyPlugin.Library.dll")}' does not exist",
+            failed.Reason);
+        Assert.Null(failed.Assembly);
+        Assert.DoesNotContain(loader.Loaded, path => path.Contains(MissingDependency, StringComparison.Ordinal));
         Assert.False(host.Catalog.TryFind("SmoothL1Loss", out _));
         AssertGoodPluginWorks(host);
     }
@@ -179,7 +184,7 @@ public sealed class PluginManagerTests : IDisposable
             [
                 "Corrupt: Inspection",
                 "GoodPlugin: loaded",
-                "MissingDependencyPlugin: Registration",
+                "MissingDependencyPlugin: Dependencies",
                 "ThrowingProviderPlugin: Registration",
                 "WrongAbstractionsPlugin: Compatibility",
                 "DuplicateNamePlugin: Registration",

@@ -68,10 +68,11 @@ public sealed class PluginSandbox : IDisposable
         File.WriteAllBytes(path, "MZ this is not a portable executable, just a file named like one."u8.ToArray());
     }
 
-    /// <summary>Options that load plugins from exactly these folders: no default folder, no environment.</summary>
+    /// <summary>Options that load plugins from exactly these folders: no ./plugins, no default folder, no environment.</summary>
     public static HostOptions OptionsFor(params string[] folders) => new()
     {
         PluginDirectories = folders,
+        WorkingDirectoryPluginDirectory = null,
         DefaultPluginDirectory = null,
         ReadEnvironmentVariable = null,
     };

@@ -75,6 +75,30 @@ public sealed class PluginsCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_plugin_with_a_missing_dependency_is_listed_failed_at_the_dependencies_stage_with_the_assembly_and_path()
+    {
+        var folder = _sandbox.Folder("plugins");
+        var broken = AddPlugin(folder, MissingDependency);
+        var library = Path.Combine(broken, "MissingDependencyPlugin.Library.dll");
+
+        var json = CliRun.Invoke(BuiltInComponents.CreateCatalog, "plugins", "--json", "--plugins", folder);
+        var text = CliRun.Invoke(BuiltInComponents.CreateCatalog, "plugins", "--plugins", folder);
+
+        Assert.Equal(ExitCodes.Failure, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Output);
+        var plugin = Assert.Single(document.RootElement.GetProperty("plugins").EnumerateArray());
+        Assert.Equal("failed", plugin.GetProperty("status").GetString());
+        Assert.Equal("dependencies", plugin.GetProperty("stage").GetString());
+        Assert.Contains($"needs assembly 'MissingDependencyPlugin.Library' 1.0.0.0 (referenced by MissingDependencyPlugin 1.0.0.0), which is missing: '{library}' does not exist", plugin.GetProperty("reason").GetString());
+
+        Assert.Equal(ExitCodes.Failure, text.ExitCode);
+        Assert.Matches(@"MissingDependencyPlugin\s+│\s+failed", text.Output);
+        var reason = Assert.Single(text.Output.Split('\n'), line => line.StartsWith("[dependencies] ", StringComparison.Ordinal));
+        Assert.StartsWith("[dependencies] plugin 'MissingDependencyPlugin' cannot be loaded because of its dependencies:", reason);
+        Assert.Contains(library, reason);
+    }
+
+    [Fact]
     public void Only_good_plugins_exit_zero_and_no_plugins_say_so()
     {
         var folder = _sandbox.Folder("plugins");
@@ -106,7 +130,7 @@ public sealed class PluginsCommandTests : IDisposable
         Assert.Equal(Good, origins["ScaledPooling"]);
         Assert.Equal("built-in", origins["GlobalAveragePooling"]);
         var warning = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("warning: plugin 'MissingDependencyPlugin' failed to register its components", warning);
+        Assert.StartsWith("warning: plugin 'MissingDependencyPlugin' cannot be loaded because of its dependencies: it needs assembly 'MissingDependencyPlugin.Library' 1.0.0.0", warning);
         Assert.EndsWith("Run 'icls plugins' for the full report.", warning.TrimEnd());
     }
 
@@ -133,12 +157,14 @@ public sealed class PluginsCommandTests : IDisposable
         var first = _sandbox.Folder("first");
         var second = _sandbox.Folder("second");
         var fromVariable = _sandbox.Folder("variable");
+        var working = _sandbox.Folder("working");
         AddPlugin(second, Good);
         using var output = new StringWriter();
         using var error = new StringWriter();
         var options = new HostOptions
         {
             CatalogFactory = BuiltInComponents.CreateCatalog,
+            WorkingDirectoryPluginDirectory = working,
             DefaultPluginDirectory = null,
             ReadEnvironmentVariable = name => name == HostOptions.PluginPathVariable ? fromVariable : null,
         };
@@ -148,7 +174,7 @@ public sealed class PluginsCommandTests : IDisposable
         Assert.Equal(ExitCodes.Ok, exitCode);
         using var json = JsonDocument.Parse(output.ToString());
         Assert.Equal(
-            [$"{first}:explicit", $"{second}:explicit", $"{fromVariable}:environment_variable"],
+            [$"{first}:explicit", $"{second}:explicit", $"{fromVariable}:environment_variable", $"{working}:working_directory"],
             json.RootElement.GetProperty("directories").EnumerateArray().Select(d => $"{d.GetProperty("path").GetString()}:{d.GetProperty("source").GetString()}"));
         Assert.Equal(Good, Assert.Single(json.RootElement.GetProperty("plugins").EnumerateArray()).GetProperty("name").GetString());
     }
