@@ -224,6 +224,11 @@ namespace ImageClassifier.Bench
             {
                 using var inferencer = new ImageClassificationInferencer(config, checkpoint, "cpu");
                 var model = inferencer.Model;
+
+                // The same weights with their batch norms left as they are: what folding gains.
+                using var unfolded = config.BuildModel();
+                ModelWeights.Load(unfolded, checkpoint, strict: true);
+                unfolded.eval();
                 torch.manual_seed(0);
                 using var direct = new DirectResNet(3, Width, 10, CifarMean, CifarStd);
                 direct.eval();
@@ -233,18 +238,20 @@ namespace ImageClassifier.Bench
                 Action inferBatch = () => inferencer.Infer(batch, topk: 1);
                 Action predictBatch = () => Predict(model, batch);
                 Action directBatch = () => DirectForward(direct, batch);
+                Action unfoldedBatch = () => Predict(unfolded, batch);
                 Action inferSingle = () => inferencer.Infer(single, topk: 1);
                 Action predictSingle = () => Predict(model, single);
                 Action directSingle = () => DirectForward(direct, single);
+                Action unfoldedSingle = () => Predict(unfolded, single);
 
-                foreach (var action in new[] { inferBatch, predictBatch, directBatch, inferSingle, predictSingle, directSingle })
+                foreach (var action in new[] { inferBatch, predictBatch, directBatch, unfoldedBatch, inferSingle, predictSingle, directSingle, unfoldedSingle })
                 {
                     action();
                     action();
                 }
 
-                var batchTimes = Interleave([inferBatch, predictBatch, directBatch], batchReps);
-                var singleTimes = Interleave([inferSingle, predictSingle, directSingle], singleReps);
+                var batchTimes = Interleave([inferBatch, predictBatch, directBatch, unfoldedBatch], batchReps);
+                var singleTimes = Interleave([inferSingle, predictSingle, directSingle, unfoldedSingle], singleReps);
                 var directRate = Batch * batchReps / batchTimes[2].Sum();
                 Row("batch-64 images/s, Inferencer.Infer(Tensor)", Batch * batchReps / batchTimes[0].Sum(), directRate);
                 Row("batch-64 images/s, Classifier.Predict", Batch * batchReps / batchTimes[1].Sum(), directRate);
@@ -254,6 +261,9 @@ namespace ImageClassifier.Bench
                 RowLatency("batch-1 latency p90 ms, Inferencer.Infer", Percentile(singleTimes[0], 0.9) * 1000, directP90);
                 RowLatency("batch-1 latency median ms, Classifier.Predict", Percentile(singleTimes[1], 0.5) * 1000, directMedian);
                 RowLatency("batch-1 latency p90 ms, Classifier.Predict", Percentile(singleTimes[1], 0.9) * 1000, directP90);
+                Console.WriteLine($"  {inferencer.FoldedNorms} batch norms folded; Predict with them folded vs not (same weights, same batches):");
+                Row("batch-64 images/s, folded / not folded", Batch * batchReps / batchTimes[1].Sum(), Batch * batchReps / batchTimes[3].Sum());
+                RowLatency("batch-1 latency median ms, folded vs not", Percentile(singleTimes[1], 0.5) * 1000, Percentile(singleTimes[3], 0.5) * 1000);
             }
             finally
             {
