@@ -311,7 +311,8 @@ public sealed class ImageClassificationInferencer : IDisposable
             throw new ArgumentException($"The model takes {Channels}-channel images, but these have {images.shape[1]} channels.", nameof(images));
         }
 
-        using var noGrad = torch.no_grad();
+        // Inference mode rather than no_grad: libtorch keeps no version counters or views for autograd.
+        using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
         var (inputs, _) = model.Preprocess(images.to(device), null, training: false);
         var scores = model.Predict(inputs).Scores.to_type(ScalarType.Float32).cpu();
