@@ -29,7 +29,7 @@ public sealed class CustomDataset : Dataset
     /// <param name="dataPrefix">The folder under data_root that holds the class folders; data_root itself when empty.</param>
     /// <param name="classes">The class folders to use, in label order; every subfolder, in ordinal order, when null.</param>
     /// <param name="extensions">The file name extensions that count as images (case ignored).</param>
-    /// <param name="colorType">"color" for RGB images, "grayscale" for one channel.</param>
+    /// <param name="colorType">"color" for three channels in BGR order (mmcv's), "grayscale" for one; a color_type on the pipeline's LoadImageFromFile takes precedence.</param>
     /// <param name="onBadImage">"error" stops at an unreadable image; "skip" leaves it out with a warning.</param>
     /// <param name="pipeline">The transforms each sample goes through.</param>
     public CustomDataset(
@@ -54,7 +54,8 @@ public sealed class CustomDataset : Dataset
         }
 
         var suffixes = (extensions ?? DefaultExtensions).Select(extension => extension.StartsWith('.') ? extension : "." + extension).ToArray();
-        this.colorType = colorType;
+        // mmpretrain puts color_type on the pipeline's LoadImageFromFile; that one wins when set.
+        this.colorType = Pipeline.OfType<LoadImageFromFile>().Select(step => step.ColorType).FirstOrDefault(type => type is not null) ?? colorType;
         this.onBadImage = onBadImage;
         this.classes = classes is null
             ? [.. Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]

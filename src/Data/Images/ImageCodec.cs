@@ -44,7 +44,7 @@ public static class ImageCodec
 
     /// <summary>Decodes the file at <paramref name="path"/> into a (C, H, W) image.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="colorType">RGB or grayscale.</param>
+    /// <param name="colorType">Three channels in BGR order (mmcv's), or grayscale.</param>
     /// <param name="options">The limits on the declared size; <see cref="ImageDecodeOptions.FromEnvironment"/> when null.</param>
     /// <exception cref="DataFormatException">
     /// The file is not a readable image, is truncated or corrupt, or declares a size beyond the
@@ -143,7 +143,7 @@ public static class ImageCodec
         return FromRgba(rgba, info.Height, info.Width, colorType);
     }
 
-    /// <summary>Writes <paramref name="image"/> (1 or 3 channels) as a PNG file.</summary>
+    /// <summary>Writes <paramref name="image"/> (1 channel, or 3 in BGR order as decoded) as a PNG file.</summary>
     public static void WritePng(ImageData image, string path)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -159,7 +159,8 @@ public static class ImageCodec
         {
             for (var channel = 0; channel < 3; channel++)
             {
-                rgba[(i * 4) + channel] = image.Pixels[(image.Channels == 1 ? 0 : channel * plane) + i];
+                // The file's R, G, B are the image's planes 2, 1, 0.
+                rgba[(i * 4) + channel] = image.Pixels[(image.Channels == 1 ? 0 : (2 - channel) * plane) + i];
             }
 
             rgba[(i * 4) + 3] = 255;
@@ -188,12 +189,14 @@ public static class ImageCodec
             return new ImageData(gray, 1, height, width);
         }
 
+        // BGR, as mmcv's LoadImageFromFile decodes (OpenCV's order): mmpretrain's configs and
+        // checkpoints expect it, and data_preprocessor.to_rgb turns it into RGB.
         var pixels = new byte[3 * plane];
         for (var i = 0; i < plane; i++)
         {
-            pixels[i] = rgba[i * 4];
+            pixels[i] = rgba[(i * 4) + 2];
             pixels[plane + i] = rgba[(i * 4) + 1];
-            pixels[(2 * plane) + i] = rgba[(i * 4) + 2];
+            pixels[(2 * plane) + i] = rgba[i * 4];
         }
 
         return new ImageData(pixels, 3, height, width);

@@ -2,7 +2,9 @@ namespace ImageClassifier.Data.Images;
 
 /// <summary>
 /// An 8-bit image in channel-first layout, (C, H, W): channel c, row y, column x is at
-/// <c>Pixels[(c * Height + y) * Width + x]</c>. Colour images are RGB. Transforms return new images
+/// <c>Pixels[(c * Height + y) * Width + x]</c>. Colour images decoded from
+/// files are BGR, as mmcv's; those of array datasets (CIFAR) are RGB, as mmpretrain keeps them
+/// (docs/training.md, "Channel order"). Transforms return new images
 /// and never change one they were given.
 /// </summary>
 public sealed class ImageData
@@ -29,7 +31,7 @@ public sealed class ImageData
     /// <summary>The pixel bytes, channel-first.</summary>
     public byte[] Pixels { get; }
 
-    /// <summary>The number of channels: 1 for grayscale, 3 for RGB.</summary>
+    /// <summary>The number of channels: 1 for grayscale, 3 for colour.</summary>
     public int Channels { get; }
 
     /// <summary>The height in pixels.</summary>

@@ -220,7 +220,11 @@ public sealed class ImageClassificationInferencer : IDisposable
         return InferSamples(samples, topk, batchSize);
     }
 
-    /// <summary>Classifies a batch of images (N, C, H, W) with pixel values 0 to 255 (any dtype); the pipeline is not applied.</summary>
+    /// <summary>
+    /// Classifies a batch of images (N, C, H, W) with pixel values 0 to 255 (any dtype), in the channel
+    /// order the model was trained on (BGR for models trained on image files, as mmcv decodes them);
+    /// the pipeline is not applied.
+    /// </summary>
     public IReadOnlyList<InferenceResult> Infer(Tensor images, int topk = 1)
     {
         ArgumentNullException.ThrowIfNull(images);

@@ -1,6 +1,7 @@
 using ImageClassifier.Data;
 using ImageClassifier.Data.Datasets;
 using ImageClassifier.Data.Images;
+using ImageClassifier.Data.Transforms;
 using ImageClassifier.Engine.Tests.TestHelpers;
 
 namespace ImageClassifier.Engine.Tests.Data.Datasets;
@@ -42,6 +43,18 @@ public sealed class CustomDatasetTests : IDisposable
         var sample = dataset.Get(0);
         Assert.Equal(1, sample.Image.Channels);
         Assert.All(sample.Image.Pixels, value => Assert.Equal(50, value));
+    }
+
+    [Fact]
+    public void The_pipelines_LoadImageFromFile_color_type_wins_over_the_datasets()
+    {
+        Fixtures.WritePng(folder.Combine("a", "x.png"), 3, 4, 4, 50);
+
+        var fromStep = new CustomDataset(folder.Path, colorType: ColorType.Color, pipeline: [new LoadImageFromFile(colorType: ColorType.Grayscale)]);
+        var unset = new CustomDataset(folder.Path, colorType: ColorType.Grayscale, pipeline: [new LoadImageFromFile()]);
+
+        Assert.Equal(1, fromStep.Get(0).Image.Channels);
+        Assert.Equal(1, unset.Get(0).Image.Channels);
     }
 
     [Fact]
