@@ -140,7 +140,7 @@ public static class ImageCodec
             throw new DataFormatException(source, null, $"its {codec.EncodedFormat.ToString().ToUpperInvariant()} data cannot be decoded: {Describe(decoded)}");
         }
 
-        return FromRgba(rgba, info.Height, info.Width, colorType);
+        return ImageOrientation.Apply(FromRgba(rgba, info.Height, info.Width, colorType), codec.EncodedOrigin);
     }
 
     /// <summary>Writes <paramref name="image"/> (1 channel, or 3 in BGR order as decoded) as a PNG file.</summary>

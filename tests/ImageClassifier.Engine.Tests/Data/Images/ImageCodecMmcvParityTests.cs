@@ -7,11 +7,18 @@ namespace ImageClassifier.Engine.Tests.Data.Images;
 /// <summary>
 /// Image files decode as mmcv's LoadImageFromFile decodes them, against
 /// Fixtures/ImageLoading/expected.json (tools/fixtures/make_image_loading_fixtures.py, Pillow):
-/// BGR planes, greyscale replicated, palettes expanded, alpha dropped.
+/// BGR planes, greyscale replicated, palettes expanded, alpha dropped, JPEGs turned upright by their
+/// EXIF orientation.
 /// </summary>
 public sealed class ImageCodecMmcvParityTests
 {
     public static TheoryData<string> Pngs => ["rgb.png", "gray.png", "palette.png", "rgba.png", "gray_alpha.png"];
+
+    // JPEGs at full chroma resolution, and every EXIF orientation of a 32x24 photo, which mmcv turns upright.
+    public static TheoryData<string> Jpegs =>
+    [
+        "rgb.jpg", "rgb_420.jpg", .. Enumerable.Range(1, 8).Select(orientation => $"orientation_{orientation}.jpg"),
+    ];
 
     [Theory]
     [MemberData(nameof(Pngs))]
@@ -68,8 +75,7 @@ public sealed class ImageCodecMmcvParityTests
     }
 
     [Theory]
-    [InlineData("rgb.jpg")]
-    [InlineData("rgb_420.jpg")]
+    [MemberData(nameof(Jpegs))]
     public void Jpeg_decoding_stays_close_to_pillows(string name)
     {
         // JPEG decoders may round the inverse DCT and colour conversion differently; docs/training.md
@@ -78,6 +84,7 @@ public sealed class ImageCodecMmcvParityTests
 
         var image = ImageCodec.Decode(Path.Combine(Folder, name), ColorType.Color);
 
+        Assert.Equal((expected.Height, expected.Width), (image.Height, image.Width));
         var differences = image.Pixels.Zip(expected.ColorBgr, (ours, pillow) => Math.Abs(ours - pillow)).ToArray();
         Assert.True(differences.Max() <= 2, $"{name}: max |ours - Pillow| = {differences.Max()}, mean {differences.Average():F3}");
     }
