@@ -155,7 +155,7 @@ public static class StateDictLoader
     /// buffers, then its children depth-first. (TorchSharp lists every parameter before any
     /// buffer; the order does not matter for loading, but files then read as PyTorch's would.)
     /// </summary>
-    private static OrderedDictionary<string, Tensor> InPyTorchOrder(nn.Module module)
+    internal static OrderedDictionary<string, Tensor> InPyTorchOrder(nn.Module module)
     {
         var stateDict = module.state_dict();
         var ordered = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);

@@ -9,7 +9,8 @@ namespace ImageClassifier.Models.Checkpoints;
 /// <summary>
 /// Reads files written by PyTorch's <c>torch.save</c>, in the zip format (the default since
 /// PyTorch 1.6) and in the legacy format (<c>_use_new_zipfile_serialization=False</c>), without
-/// Python and without running anything from the file.
+/// Python and without running anything from the file; and safetensors files (by their
+/// <c>.safetensors</c> name or their header), as <c>{"meta": metadata, "state_dict": tensors}</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -84,7 +85,7 @@ public static class TorchCheckpointReader
 
         try
         {
-            Span<byte> head = stackalloc byte[4];
+            Span<byte> head = stackalloc byte[9];
             var start = stream.Position;
             var headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             stream.Position = start;
@@ -93,7 +94,12 @@ public static class TorchCheckpointReader
                 throw NotACheckpoint(sourceName, "the file is empty");
             }
 
-            if (headLength == 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5 or 7)
+            if (SafetensorsFormat.HasExtension(sourceName) || SafetensorsFormat.LooksLikeHeader(head[..headLength], stream.Length - start))
+            {
+                return SafetensorsReader.Read(stream, sourceName, options);
+            }
+
+            if (headLength >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5 or 7)
             {
                 return ReadZip(stream, sourceName, options);
             }

@@ -39,7 +39,15 @@ public static partial class TorchCheckpointWriter
     /// temporary file. The folder is created when missing.
     /// </summary>
     /// <exception cref="ArgumentException">A value in <paramref name="checkpoint"/> has no checkpoint encoding; the message names where it is.</exception>
-    public static void Write(string path, object? checkpoint)
+    public static void Write(string path, object? checkpoint) =>
+        WriteAtomically(path, stream => Write(stream, checkpoint));
+
+    /// <summary>
+    /// Runs <paramref name="write"/> on a temporary file beside <paramref name="path"/> (named as
+    /// <see cref="IsTemporaryCheckpoint"/> recognises), flushes it to disk and renames it over
+    /// <paramref name="path"/>; on failure the temporary file is removed and an existing file left as it was.
+    /// </summary>
+    internal static void WriteAtomically(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
@@ -50,7 +58,7 @@ public static partial class TorchCheckpointWriter
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16))
             {
-                Write(stream, checkpoint);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
 

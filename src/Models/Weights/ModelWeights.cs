@@ -95,7 +95,9 @@ public static class ModelWeights
 
     /// <summary>
     /// Saves <paramref name="model"/> as mmpretrain does, <c>{"meta": meta, "state_dict": OrderedDict}</c>
-    /// in torch.save's zip format, so PyTorch's <c>torch.load</c> and mmpretrain read it.
+    /// in torch.save's zip format, so PyTorch's <c>torch.load</c> and mmpretrain read it; or, when
+    /// <paramref name="path"/> ends in <c>.safetensors</c>, as a safetensors file whose metadata holds
+    /// <paramref name="meta"/> (strings as they are, other values as JSON text).
     /// </summary>
     /// <param name="model">The model whose state dict is saved.</param>
     /// <param name="path">The checkpoint file; written atomically.</param>
@@ -105,6 +107,17 @@ public static class ModelWeights
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(path);
+        if (SafetensorsFormat.HasExtension(path))
+        {
+            // safetensors metadata holds strings: other values travel as their JSON text.
+            var metadata = meta?.ToDictionary(
+                entry => entry.Key,
+                entry => entry.Value as string ?? System.Text.Json.JsonSerializer.Serialize(entry.Value),
+                StringComparer.Ordinal);
+            SafetensorsWriter.Write(path, StateDictLoader.InPyTorchOrder(model), metadata);
+            return;
+        }
+
         StateDictLoader.SaveStateDict(model, path, meta);
     }
 
