@@ -5,6 +5,7 @@ using ImageClassifier.Engine.Inference;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Configuration.Binding;
 using ImageClassifier.Hosting.Validation;
+using ImageClassifier.Models.Weights.Converters;
 
 namespace ImageClassifier.Hosting;
 
@@ -68,6 +69,21 @@ public sealed partial class ImageClassifierHost
     /// <exception cref="RunConfigException">For a run written in C#: a part does not fit, naming the setting.</exception>
     public WiringResult? CheckWiring(RunDefinition run, IReadOnlyList<long>? inputShape = null) =>
         ModelWiringCheck.Check(run, inputShape is null ? null : ModelInput.Given(inputShape, "the given input shape"));
+
+    /// <summary>
+    /// Converts <paramref name="sourceCheckpoint"/> (torchvision's, timm's or mmpretrain's layout, any
+    /// checkpoint format) for the model of <paramref name="run"/> and writes <paramref name="destination"/>,
+    /// an mmengine-style checkpoint (safetensors when the name ends in <c>.safetensors</c>) that
+    /// <c>load_from</c>, <c>init_cfg</c> <c>Pretrained</c>, test and inference take.
+    /// </summary>
+    /// <returns>How many tensors were converted.</returns>
+    /// <exception cref="ImageClassifier.Models.Checkpoints.StateDictLoadException">The converted keys do not fit the model (the missing, unexpected and mis-shaped ones are named), or no key map converts its backbone from that source.</exception>
+    public int ConvertCheckpoint(RunDefinition run, string sourceCheckpoint, string destination, WeightSource from)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var model = run.BuildModel();
+        return CheckpointConverter.ConvertFile(model, sourceCheckpoint, destination, from);
+    }
 
     /// <summary>A runner for <paramref name="run"/> (bound from JSON, or written in C#).</summary>
     public Runner CreateRunner(RunDefinition run, RunnerOptions? options = null) => new(run, options);

@@ -1,0 +1,57 @@
+using ImageClassifier.Engine.Tests.TestHelpers;
+using ImageClassifier.Models.Checkpoints;
+using static ImageClassifier.Engine.Tests.TestHelpers.InProcessIcls;
+
+namespace ImageClassifier.Engine.Tests.Commands;
+
+/// <summary><c>icls convert</c> over the torchvision fixture of the model tests (Fixtures/Conversion there).</summary>
+public sealed class ConvertCommandTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private static string Conversion(string name) =>
+        Path.Combine(FixturePaths.Folder("..", "..", "ImageClassifier.Models.Tests", "Fixtures", "Conversion"), name);
+
+    private string Config()
+    {
+        var path = folder.Combine("resnet18_w8.json");
+        File.WriteAllText(path, """
+            {
+              "model": {
+                "type": "ImageClassifier",
+                "backbone": {"type": "ResNet", "depth": 18, "stem_channels": 8, "base_channels": 8},
+                "neck": {"type": "GlobalAveragePooling"},
+                "head": {"type": "LinearClsHead", "num_classes": 10, "in_channels": 64}
+              }
+            }
+            """);
+        return path;
+    }
+
+    [Fact]
+    public void A_torchvision_checkpoint_converts_into_one_icls_loads()
+    {
+        var destination = folder.Combine("converted.safetensors");
+
+        var run = Icls("convert", Config(), Conversion("tv_resnet18_w8.pth"), destination, "--from", "torchvision");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("Converted 122 tensors", run.Output, StringComparison.Ordinal);
+        var converted = TorchCheckpointReader.ReadDictionary(destination);
+        var stateDict = Assert.IsType<Dictionary<string, object?>>(converted["state_dict"]);
+        Assert.Contains("backbone.layer4.1.bn2.running_var", stateDict.Keys);
+        Assert.Contains("head.fc.weight", stateDict.Keys);
+    }
+
+    [Fact]
+    public void Keys_of_another_layout_are_bad_input_naming_them()
+    {
+        var run = Icls("convert", Config(), Conversion("tv_mobilenet_v2_w025.pth"), folder.Combine("x.pth"), "--from", "torchvision");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("features.", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.Combine("x.pth")));
+    }
+}
