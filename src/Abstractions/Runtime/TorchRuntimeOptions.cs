@@ -21,29 +21,16 @@ public sealed record TorchRuntimeOptions
     public bool TuneMalloc { get; init; } = !IsOff(Environment.GetEnvironmentVariable(MallocTuningVariable));
 
     /// <summary>The folder for icls's per-user files: <c>ICLS_HOME</c>, else <c>$XDG_CACHE_HOME/icls</c> or <c>~/.cache/icls</c>.</summary>
-    public const string HomeVariable = "ICLS_HOME";
+    public const string HomeVariable = IclsHome.Variable;
 
     /// <summary>
     /// Where a passing convolution check is remembered for this machine, so that later processes
     /// skip it; null checks in every process. Default: <see cref="HomeVariable"/>'s folder.
     /// </summary>
-    public string? CacheDirectory { get; init; } = DefaultHome();
+    public string? CacheDirectory { get; init; } = IclsHome.Resolve();
 
     /// <summary>Which convolution kernels to use; default <see cref="ConvolutionPath.Auto"/>.</summary>
     public ConvolutionPath Convolution { get; init; } = ParseConvolution(Environment.GetEnvironmentVariable(ConvolutionVariable));
-
-    private static string? DefaultHome()
-    {
-        if (Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } home)
-        {
-            return home;
-        }
-
-        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } profile ? Path.Combine(profile, ".cache") : null;
-        return cache is null ? null : Path.Combine(cache, "icls");
-    }
 
     private static bool IsOff(string? value) =>
         value is not null && (value.Trim() == "0" || value.Trim().Equals("false", StringComparison.OrdinalIgnoreCase));

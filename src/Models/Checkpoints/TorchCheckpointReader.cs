@@ -48,7 +48,7 @@ public static class TorchCheckpointReader
     public static object? Read(string path) => Read(path, null);
 
     /// <summary>Reads the checkpoint at <paramref name="path"/> within the limits of <paramref name="options"/>.</summary>
-    /// <param name="path">The file.</param>
+    /// <param name="path">The file, or an http(s) URL, downloaded once into the cache (<see cref="CheckpointDownloader"/>).</param>
     /// <param name="options">The limits; <see cref="CheckpointReadOptions.FromEnvironment"/> when null.</param>
     /// <exception cref="CheckpointFormatException">
     /// As for <see cref="Read(string)"/>, or the file declares more than the limits allow, or a zip
@@ -59,6 +59,11 @@ public static class TorchCheckpointReader
     public static object? Read(string path, CheckpointReadOptions? options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (CheckpointDownloader.IsUrl(path))
+        {
+            path = CheckpointDownloader.Resolve(path);
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         return Read(stream, path, options);
     }
