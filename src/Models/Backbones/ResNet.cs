@@ -183,6 +183,9 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
     /// <summary>Whether downsampling shortcuts average-pool before their conv.</summary>
     public bool AvgDown { get; }
 
+    /// <summary>Each stage's stride, layer1 first.</summary>
+    public IReadOnlyList<int> Strides => strides;
+
     /// <summary>The with_cp setting, which has no effect here.</summary>
     public bool WithCp { get; }
 

@@ -7,9 +7,10 @@ namespace ImageClassifier.Models.Weights.Converters;
 /// ResNet, ResNetV1c and ResNetV1d from torchvision (<c>resnet18</c> ... <c>resnet152</c>) and timm
 /// (the same layout, plus its deep-stem <c>resnet*c</c> and <c>resnet*d</c>). mmpretrain's ResNet
 /// keeps torchvision's names below the stem (<c>layerN.M.convK</c>, <c>bnK</c>, <c>downsample</c>,
-/// with the average pool of V1d at <c>downsample.0</c> in both), so the map adds <c>backbone.</c>,
-/// moves <c>fc</c> to <c>head.fc</c>, and renames timm's deep stem (<c>conv1.0</c> ... <c>conv1.6</c>,
-/// <c>bn1</c>) to mmpretrain's <c>stem.0-2.conv/bn</c>.
+/// with V1d's average pool at <c>downsample.0</c> of striding stages in both), so the map adds
+/// <c>backbone.</c>, moves <c>fc</c> to <c>head.fc</c>, renames timm's deep stem (<c>conv1.0</c> ...
+/// <c>conv1.6</c>, <c>bn1</c>) to mmpretrain's <c>stem.0-2.conv/bn</c>, and shifts timm's averaged
+/// shortcut in a stage that does not stride, where mmpretrain has no pool.
 /// </summary>
 public sealed partial class ResNetKeyMap : IStateDictKeyMap
 {
@@ -54,9 +55,23 @@ public sealed partial class ResNetKeyMap : IStateDictKeyMap
             }
         }
 
+        if (backbone is ResNet { AvgDown: true } averaging && AveragedShortcut().Match(key) is { Success: true } shortcut)
+        {
+            // timm always keeps a slot for the pool (an Identity where the stage does not stride),
+            // so its conv and norm are downsample.1 and .2; mmpretrain pools only in striding
+            // stages, so there they are downsample.0 and .1.
+            var stage = int.Parse(shortcut.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var index = int.Parse(shortcut.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var pools = stage <= averaging.Strides.Count && averaging.Strides[stage - 1] != 1;
+            return pools ? "backbone." + key : $"backbone.layer{stage}.0.downsample.{index - 1}.{shortcut.Groups[3].Value}";
+        }
+
         return "backbone." + key;
     }
 
     [GeneratedRegex(@"^conv1\.(\d+)\.(.+)$")]
     private static partial Regex DeepStemKey();
+
+    [GeneratedRegex(@"^layer(\d+)\.0\.downsample\.([12])\.(.+)$")]
+    private static partial Regex AveragedShortcut();
 }
