@@ -23,34 +23,9 @@ public sealed class ImageFileParityTests : IDisposable
     [Fact]
     public void Softmax_scores_match_mmpretrains_within_1e_4()
     {
-        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(ImageCodecMmcvParityTests.Folder, "expected.json")));
+        using var expected = Expected();
         var model = expected.RootElement.GetProperty("model");
-        var config = new JsonObject
-        {
-            ["model"] = JsonNode.Parse(model.GetProperty("config").GetRawText()),
-            ["data_preprocessor"] = new JsonObject
-            {
-                ["type"] = "ClsDataPreprocessor",
-                ["mean"] = JsonNode.Parse(expected.RootElement.GetProperty("mean").GetRawText()),
-                ["std"] = JsonNode.Parse(expected.RootElement.GetProperty("std").GetRawText()),
-                ["to_rgb"] = true,
-            },
-            ["test_dataloader"] = new JsonObject
-            {
-                ["batch_size"] = 4,
-                ["dataset"] = new JsonObject
-                {
-                    ["type"] = "CustomDataset",
-                    ["data_root"] = ImageCodecMmcvParityTests.Folder,
-                    ["pipeline"] = new JsonArray(new JsonObject { ["type"] = "LoadImageFromFile" }, new JsonObject { ["type"] = "PackInputs" }),
-                },
-            },
-        };
-        var configPath = Path.Combine(folder, "resnet18_imagenet_norm.json");
-        File.WriteAllText(configPath, config.ToJsonString());
-        var checkpoint = Path.Combine(FixturePaths.Folder("..", "..", "ImageClassifier.Models.Tests", "Fixtures", "Zoo"), model.GetProperty("checkpoint").GetString()!);
-        var host = ImageClassifierHost.Create(new HostOptions { DefaultPluginDirectory = null, WorkingDirectoryPluginDirectory = null, ReadEnvironmentVariable = null });
-        using var inferencer = host.CreateInferencer(configPath, checkpoint, "cpu");
+        using var inferencer = CreateInferencer(expected.RootElement);
         var names = model.GetProperty("softmax").EnumerateObject().Select(entry => entry.Name).ToArray();
 
         var outcomes = inferencer.InferFiles(names.Select(name => Path.Combine(ImageCodecMmcvParityTests.Folder, name)), topk: inferencer.NumClasses);
@@ -68,5 +43,64 @@ public sealed class ImageFileParityTests : IDisposable
             var worst = ours.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
             Assert.True(worst < 1e-4, $"{name}: max |ours - mmpretrain's| = {worst}");
         }
+    }
+
+    [Fact]
+    public void Files_decoded_in_parallel_come_back_in_order_with_their_own_errors()
+    {
+        using var expected = Expected();
+        using var inferencer = CreateInferencer(expected.RootElement);
+        var broken = Path.Combine(folder, "broken.png");
+        File.WriteAllBytes(broken, [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
+        string[] names = ["rgb.png", "gray.png", "palette.png", "rgba.png", "gray_alpha.png", "rgb.jpg", "rgb_420.jpg"];
+        var files = names.Select(name => Path.Combine(ImageCodecMmcvParityTests.Folder, name)).ToList();
+        files.Insert(3, broken);
+        files.Insert(5, Path.Combine(folder, "missing.png"));
+
+        var outcomes = inferencer.InferFiles(files, topk: 2, batchSize: 2);
+
+        Assert.Equal(files, outcomes.Select(outcome => outcome.Source));
+        Assert.Null(outcomes[3].Result);
+        Assert.Null(outcomes[5].Result);
+        foreach (var (file, outcome) in files.Zip(outcomes).Where(pair => pair.Second.Error is null))
+        {
+            var alone = inferencer.InferFiles([file], topk: 2)[0].Result!;
+            Assert.Equal(alone.PredLabel, outcome.Result!.PredLabel);
+            Assert.Equal(alone.PredScore, outcome.Result.PredScore, 6);
+        }
+    }
+
+    private static JsonDocument Expected() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(ImageCodecMmcvParityTests.Folder, "expected.json")));
+
+    private ImageClassificationInferencer CreateInferencer(JsonElement expected)
+    {
+        var model = expected.GetProperty("model");
+        var config = new JsonObject
+        {
+            ["model"] = JsonNode.Parse(model.GetProperty("config").GetRawText()),
+            ["data_preprocessor"] = new JsonObject
+            {
+                ["type"] = "ClsDataPreprocessor",
+                ["mean"] = JsonNode.Parse(expected.GetProperty("mean").GetRawText()),
+                ["std"] = JsonNode.Parse(expected.GetProperty("std").GetRawText()),
+                ["to_rgb"] = true,
+            },
+            ["test_dataloader"] = new JsonObject
+            {
+                ["batch_size"] = 4,
+                ["dataset"] = new JsonObject
+                {
+                    ["type"] = "CustomDataset",
+                    ["data_root"] = ImageCodecMmcvParityTests.Folder,
+                    ["pipeline"] = new JsonArray(new JsonObject { ["type"] = "LoadImageFromFile" }, new JsonObject { ["type"] = "PackInputs" }),
+                },
+            },
+        };
+        var configPath = Path.Combine(folder, "resnet18_imagenet_norm.json");
+        File.WriteAllText(configPath, config.ToJsonString());
+        var checkpoint = Path.Combine(FixturePaths.Folder("..", "..", "ImageClassifier.Models.Tests", "Fixtures", "Zoo"), model.GetProperty("checkpoint").GetString()!);
+        var host = ImageClassifierHost.Create(new HostOptions { DefaultPluginDirectory = null, WorkingDirectoryPluginDirectory = null, ReadEnvironmentVariable = null });
+        return host.CreateInferencer(configPath, checkpoint, "cpu");
     }
 }
