@@ -3,10 +3,11 @@
 data/samples/, named by index and class, for examples that classify image files (the host-app
 template's check, the README). Standard library only: the PNG is written by hand (one IDAT chunk,
 filter type 0 on every row)."""
-import gzip
 import pathlib
 import struct
 import zlib
+
+from make_fashion_mnist_subset import read_idx
 
 CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -17,13 +18,6 @@ subset = root / "data" / "fashion-mnist-subset"
 out = root / "data" / "samples"
 
 
-def read_idx(path):
-    data = gzip.open(path, "rb").read()
-    dims = data[3]
-    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
-    return shape, data[4 + 4 * dims:]
-
-
 def png(width, height, pixels):
     def chunk(kind, body):
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
@@ -32,8 +26,8 @@ def png(width, height, pixels):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
 
 
-(count, height, width), images = read_idx(subset / "t10k-images-idx3-ubyte.gz")
-_, labels = read_idx(subset / "t10k-labels-idx1-ubyte.gz")
+(count, height, width), images = read_idx(subset / "t10k-images-idx3-ubyte.gz", 3)
+_, labels = read_idx(subset / "t10k-labels-idx1-ubyte.gz", 1)
 out.mkdir(exist_ok=True)
 for index in range(COUNT):
     name = CLASSES[labels[index]].lower().replace("/", "_").replace(" ", "_").replace("-", "_")
