@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using ImageClassifier.Engine.Inference;
 using ImageClassifier.Engine.Tests.Data.Images;
 using ImageClassifier.Engine.Tests.TestHelpers;
-using ImageClassifier.Hosting;
 
 namespace ImageClassifier.Engine.Tests.Inference;
 
@@ -100,7 +99,6 @@ public sealed class ImageFileParityTests : IDisposable
         var configPath = Path.Combine(folder, "resnet18_imagenet_norm.json");
         File.WriteAllText(configPath, config.ToJsonString());
         var checkpoint = Path.Combine(FixturePaths.Folder("..", "..", "ImageClassifier.Models.Tests", "Fixtures", "Zoo"), model.GetProperty("checkpoint").GetString()!);
-        var host = ImageClassifierHost.Create(new HostOptions { DefaultPluginDirectory = null, WorkingDirectoryPluginDirectory = null, ReadEnvironmentVariable = null });
-        return host.CreateInferencer(configPath, checkpoint, "cpu");
+        return BuiltInHost.Instance.CreateInferencer(configPath, checkpoint, "cpu");
     }
 }

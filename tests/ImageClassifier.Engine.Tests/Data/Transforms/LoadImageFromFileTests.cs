@@ -2,17 +2,13 @@ using ImageClassifier.Data.Images;
 using ImageClassifier.Data.Transforms;
 using ImageClassifier.Hosting;
 using ImageClassifier.Hosting.Configuration.Binding;
+using ImageClassifier.Engine.Tests.TestHelpers;
 
 namespace ImageClassifier.Engine.Tests.Data.Transforms;
 
 public sealed class LoadImageFromFileTests
 {
-    private static readonly ImageClassifierHost Host = ImageClassifierHost.Create(new HostOptions
-    {
-        DefaultPluginDirectory = null,
-        WorkingDirectoryPluginDirectory = null,
-        ReadEnvironmentVariable = null,
-    });
+    private static ImageClassifierHost Host => BuiltInHost.Instance;
 
     [Fact]
     public void Mmpretrains_keys_bind_as_written()
