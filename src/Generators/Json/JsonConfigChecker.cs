@@ -285,8 +285,22 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             case SlotKind.Boolean when value is not JsonBoolean:
             case SlotKind.String when value is not JsonString:
             case SlotKind.Integer or SlotKind.Number when value is not JsonNumber:
-            case SlotKind.List when value is not JsonArray:
                 Mismatch(value, path, slot);
+                return;
+            case SlotKind.List when value is not JsonArray:
+                // mmengine takes a single value where it takes a list: a list of one, as the host binds it.
+                if (slot.Item is not { } single)
+                {
+                    return;
+                }
+
+                if (!single.Expected(components).AdmitsSingle(value.ExpectedKind))
+                {
+                    Mismatch(value, path, slot);
+                    return;
+                }
+
+                CheckValue(value, single, member, path, label, owner, isItem: true);
                 return;
             case SlotKind.String:
                 CheckConstraints(value, ((JsonString)value).Value, member, label, owner, isItem);

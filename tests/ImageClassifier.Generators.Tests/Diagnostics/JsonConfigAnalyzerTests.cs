@@ -161,6 +161,25 @@ public sealed class JsonConfigAnalyzerTests
     }
 
     [Fact]
+    public void A_single_value_where_a_list_goes_is_a_list_of_one_with_the_item_rules()
+    {
+        // mmengine's "topk": 1 and "augments": {...}: fine when the value fits an item, checked as one.
+        const string json = """
+            {
+              "model": {
+                "type": "ImageClassifier",
+                "backbone": {"type": "ResNet_CIFAR", "depth": 18, "out_indices": 4},
+                "head": {"type": "LinearHead", "num_classes": 10, "topk": 5},
+              }
+            }
+            """;
+
+        var diagnostic = Assert.Single(Analyze(json));
+
+        AssertOutside(diagnostic, 4, 70, "out_indices", "ResNet_CIFAR (a backbone)", ZeroToThree, "4");
+    }
+
+    [Fact]
     public void A_child_config_that_overrides_a_few_members_gives_nothing()
     {
         // Without "type" an object may take it from its base files: nothing to judge it by.
@@ -391,7 +410,7 @@ public sealed class JsonConfigAnalyzerTests
                   "type": "ResNet_CIFAR",
                   "depth": "50",
                   "in_channels": 3000000000,
-                  "out_indices": 3,
+                  "out_indices": "3",
                   "frozen": "yes",
                   "padding": "reflect",
                   "_delete_": "yes"
@@ -407,7 +426,7 @@ public sealed class JsonConfigAnalyzerTests
         Assert.Equal(7, diagnostics.Length);
         AssertWrongKind(diagnostics[0], 6, 16, "$.model.backbone.depth: expected an integer, but found the string \"50\"");
         AssertWrongKind(diagnostics[1], 7, 22, "$.model.backbone.in_channels: expected an integer from -2147483648 to 2147483647, but found the number 3000000000");
-        AssertWrongKind(diagnostics[2], 8, 22, "$.model.backbone.out_indices: expected a list of integers or null, but found the number 3");
+        AssertWrongKind(diagnostics[2], 8, 22, "$.model.backbone.out_indices: expected an integer, a list of integers or null, but found the string \"3\"");
         AssertWrongKind(diagnostics[3], 9, 17, "$.model.backbone.frozen: expected true or false, but found the string \"yes\"");
         AssertWrongKind(diagnostics[4], 10, 18, "$.model.backbone.padding: expected one of \"zeros\", \"reflect_padding\", but found the string \"reflect\"; did you mean \"reflect_padding\"?");
         AssertWrongKind(diagnostics[5], 11, 19, "$.model.backbone._delete_: \"_delete_\" must be true or false, but found a string");
