@@ -291,6 +291,60 @@ public sealed class RegistryGeneratorTests
     }
 
     [Fact]
+    public void ComponentTakingTheConfigOfAComponentOfTheSameProjectGetsThatConfigAsAMember()
+    {
+        // ClsDataPreprocessor(RandomBatchAugmentConfig): while the generator runs, the config it
+        // takes does not exist yet; the component must still get its config, with the member typed.
+        const string source = """
+            using ImageClassifier;
+
+            namespace Plugin.Samplers
+            {
+                [ComponentKind("sampler")]
+                public abstract class Sampler
+                {
+                }
+
+                [RegisterModel]
+                public sealed class Inner : Sampler
+                {
+                    public Inner(int size = 2)
+                    {
+                        Size = size;
+                    }
+
+                    public int Size { get; }
+                }
+            }
+
+            namespace Plugin.Outer
+            {
+                using Plugin.Samplers;
+
+                [RegisterModel]
+                public sealed class Outer : Sampler
+                {
+                    public Outer(InnerConfig? inner = null)
+                    {
+                        Built = (Inner?)inner?.Build();
+                    }
+
+                    public Inner? Built { get; }
+                }
+            }
+            """;
+
+        var run = GeneratorHarness.Run(source);
+        var assembly = SeedCompilation.Emit(run.Output);
+        var configType = assembly.GetType("Plugin.Outer.OuterConfig")!;
+        Assert.Equal(assembly.GetType("Plugin.Samplers.InnerConfig"), configType.GetProperty("Inner")!.PropertyType);
+        var config = (ComponentConfig)JsonSerializer.Deserialize("""{ "inner": { "size": 7 } }""", configType)!;
+        var built = config.BuildComponent();
+        var inner = built.GetType().GetProperty("Built")!.GetValue(built)!;
+        Assert.Equal(7, inner.GetType().GetProperty("Size")!.GetValue(inner));
+    }
+
+    [Fact]
     public void RequiredNestedConfigThatIsNullFailsToBuildNamingTheMember()
     {
         var assembly = SeedCompilation.Emit(GeneratorHarness.Run(EveryShape).Output);
