@@ -147,7 +147,7 @@ public sealed class Runner : IDisposable
         if (resumePath is not null)
         {
             progress = TrainingCheckpoint.Restore(resumePath, resumeState!, model, optimizer, schedulers, amp?.Scaler) with { Seed = Seed };
-            Say($"Resumed from {resumePath}: epoch {progress.Epoch}, iteration {progress.Iteration}.");
+            Say($"Resumed from {resumePath}: {(loop.ByEpoch ? $"epoch {progress.Epoch}, " : string.Empty)}iteration {progress.Iteration}.");
         }
         else if (run.LoadFrom is { } loadFrom)
         {
