@@ -67,9 +67,6 @@ public abstract class CosineRestartParamScheduler : ParamScheduler
         this.etaMinRatio = etaMinRatio;
     }
 
-    /// <summary>The periods, in the scheduler's steps.</summary>
-    public IReadOnlyList<int> Periods => periods;
-
     /// <inheritdoc />
     protected override void ConvertToIterations(int epochLength)
     {

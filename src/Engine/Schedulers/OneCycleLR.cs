@@ -131,19 +131,15 @@ public sealed class OneCycleLR : ParamScheduler
                 new Phase(steps - 1, etaMax, minimum, baseMomentum, maxMomentum),
             ];
 
+        if (cycleMomentum && Groups.FirstOrDefault(group => !ScheduledParameter.Momentum.IsIn(group)) is { } without)
+        {
+            throw new ConfigValueException("cycle_momentum", true, $"false: the optimizer's parameter groups ({without.GetType().Name}) have no momentum or betas to cycle");
+        }
+
         foreach (var group in Groups)
         {
             group.InitialLearningRate = initial;
-        }
-
-        if (cycleMomentum)
-        {
-            if (Groups.FirstOrDefault(group => !ScheduledParameter.Momentum.IsIn(group)) is { } without)
-            {
-                throw new ConfigValueException("cycle_momentum", true, $"false: the optimizer's parameter groups ({without.GetType().Name}) have no momentum or betas to cycle");
-            }
-
-            foreach (var group in Groups)
+            if (cycleMomentum)
             {
                 ScheduledParameter.Momentum.Set(group, maxMomentum);
             }
@@ -162,7 +158,6 @@ public sealed class OneCycleLR : ParamScheduler
         }
 
         var phase = phases[index];
-
         var fraction = (LastStep - startStep) / (phase.EndStep - startStep);
         if (cycleMomentum)
         {

@@ -29,9 +29,6 @@ public abstract class StepParamScheduler : ParamScheduler
         this.gamma = gamma;
     }
 
-    /// <summary>The period, in the scheduler's steps.</summary>
-    public int StepSize => stepSize;
-
     /// <inheritdoc />
     protected override void ConvertToIterations(int epochLength) => stepSize = checked(stepSize * epochLength);
 
