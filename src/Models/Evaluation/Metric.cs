@@ -49,9 +49,36 @@ public abstract class Metric
         return values;
     }
 
+    /// <summary>
+    /// The values over every processed batch that are not single numbers, by "prefix/name":
+    /// per-class lists as <c>double[]</c> (SingleLabelMetric's "single-label/precision_classwise")
+    /// and matrices as <c>long[][]</c> rows (ConfusionMatrix's "confusion_matrix/result"). Empty
+    /// for a metric of numbers only. They are shown and written to JSON, but cannot be
+    /// <c>save_best</c> or an early-stopping <c>monitor</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No batch has been processed.</exception>
+    public IReadOnlyDictionary<string, Array> ComputeArrays()
+    {
+        if (SampleCount == 0)
+        {
+            throw new InvalidOperationException($"{GetType().Name} has no results to compute: process at least one batch first (is the validation or test set empty?).");
+        }
+
+        var values = new Dictionary<string, Array>(StringComparer.Ordinal);
+        foreach (var (name, value) in ComputeArrayMetrics())
+        {
+            values[$"{Prefix}/{name}"] = value;
+        }
+
+        return values;
+    }
+
     /// <summary>Forgets every processed batch.</summary>
     public abstract void Reset();
 
     /// <summary>The values over every processed batch, by name without the prefix ("top1").</summary>
     protected abstract IEnumerable<KeyValuePair<string, double>> ComputeMetrics();
+
+    /// <summary>The lists and matrices over every processed batch, by name without the prefix; none by default.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, Array>> ComputeArrayMetrics() => [];
 }
