@@ -53,6 +53,12 @@ public sealed class Runner : IDisposable
     private bool runtimeWarned;
     private int epochLengthForRetention = 1;
 
+    // The training's hooks and optimizer outlive Train: testing the trained model calls the hooks.
+    private List<Hook> hooks = [];
+    private Func<HookContext>? hookPoint;
+    private optim.Optimizer? optimizer;
+    private string? stopReason;
+
     /// <summary>Creates a runner for <paramref name="run"/>.</summary>
     public Runner(RunDefinition run, RunnerOptions? options = null)
     {
@@ -134,7 +140,8 @@ public sealed class Runner : IDisposable
         }
 
         model.to(Device!);
-        using var optimizer = run.BuildOptimizer().Create(model.parameters());
+        this.optimizer?.Dispose();
+        var optimizer = this.optimizer = run.BuildOptimizer().Create(model.parameters());
         if (run.AutoScaleBaseBatchSize is { } baseBatchSize)
         {
             ScaleLearningRate(optimizer, (double)trainLoader.BatchSize / baseBatchSize);
@@ -142,10 +149,13 @@ public sealed class Runner : IDisposable
 
         var schedulers = AttachSchedulers(optimizer, loop.ByEpoch ? maxEpochs : null, maxIterations, epochLength);
         var optimWrapper = run.OptimWrapper!.Wrap(optimizer, model.parameters(), amp?.Scaler, options.GradientReducer);
-        var hooks = run.BuildHooks();
+        ReleaseHooks();
+        hooks = run.BuildHooks();
+        stopReason = null;
         var progress = new TrainingProgress(0, 0, 0, Seed);
         if (resumePath is not null)
         {
+            CallHooks(new HookContext(WorkDir, 0, 0, maxEpochs, maxIterations, model, optimizer, Say), (hook, point) => hook.AfterLoadCheckpoint(point, resumeState!));
             progress = TrainingCheckpoint.Restore(resumePath, resumeState!, model, optimizer, schedulers, amp?.Scaler) with { Seed = Seed };
             Say($"Resumed from {resumePath}: {(loop.ByEpoch ? $"epoch {progress.Epoch}, " : string.Empty)}iteration {progress.Iteration}.");
         }
@@ -198,17 +208,18 @@ public sealed class Runner : IDisposable
         var finished = loop.ByEpoch ? epoch >= maxEpochs : iteration >= maxIterations;
         var logByEpoch = run.LogByEpoch ?? loop.ByEpoch;
         HookContext HookPoint() => new(WorkDir, loop.ByEpoch ? epoch : 0, iteration, maxEpochs, maxIterations, model, optimizer, Say);
-        hooks.ForEach(hook => hook.BeforeRun(HookPoint()));
+        hookPoint = HookPoint;
+        CallHooks(HookPoint(), (hook, point) => hook.BeforeRun(point));
         if (!loop.ByEpoch && !finished)
         {
-            hooks.ForEach(hook => hook.BeforeTrainEpoch(HookPoint()));
+            CallHooks(HookPoint(), (hook, point) => hook.BeforeTrainEpoch(point));
         }
 
         while (!finished && !interrupted)
         {
             if (loop.ByEpoch)
             {
-                hooks.ForEach(hook => hook.BeforeTrainEpoch(HookPoint()));
+                CallHooks(HookPoint(), (hook, point) => hook.BeforeTrainEpoch(point));
             }
 
             model.train();
@@ -252,15 +263,17 @@ public sealed class Runner : IDisposable
                     window = new LogWindow();
                 }
 
-                hooks.ForEach(hook => hook.AfterTrainIter(HookPoint(), losses));
+                CallHooks(HookPoint(), (hook, point) => hook.AfterTrainIter(point, losses));
 
                 var atEnd = iteration >= maxIterations;
                 if (!loop.ByEpoch && valLoader is not null && iteration >= loop.ValBegin && (iteration % loop.ValIntervalAfter(iteration) == 0 || atEnd))
                 {
                     lastMetrics = Validate(valLoader, valMetrics, log, logByEpoch ? 0 : null, epoch, iteration, ref progress, optimizer, schedulers, epochIteration);
-                    hooks.ForEach(hook => hook.AfterValEpoch(HookPoint(), lastMetrics));
                     model.train();
                 }
+
+                // A hook's stop ends an iteration-based run after this iteration, an epoch-based one after the epoch.
+                atEnd = atEnd || (!loop.ByEpoch && stopReason is not null);
 
                 if (run.Checkpoint is { ByEpoch: false } iterationHook && ((iterationHook.Interval > 0 && iteration % iterationHook.Interval == 0) || (atEnd && iterationHook.SaveLast)))
                 {
@@ -301,13 +314,14 @@ public sealed class Runner : IDisposable
             progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = 0 };
             if (loop.ByEpoch)
             {
-                hooks.ForEach(hook => hook.AfterTrainEpoch(HookPoint()));
+                CallHooks(HookPoint(), (hook, point) => hook.AfterTrainEpoch(point));
                 finished = epoch >= maxEpochs;
                 if (valLoader is not null && epoch >= loop.ValBegin && (epoch % loop.ValIntervalAfter(epoch) == 0 || finished))
                 {
                     lastMetrics = Validate(valLoader, valMetrics, log, logByEpoch ? epoch : null, epoch, iteration, ref progress, optimizer, schedulers, 0);
-                    hooks.ForEach(hook => hook.AfterValEpoch(HookPoint(), lastMetrics));
                 }
+
+                finished = finished || stopReason is not null;
 
                 var cancelled = options.Cancellation.IsCancellationRequested;
                 var name = (run.Checkpoint ?? CheckpointSettings.Default).FileName(epoch, iteration);
@@ -315,7 +329,7 @@ public sealed class Runner : IDisposable
                 {
                     lastCheckpoint = SaveCheckpoint(name, optimizer, schedulers, progress, periodic: true);
                 }
-                else if (cancelled && lastCheckpoint != Path.Combine(WorkDir, name))
+                else if ((cancelled || (stopReason is not null && run.Checkpoint is { SaveLast: true })) && lastCheckpoint != Path.Combine(WorkDir, name))
                 {
                     // An iteration checkpoint of the epoch's last iteration resumes to here as well.
                     lastCheckpoint = SaveCheckpoint(name, optimizer, schedulers, progress, periodic: false);
@@ -332,36 +346,49 @@ public sealed class Runner : IDisposable
 
         if (!loop.ByEpoch && finished)
         {
-            hooks.ForEach(hook => hook.AfterTrainEpoch(HookPoint()));
+            CallHooks(HookPoint(), (hook, point) => hook.AfterTrainEpoch(point));
         }
 
         progressLine.Clear();
-        hooks.ForEach(hook => hook.AfterRun(HookPoint()));
+        CallHooks(HookPoint(), (hook, point) => hook.AfterRun(point));
         var elapsed = clock.Elapsed;
-        log.Write(new Dictionary<string, object?>
+        var end = new Dictionary<string, object?>
         {
             ["mode"] = interrupted ? "interrupted" : "end",
             ["epoch"] = epoch,
             ["iter"] = iteration,
             ["elapsed_s"] = Math.Round(elapsed.TotalSeconds, 3),
             ["last_checkpoint"] = lastCheckpoint,
-        });
+        };
+        if (stopReason is not null && !interrupted)
+        {
+            end["stop_reason"] = stopReason;
+            Say($"Training stopped early at {(loop.ByEpoch ? $"epoch {epoch}, " : string.Empty)}iteration {iteration}: {stopReason}");
+        }
+
+        log.Write(end);
         Say(interrupted
             ? $"Interrupted {(!loop.ByEpoch ? "at" : progress.EpochIteration > 0 ? $"in epoch {epoch + 1}," : $"after epoch {epoch},")} iteration {iteration}; saved {lastCheckpoint}. Continue with --resume {lastCheckpoint}"
             : $"Training finished: {(loop.ByEpoch ? $"{epoch} epoch(s), " : string.Empty)}{iteration} iterations in {FormatSpan(elapsed)}.{(lastCheckpoint is null ? string.Empty : $" Last checkpoint: {lastCheckpoint}.")}{(progress.BestCheckpoint is null ? string.Empty : $" Best: {progress.BestCheckpoint}.")}");
         TrainingCurves.TryWrite(WorkDir, loop.ByEpoch, Say);
-        return new TrainingResult(!interrupted, epoch, iteration, WorkDir, lastCheckpoint, progress.BestCheckpoint, lastMetrics, elapsed);
+        return new TrainingResult(!interrupted, epoch, iteration, WorkDir, lastCheckpoint, progress.BestCheckpoint, lastMetrics, elapsed)
+        {
+            StopReason = interrupted ? null : stopReason,
+        };
     }
 
     /// <summary>
-    /// Evaluates on the test data: the model just trained, or, when <paramref name="checkpoint"/> is
-    /// given, a model built from the config with that checkpoint's weights (loaded strictly).
+    /// Evaluates on the test data: the model just trained (its hooks called before and after, so an
+    /// EMAHook tests the averaged weights), or, when <paramref name="checkpoint"/> is given, a model
+    /// built from the config with that checkpoint's weights (loaded strictly).
     /// </summary>
+    /// <param name="checkpoint">The weights to test; the trained model when null.</param>
     /// <exception cref="Exception">From the run's origin: the run lacks test_dataloader or test_evaluator.</exception>
     public EvaluationResult Test(string? checkpoint = null)
     {
         run.RequireTesting();
         Prepare();
+        var testsTrainedModel = checkpoint is null;
         if (checkpoint is not null || model is null)
         {
             if (checkpoint is null)
@@ -369,7 +396,9 @@ public sealed class Runner : IDisposable
                 throw new InvalidOperationException("There is no trained model to test: give a checkpoint.");
             }
 
+            // The training's hooks belong to the model this replaces.
             model?.Dispose();
+            ReleaseHooks();
             model = run.BuildModel();
 
             // Strict and without head adaptation: scoring a checkpoint with a re-initialised head
@@ -391,6 +420,11 @@ public sealed class Runner : IDisposable
 
         var loader = run.BuildDataLoader(RunStage.Test, run.Seed ?? 0, PinsMemory, numClasses);
         ReportWarnings(loader, "test");
+        if (testsTrainedModel)
+        {
+            CallHooks(hookPoint!(), (hook, point) => hook.BeforeTestEpoch(point));
+        }
+
         var result = Evaluator.Evaluate(
             model,
             loader,
@@ -399,6 +433,11 @@ public sealed class Runner : IDisposable
             (done, total) => progressLine.Update($"Test {ProgressLine.Bar(done, total)} {done}/{total}"),
             options.Cancellation,
             EvaluationAutocast);
+        if (testsTrainedModel)
+        {
+            CallHooks(hookPoint!(), (hook, point) => hook.AfterTestEpoch(point, result.Metrics));
+        }
+
         progressLine.Clear();
         return result;
     }
@@ -406,8 +445,35 @@ public sealed class Runner : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        ReleaseHooks();
         model?.Dispose();
         model = null;
+        optimizer?.Dispose();
+        optimizer = null;
+    }
+
+    private void ReleaseHooks()
+    {
+        foreach (var hook in hooks)
+        {
+            (hook as IDisposable)?.Dispose();
+        }
+
+        hooks = [];
+        hookPoint = null;
+    }
+
+    // Calls every hook at one point with one context; the first stop a hook asks for is kept.
+    private void CallHooks(HookContext point, Action<Hook, HookContext> call)
+    {
+        foreach (var hook in hooks)
+        {
+            call(hook, point);
+            if (stopReason is null && point.StopReason is { } reason)
+            {
+                stopReason = $"{hook.GetType().Name}: {reason}";
+            }
+        }
     }
 
     private void Prepare()
@@ -458,6 +524,7 @@ public sealed class Runner : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var header = shownEpoch is { } numbered ? $"Epoch(val) [{numbered}]" : "Iter(val)";
+        CallHooks(hookPoint!(), (hook, point) => hook.BeforeValEpoch(point));
         var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"{header} {ProgressLine.Bar(done, total)} {done}/{total}"), autocast: EvaluationAutocast);
         var record = new Dictionary<string, object?> { ["mode"] = "val", ["epoch"] = epoch, ["iter"] = iteration };
         foreach (var (name, value) in result.Metrics)
@@ -468,6 +535,9 @@ public sealed class Runner : IDisposable
         record["time_s"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
         log.Write(record);
         progressLine.WriteLine($"{header}{(shownEpoch is null ? " " : string.Empty)}[{loader.Count}/{loader.Count}]  {string.Join("  ", result.Metrics.Select(pair => $"{pair.Key}: {pair.Value:F4}"))}");
+
+        // Before the best is chosen, as mmengine's CheckpointHook runs last: an EMAHook has swapped the training weights back.
+        CallHooks(hookPoint!(), (hook, point) => hook.AfterValEpoch(point, result.Metrics));
 
         if (run.Checkpoint is { SaveBest: { } saveBest } hook)
         {
@@ -502,7 +572,16 @@ public sealed class Runner : IDisposable
         var path = Path.Combine(WorkDir, name);
         try
         {
-            TrainingCheckpoint.Save(path, model!, optimizer, schedulers, progress, classes, run.Origin.Text, amp?.Scaler);
+            TrainingCheckpoint.Save(
+                path,
+                model!,
+                optimizer,
+                schedulers,
+                progress,
+                classes,
+                run.Origin.Text,
+                amp?.Scaler,
+                hooks.Count == 0 ? null : checkpoint => CallHooks(hookPoint!(), (hook, point) => hook.BeforeSaveCheckpoint(point, checkpoint)));
         }
         catch
         {

@@ -1,7 +1,7 @@
 namespace ImageClassifier.Engine;
 
 /// <summary>How a training run ended.</summary>
-/// <param name="Completed">True when it ran to the end; false when it was interrupted.</param>
+/// <param name="Completed">True when it ran to the end or a hook stopped it (<see cref="StopReason"/>); false when it was interrupted.</param>
 /// <param name="Epoch">Epochs completed.</param>
 /// <param name="Iteration">Iterations completed.</param>
 /// <param name="WorkDir">Where its logs and checkpoints are.</param>
@@ -17,4 +17,8 @@ public sealed record TrainingResult(
     string? LastCheckpoint,
     string? BestCheckpoint,
     IReadOnlyDictionary<string, double> LastMetrics,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Why a hook stopped training before its end (an EarlyStoppingHook's finding, after the hook's name), or null.</summary>
+    public string? StopReason { get; init; }
+}

@@ -35,6 +35,7 @@ public static class TrainingCheckpoint
     /// <param name="classes">The class names (dataset_meta.classes).</param>
     /// <param name="config">The merged config as JSON, kept for reference; null to leave out.</param>
     /// <param name="scaler">The loss scaler of a mixed precision run, saved as <c>optimizer.loss_scaler</c> (mmengine's place); null for none.</param>
+    /// <param name="beforeWrite">Sees the checkpoint's entries last and may change them (the hooks' <c>before_save_checkpoint</c>); null for none.</param>
     public static void Save(
         string path,
         nn.Module model,
@@ -43,7 +44,8 @@ public static class TrainingCheckpoint
         TrainingProgress progress,
         IReadOnlyList<string> classes,
         string? config,
-        GradScaler? scaler = null)
+        GradScaler? scaler = null,
+        Action<IDictionary<string, object?>>? beforeWrite = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -88,6 +90,7 @@ public static class TrainingCheckpoint
             },
             ["rng_state"] = torch.get_rng_state(),
         };
+        beforeWrite?.Invoke(checkpoint);
         TorchCheckpointWriter.Write(path, checkpoint);
     }
 

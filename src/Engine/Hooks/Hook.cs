@@ -8,12 +8,28 @@ namespace ImageClassifier.Engine.Hooks;
 /// <remarks>
 /// Hooks run in <see cref="Priority"/> order (lower first, mmengine's numbers), then in config
 /// order. A hook runs on the training thread between iterations: anything slow here slows training.
+/// The runner's own work at a point (logging, saving the best checkpoint) comes after every hook's,
+/// as mmengine's LoggerHook and CheckpointHook run at its lowest priorities.
 /// </remarks>
 [ComponentKind("hook")]
 public abstract class Hook
 {
     /// <summary>mmengine's NORMAL priority.</summary>
     public const int NormalPriority = 50;
+
+    /// <summary>mmengine's priority names, the values a hook's <c>priority</c> key takes, by their numbers.</summary>
+    public static IReadOnlyDictionary<string, int> PriorityNames { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["HIGHEST"] = 0,
+        ["VERY_HIGH"] = 10,
+        ["HIGH"] = 30,
+        ["ABOVE_NORMAL"] = 40,
+        ["NORMAL"] = NormalPriority,
+        ["BELOW_NORMAL"] = 60,
+        ["LOW"] = 70,
+        ["VERY_LOW"] = 90,
+        ["LOWEST"] = 100,
+    };
 
     /// <summary>When the hook runs relative to others: lower runs first.</summary>
     public virtual int Priority => NormalPriority;
@@ -38,8 +54,41 @@ public abstract class Hook
     {
     }
 
-    /// <summary>After each validation, with its metrics.</summary>
+    /// <summary>Before each validation, with the model in the state it was trained to.</summary>
+    public virtual void BeforeValEpoch(HookContext context)
+    {
+    }
+
+    /// <summary>After each validation, with its metrics; before the best checkpoint is saved.</summary>
     public virtual void AfterValEpoch(HookContext context, IReadOnlyDictionary<string, double> metrics)
+    {
+    }
+
+    /// <summary>Before the runner tests the model it trained (not when it tests a checkpoint, whose weights are final).</summary>
+    public virtual void BeforeTestEpoch(HookContext context)
+    {
+    }
+
+    /// <summary>After the runner tested the model it trained, with the test's metrics.</summary>
+    public virtual void AfterTestEpoch(HookContext context, IReadOnlyDictionary<string, double> metrics)
+    {
+    }
+
+    /// <summary>
+    /// Before a training checkpoint is written, with its entries (<c>meta</c>, <c>state_dict</c>,
+    /// <c>optimizer</c>, ...): a hook may add entries or replace values. The tensors are the
+    /// model's own; replace a value rather than change a tensor in place.
+    /// </summary>
+    public virtual void BeforeSaveCheckpoint(HookContext context, IDictionary<string, object?> checkpoint)
+    {
+    }
+
+    /// <summary>
+    /// After the checkpoint a run resumes from is read, before the model, optimizer and schedulers
+    /// take their state from it: a hook may read its own entries or change the others. The tensors
+    /// are disposed once the state is restored; copy what is kept.
+    /// </summary>
+    public virtual void AfterLoadCheckpoint(HookContext context, IDictionary<string, object?> checkpoint)
     {
     }
 
@@ -47,4 +96,11 @@ public abstract class Hook
     public virtual void AfterRun(HookContext context)
     {
     }
+
+    /// <summary>The number of one of mmengine's priority names (<see cref="PriorityNames"/>), for a hook's <c>priority</c> key.</summary>
+    /// <exception cref="ConfigValueException">The name is not one of them.</exception>
+    protected static int PriorityOf(string name) =>
+        PriorityNames.TryGetValue(name, out var priority)
+            ? priority
+            : throw new ConfigValueException("priority", name, $"one of mmengine's priority names ({string.Join(", ", PriorityNames.Keys)})");
 }

@@ -24,4 +24,19 @@ public sealed record HookContext(
 {
     /// <summary>The learning rate of the optimizer's first parameter group now.</summary>
     public double LearningRate => Optimizer.ParamGroups.First().LearningRate;
+
+    /// <summary>Why a hook asked at this point for training to stop (<see cref="StopTraining"/>), or null.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>
+    /// Asks the training loop to stop, as mmengine's <c>train_loop.stop_training = True</c>: an
+    /// epoch-based run stops at the end of the current epoch, an iteration-based run after the
+    /// current iteration, each after its validation, with a last checkpoint, and the run ends as at
+    /// its normal end (the test still runs). The first reason given is logged.
+    /// </summary>
+    public void StopTraining(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        StopReason ??= reason;
+    }
 }
