@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using ImageClassifier.Data.Loading;
 using ImageClassifier.Engine.Amp;
 using ImageClassifier.Engine.Charts;
@@ -383,8 +384,13 @@ public sealed class Runner : IDisposable
     /// built from the config with that checkpoint's weights (loaded strictly).
     /// </summary>
     /// <param name="checkpoint">The weights to test; the trained model when null.</param>
+    /// <param name="tta">
+    /// Test-time augmentation, as mmpretrain's <c>tools/test.py --tta</c>: each image is scored under
+    /// every view of <c>tta_pipeline</c> (by default the test pipeline with and without a horizontal
+    /// flip) and <c>tta_model</c> (by default <c>AverageClsScoreTTA</c>) merges the scores.
+    /// </param>
     /// <exception cref="Exception">From the run's origin: the run lacks test_dataloader or test_evaluator.</exception>
-    public EvaluationResult Test(string? checkpoint = null)
+    public EvaluationResult Test(string? checkpoint = null, bool tta = false)
     {
         run.RequireTesting();
         Prepare();
@@ -418,8 +424,9 @@ public sealed class Runner : IDisposable
             ClassCount.CheckTopk(run, classCount, model, RunDefinition.EvaluatorKey(RunStage.Test), metrics);
         }
 
-        var loader = run.BuildDataLoader(RunStage.Test, run.Seed ?? 0, PinsMemory, numClasses);
+        var loader = run.BuildDataLoader(RunStage.Test, run.Seed ?? 0, PinsMemory, numClasses, testTimeAugmentation: tta);
         ReportWarnings(loader, "test");
+        var ttaModel = tta ? run.BuildTtaModel() : null;
         if (testsTrainedModel)
         {
             CallHooks(hookPoint!(), (hook, point) => hook.BeforeTestEpoch(point));
@@ -432,7 +439,8 @@ public sealed class Runner : IDisposable
             Device!,
             (done, total) => progressLine.Update($"Test {ProgressLine.Bar(done, total)} {done}/{total}"),
             options.Cancellation,
-            EvaluationAutocast);
+            EvaluationAutocast,
+            ttaModel);
         if (testsTrainedModel)
         {
             CallHooks(hookPoint!(), (hook, point) => hook.AfterTestEpoch(point, result.Metrics));
@@ -532,16 +540,25 @@ public sealed class Runner : IDisposable
             record[name] = Math.Round(value, 4);
         }
 
+        // Per-class lists and matrices go to the JSON log and the line, never to TensorBoard's scalars.
+        var arrays = result.Arrays.ToDictionary(pair => pair.Key, pair => pair.Value is double[] values ? values.Select(value => Math.Round(value, 4)).ToArray() : (object)pair.Value);
+        foreach (var (name, array) in arrays)
+        {
+            record[name] = array;
+        }
+
         record["time_s"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
         log.Write(record);
-        progressLine.WriteLine($"{header}{(shownEpoch is null ? " " : string.Empty)}[{loader.Count}/{loader.Count}]  {string.Join("  ", result.Metrics.Select(pair => $"{pair.Key}: {pair.Value:F4}"))}");
+        var shown = result.Metrics.Select(pair => $"{pair.Key}: {pair.Value:F4}").Concat(arrays.Select(pair => $"{pair.Key}: {JsonSerializer.Serialize(pair.Value)}"));
+        progressLine.WriteLine($"{header}{(shownEpoch is null ? " " : string.Empty)}[{loader.Count}/{loader.Count}]  {string.Join("  ", shown)}");
 
         // Before the best is chosen, as mmengine's CheckpointHook runs last: an EMAHook has swapped the training weights back.
         CallHooks(hookPoint!(), (hook, point) => hook.AfterValEpoch(point, result.Metrics));
 
         if (run.Checkpoint is { SaveBest: { } saveBest } hook)
         {
-            var key = saveBest == "auto" ? result.Metrics.Keys.First() : saveBest;
+            var key = saveBest != "auto" ? saveBest
+                : result.Metrics.Keys.FirstOrDefault() ?? throw run.Origin.Error("$.default_hooks.checkpoint.save_best", "\"auto\" takes the validation's first number, but it computes none (only lists or matrices); name a metric, or add one such as Accuracy to val_evaluator");
             if (!result.Metrics.TryGetValue(key, out var score))
             {
                 throw run.Origin.Error("$.default_hooks.checkpoint.save_best", $"the validation computes no '{key}'; it computes {string.Join(", ", result.Metrics.Keys.Select(name => $"'{name}'"))}");

@@ -105,12 +105,16 @@ public sealed partial class ImageClassifierHost
     }
 
     /// <summary>Evaluates <paramref name="checkpoint"/> on the run's test data, once the paths it reads are checked (<see cref="CheckPaths"/>).</summary>
-    public EvaluationResult Test(RunDefinition run, string checkpoint, RunnerOptions? options = null)
+    /// <param name="run">The run.</param>
+    /// <param name="checkpoint">The weights to test.</param>
+    /// <param name="options">How to run; the defaults when null.</param>
+    /// <param name="tta">Test-time augmentation (<c>tta_model</c>, <c>tta_pipeline</c>), as mmpretrain's <c>tools/test.py --tta</c>; see <see cref="Runner.Test"/>.</param>
+    public EvaluationResult Test(RunDefinition run, string checkpoint, RunnerOptions? options = null, bool tta = false)
     {
         ArgumentNullException.ThrowIfNull(run);
         CheckPaths(run, [RunStage.Test], loadFrom: false);
         using var runner = CreateRunner(run, options);
-        return runner.Test(checkpoint);
+        return runner.Test(checkpoint, tta);
     }
 
     /// <summary>An inferencer with the run's model and test pipeline and the weights of <paramref name="checkpoint"/>.</summary>

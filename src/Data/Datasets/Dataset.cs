@@ -41,16 +41,24 @@ public abstract class Dataset
 
     /// <summary>Sample <paramref name="index"/> after the pipeline, its random transforms drawing from <paramref name="random"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The index is outside 0 to <see cref="Count"/> - 1.</exception>
-    public DataSample Get(int index, Random random)
+    public DataSample Get(int index, Random random) => Get(index, random, pipeline);
+
+    /// <summary>
+    /// Sample <paramref name="index"/> after <paramref name="transforms"/> instead of the dataset's
+    /// pipeline (one view of test-time augmentation), its random transforms drawing from <paramref name="random"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside 0 to <see cref="Count"/> - 1.</exception>
+    public DataSample Get(int index, Random random, IReadOnlyList<Transform> transforms)
     {
         ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(transforms);
         if (index < 0 || index >= Count)
         {
             throw new ArgumentOutOfRangeException(nameof(index), index, $"The dataset has {Count} samples.");
         }
 
         var sample = Load(index);
-        foreach (var transform in pipeline)
+        foreach (var transform in transforms)
         {
             sample = transform.Apply(sample, random);
         }

@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace ImageClassifier.Data.Loading;
 
 /// <summary>
-/// One batch from a <see cref="DataLoader"/>: images (N, C, H, W) uint8 and class indices (N)
-/// int64, on the CPU, with the dataset indices and sources of the samples. The batch owns its
+/// One batch from a <see cref="DataLoader"/>: images (N, C, H, W) uint8 (or (V, N, C, H, W) with
+/// V test-time views, <see cref="DataLoader.Views"/>) and class indices (N) int64, on the CPU, with the dataset indices and sources of the samples. The batch owns its
 /// tensors (they belong to no dispose scope): dispose it when done.
 /// </summary>
 public sealed class Batch : IDisposable
@@ -18,7 +18,7 @@ public sealed class Batch : IDisposable
         Number = number;
     }
 
-    /// <summary>The images, (N, C, H, W) uint8.</summary>
+    /// <summary>The images, (N, C, H, W) uint8, or (V, N, C, H, W) with test-time views.</summary>
     public Tensor Inputs { get; }
 
     /// <summary>The class indices, (N) int64.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using ImageClassifier.Data.Datasets;
 using ImageClassifier.Data.Samplers;
+using ImageClassifier.Data.Transforms;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -84,6 +85,13 @@ public sealed class DataLoader
 
     /// <summary>The part of each epoch this loader reads: all of it, or one process's shard in a data-parallel run.</summary>
     public DataShard Shard { get; init; } = DataShard.Whole;
+
+    /// <summary>
+    /// Test-time augmentation (mmcv's <c>TestTimeAug</c>): each sample goes through each of these
+    /// transform lists instead of the dataset's pipeline, every view from the sample's own seed, and
+    /// batches hold (V, N, C, H, W) images, view by view. Null (the default) for the dataset's pipeline.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Transform>>? Views { get; init; }
 
     /// <summary>Batches per epoch.</summary>
     public int Count => DropLast ? Shard.SizeOf(Dataset.Count) / BatchSize : (Shard.SizeOf(Dataset.Count) + BatchSize - 1) / BatchSize;
@@ -185,34 +193,47 @@ public sealed class DataLoader
 
     private PreparedBatch Prepare(int[] indices, int number, int epoch, bool pin)
     {
-        var samples = new DataSample[indices.Length];
-        for (var i = 0; i < indices.Length; i++)
+        // View by view: samples[view * N + i] is view `view` of sample i.
+        var views = Views ?? [Dataset.Pipeline];
+        var samples = new DataSample[views.Count * indices.Length];
+        for (var view = 0; view < views.Count; view++)
         {
-            samples[i] = Dataset.Get(indices[i], new Random(SampleSeeds.For(Seed, epoch, indices[i])));
+            for (var i = 0; i < indices.Length; i++)
+            {
+                samples[(view * indices.Length) + i] = Dataset.Get(indices[i], new Random(SampleSeeds.For(Seed, epoch, indices[i])), views[view]);
+            }
         }
 
         var first = samples[0].Image;
         var pixels = new byte[(long)samples.Length * first.Pixels.Length];
-        var labels = new long[samples.Length];
+        var labels = new long[indices.Length];
         for (var i = 0; i < samples.Length; i++)
         {
             var image = samples[i].Image;
             if (image.Channels != first.Channels || image.Height != first.Height || image.Width != first.Width)
             {
-                throw new InvalidOperationException(
-                    $"The samples of a batch must have one shape, but {samples[0].Source} is {first.ShapeText} and {samples[i].Source} is {image.ShapeText}: add a Resize, CenterCrop or RandomResizedCrop to the dataset's pipeline.");
+                throw new InvalidOperationException(Views is null
+                    ? $"The samples of a batch must have one shape, but {samples[0].Source} is {first.ShapeText} and {samples[i].Source} is {image.ShapeText}: add a Resize, CenterCrop or RandomResizedCrop to the dataset's pipeline."
+                    : $"The test-time views of a batch must have one shape, but view 1 of {samples[0].Source} is {first.ShapeText} and view {(i / indices.Length) + 1} of {samples[i].Source} is {image.ShapeText}: give every view of tta_pipeline the same output size.");
             }
 
+            Buffer.BlockCopy(image.Pixels, 0, pixels, i * first.Pixels.Length, first.Pixels.Length);
+        }
+
+        for (var i = 0; i < indices.Length; i++)
+        {
             if (NumClasses is { } classes && (samples[i].Label < 0 || samples[i].Label >= classes))
             {
                 throw new LabelOutOfRangeException(DatasetName ?? $"{Dataset.GetType().Name} dataset", indices[i], samples[i].Source, samples[i].Label, classes);
             }
 
-            Buffer.BlockCopy(image.Pixels, 0, pixels, i * first.Pixels.Length, first.Pixels.Length);
             labels[i] = samples[i].Label;
         }
 
-        var prepared = new PreparedBatch(pixels, [samples.Length, first.Channels, first.Height, first.Width], labels, indices, [.. samples.Select(sample => sample.Source)], number);
+        long[] shape = Views is null
+            ? [indices.Length, first.Channels, first.Height, first.Width]
+            : [views.Count, indices.Length, first.Channels, first.Height, first.Width];
+        var prepared = new PreparedBatch(pixels, shape, labels, indices, [.. samples.Take(indices.Length).Select(sample => sample.Source)], number);
         if (PinMemory)
         {
             prepared.MakeTensors(pin);

@@ -6,6 +6,7 @@ using ImageClassifier.Engine.Optimizers;
 using ImageClassifier.Engine.Schedulers;
 using ImageClassifier.Models.Classifiers;
 using ImageClassifier.Models.Evaluation;
+using ImageClassifier.Models.Tta;
 
 namespace ImageClassifier.Engine.Configuration;
 
@@ -47,6 +48,18 @@ public sealed class RunDefinition
 
     /// <summary><c>test_evaluator</c>: the test metrics.</summary>
     public IReadOnlyList<ComponentConfig<Metric>> TestEvaluator { get; init; } = [];
+
+    /// <summary><c>tta_model</c>: how a test with test-time augmentation merges the views' scores; <c>AverageClsScoreTTA</c> when null.</summary>
+    public ComponentConfig<TtaModel>? TtaModel { get; init; }
+
+    /// <summary>
+    /// <c>tta_pipeline</c> as stages of alternatives: a plain transform is a stage of one, and each
+    /// list of mmcv's <c>TestTimeAug</c> <c>transforms</c> a stage of its own. Every choice of one
+    /// alternative per stage, the first stage varying slowest (itertools.product's order), is a
+    /// view. Null for mmpretrain's default: the test pipeline whose last step follows a horizontal
+    /// flip in one view and none in the other.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<ComponentConfig<Transform>>>? TtaPipeline { get; init; }
 
     /// <summary><c>default_hooks.checkpoint</c>; null for no checkpoints.</summary>
     public CheckpointSettings? Checkpoint { get; init; } = CheckpointSettings.Default;
@@ -173,10 +186,16 @@ public sealed class RunDefinition
     /// <param name="pinMemory">Give batches in pinned memory (for a CUDA device).</param>
     /// <param name="numClasses">The model's class count, which every label must be below (see <see cref="ClassCount"/>); null to check nothing.</param>
     /// <param name="shard">The part of each epoch to read; the whole of it when null.</param>
-    /// <exception cref="InvalidOperationException">The run has no loader for <paramref name="stage"/>.</exception>
-    public DataLoader BuildDataLoader(RunStage stage, int seed, bool pinMemory = false, int? numClasses = null, DataShard? shard = null)
+    /// <param name="testTimeAugmentation">Give the test data in the views of <see cref="BuildTestTimeViews"/> (test only).</param>
+    /// <exception cref="InvalidOperationException">The run has no loader for <paramref name="stage"/>, or test-time augmentation is asked for another stage.</exception>
+    public DataLoader BuildDataLoader(RunStage stage, int seed, bool pinMemory = false, int? numClasses = null, DataShard? shard = null, bool testTimeAugmentation = false)
     {
         var settings = DataLoaderOf(stage) ?? throw new InvalidOperationException($"The run has no {DataLoaderKey(stage)}.");
+        if (testTimeAugmentation && stage != RunStage.Test)
+        {
+            throw new InvalidOperationException($"Test-time augmentation is for the test data, not {DataLoaderKey(stage)}.");
+        }
+
         var path = "$." + DataLoaderKey(stage);
         var dataset = Build(path + ".dataset", settings.Dataset);
         var sampler = settings.Sampler is null
@@ -186,8 +205,50 @@ public sealed class RunDefinition
         {
             DatasetName = $"{settings.Dataset.TypeName} dataset ({DataLoaderKey(stage)}.dataset)",
             Shard = shard ?? DataShard.Whole,
+            Views = testTimeAugmentation ? BuildTestTimeViews() : null,
         };
     }
+
+    /// <summary>
+    /// Builds the views of test-time augmentation: one list of transforms per choice of one
+    /// alternative in each stage of <see cref="TtaPipeline"/>, or of mmpretrain's default made from
+    /// the test pipeline (see <see cref="TtaPipeline"/>).
+    /// </summary>
+    public List<Transform[]> BuildTestTimeViews()
+    {
+        const string DefaultPath = "$.test_dataloader.dataset.pipeline";
+        IReadOnlyList<IReadOnlyList<ComponentConfig<Transform>>> stages;
+        string StagePath(int stage, int alternative) => TtaPipeline is null ? DefaultPath : $"$.tta_pipeline[{stage}][{alternative}]";
+        if (TtaPipeline is { } configured)
+        {
+            stages = configured;
+        }
+        else
+        {
+            // mmpretrain's tools/test.py --tta without tta_pipeline.
+            var test = TestDataloader?.Dataset is { } dataset ? PipelineOf(dataset) : [];
+            var defaults = test.Take(Math.Max(0, test.Count - 1)).Select(step => (IReadOnlyList<ComponentConfig<Transform>>)[step]).ToList();
+            defaults.Add([new RandomFlipConfig { Prob = 1.0 }, new RandomFlipConfig { Prob = 0.0 }]);
+            if (test.Count > 0)
+            {
+                defaults.Add([test[^1]]);
+            }
+
+            stages = defaults;
+        }
+
+        var built = stages.Select((alternatives, stage) => alternatives.Select((step, alternative) => Build(StagePath(stage, alternative), step)).ToArray()).ToArray();
+        IEnumerable<Transform[]> views = [[]];
+        foreach (var alternatives in built)
+        {
+            views = views.SelectMany(prefix => alternatives.Select(step => (Transform[])[.. prefix, step]));
+        }
+
+        return [.. views];
+    }
+
+    /// <summary>Builds <see cref="TtaModel"/>, or mmpretrain's default <c>AverageClsScoreTTA</c>.</summary>
+    public TtaModel BuildTtaModel() => TtaModel is null ? new AverageClsScoreTta() : Build("$.tta_model", TtaModel);
 
     /// <summary>
     /// Builds the transforms of the test data (else the validation data), which inference runs

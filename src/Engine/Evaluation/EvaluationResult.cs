@@ -1,15 +1,22 @@
+using ImageClassifier.Models.Evaluation;
+
 namespace ImageClassifier.Engine.Evaluation;
 
 /// <summary>What an evaluation found: the metrics, and the confusion matrix with per-class accuracy.</summary>
 public sealed class EvaluationResult
 {
     /// <summary>Creates the result.</summary>
-    public EvaluationResult(IReadOnlyDictionary<string, double> metrics, IReadOnlyList<string> classes, long[,] confusionMatrix)
+    /// <param name="metrics">The metrics' numbers by name.</param>
+    /// <param name="classes">The class names, by label.</param>
+    /// <param name="confusionMatrix">Counts by [true class, predicted class].</param>
+    /// <param name="arrays">The metrics' lists and matrices by name (<see cref="Metric.ComputeArrays"/>); none when null.</param>
+    public EvaluationResult(IReadOnlyDictionary<string, double> metrics, IReadOnlyList<string> classes, long[,] confusionMatrix, IReadOnlyDictionary<string, Array>? arrays = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(classes);
         ArgumentNullException.ThrowIfNull(confusionMatrix);
         Metrics = metrics;
+        Arrays = arrays ?? new Dictionary<string, Array>();
         Classes = classes;
         ConfusionMatrix = confusionMatrix;
         var perClass = new double?[classes.Count];
@@ -32,6 +39,13 @@ public sealed class EvaluationResult
 
     /// <summary>The metrics by "prefix/name" ("accuracy/top1"), in percent for accuracies.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; }
+
+    /// <summary>
+    /// The metrics' values that are not single numbers, by "prefix/name": per-class lists
+    /// (<c>double[]</c>, SingleLabelMetric's "single-label/precision_classwise") and matrices
+    /// (<c>long[][]</c>, ConfusionMatrix's "confusion_matrix/result").
+    /// </summary>
+    public IReadOnlyDictionary<string, Array> Arrays { get; }
 
     /// <summary>The class names, by label.</summary>
     public IReadOnlyList<string> Classes { get; }

@@ -84,6 +84,51 @@ public sealed class EngineCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Test_shows_per_class_metrics_in_the_table_and_every_metric_in_json()
+    {
+        var workDir = experiment.WorkDir();
+        var checkpoint = TrainedCheckpoint(workDir);
+        string[] evaluator = ["--cfg-options", "test_evaluator=[{\"type\": \"Accuracy\"}, {\"type\": \"SingleLabelMetric\", \"average\": null}, {\"type\": \"ConfusionMatrix\"}]"];
+
+        var table = Icls(["test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--threads", "1", .. evaluator]);
+        var json = Icls(["test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--json", "--threads", "1", .. evaluator]);
+
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Contains("single-label/precision_classwise", table.Output);
+        Assert.Contains("single-label/f1-score_classwise", table.Output);
+
+        // The ConfusionMatrix metric's counts are the table's: not printed twice.
+        Assert.DoesNotContain("confusion_matrix/result", table.Output);
+        Assert.True(json.ExitCode == 0, json.Error);
+        using var document = JsonDocument.Parse(json.Output);
+        var metrics = document.RootElement.GetProperty("metrics");
+        Assert.Equal(10, metrics.GetProperty("single-label/recall_classwise").GetArrayLength());
+        Assert.Equal(Rows(document.RootElement.GetProperty("confusion_matrix")), Rows(metrics.GetProperty("confusion_matrix/result")));
+        Assert.InRange(metrics.GetProperty("accuracy/top1").GetDouble(), 0, 100);
+    }
+
+    [Fact]
+    public void Test_with_tta_scores_the_views_of_tta_pipeline()
+    {
+        var workDir = experiment.WorkDir();
+        var checkpoint = TrainedCheckpoint(workDir);
+
+        // Views of two sizes cannot be batched: the error shows that --tta reads tta_pipeline, and only it does.
+        string[] sizes = ["--cfg-options", "tta_pipeline=[{\"type\": \"TestTimeAug\", \"transforms\": [[{\"type\": \"Resize\", \"scale\": [16, 16]}, {\"type\": \"Resize\", \"scale\": [12, 12]}]]}]"];
+        var plain = Icls(["test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--json", "--threads", "1", .. sizes]);
+        var refused = Icls(["test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--tta", "--threads", "1", .. sizes]);
+        var flipped = Icls("test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--tta", "--json", "--threads", "1");
+
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.NotEqual(ExitCodes.Ok, refused.ExitCode);
+        Assert.Contains("The test-time views of a batch must have one shape", refused.Error);
+        Assert.Contains("view 2 of", refused.Error);
+        Assert.True(flipped.ExitCode == 0, flipped.Error);
+        using var document = JsonDocument.Parse(flipped.Output);
+        Assert.Equal(32, document.RootElement.GetProperty("samples").GetInt64());
+    }
+
+    [Fact]
     public void Test_draws_the_confusion_matrix_in_the_work_dir_or_where_asked()
     {
         var workDir = experiment.WorkDir();
@@ -180,4 +225,6 @@ public sealed class EngineCommandsTests : IDisposable
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("/no/such/image.png", run.Error);
     }
+
+    private static long[][] Rows(JsonElement matrix) => [.. matrix.EnumerateArray().Select(row => row.EnumerateArray().Select(cell => cell.GetInt64()).ToArray())];
 }

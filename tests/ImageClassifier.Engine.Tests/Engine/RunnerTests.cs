@@ -128,6 +128,37 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void Validation_logs_per_class_lists_and_matrices_as_json_only()
+    {
+        var workDir = experiment.WorkDir();
+        using var output = new StringWriter();
+        using var runner = new Runner(
+            experiment.Read("train_cfg.max_epochs=1", "val_evaluator=[{\"type\": \"SingleLabelMetric\", \"average\": null, \"items\": [\"support\"]}, {\"type\": \"ConfusionMatrix\"}, {\"type\": \"Accuracy\"}]"),
+            experiment.Options(workDir, output: output));
+
+        var result = runner.Train();
+
+        var validation = File.ReadAllLines(Path.Combine(workDir, ScalarLog.FileName)).Select(line => JsonDocument.Parse(line).RootElement).Single(record => record.GetProperty("mode").GetString() == "val");
+        Assert.Equal([8.0, 8, 8, 8, 0, 0, 0, 0, 0, 0], validation.GetProperty("single-label/support_classwise").EnumerateArray().Select(value => value.GetDouble()));
+        Assert.Equal(32, validation.GetProperty("confusion_matrix/result").EnumerateArray().SelectMany(row => row.EnumerateArray()).Sum(cell => cell.GetInt64()));
+        Assert.Contains("single-label/support_classwise: [8,8,8,8,0,0,0,0,0,0]", output.ToString());
+
+        // save_best "auto" takes the first number, past the lists and matrices.
+        Assert.Contains("best_accuracy_top1_epoch_1.pth", result.BestCheckpoint);
+    }
+
+    [Fact]
+    public void Save_best_auto_needs_a_number_to_judge()
+    {
+        using var runner = new Runner(experiment.Read("val_evaluator=[{\"type\": \"ConfusionMatrix\"}]"), experiment.Options(experiment.WorkDir()));
+
+        var error = Assert.ThrowsAny<Exception>(() => runner.Train());
+
+        Assert.Contains("$.default_hooks.checkpoint.save_best", error.Message);
+        Assert.Contains("computes none", error.Message);
+    }
+
+    [Fact]
     public void Test_evaluates_a_checkpoint_with_per_class_results()
     {
         var workDir = experiment.WorkDir();

@@ -34,6 +34,8 @@ public sealed record RunConfigSection(string Key, string Description, IReadOnlyL
         new("test_dataloader", "The test data.", ObjectOrNull),
         new("val_evaluator", "The metrics computed on the validation data.", ObjectListOrNull),
         new("test_evaluator", "The metrics computed on the test data.", ObjectListOrNull),
+        new("tta_model", "How test-time augmentation (icls test --tta) merges the scores of an image's views, e.g. {\"type\": \"AverageClsScoreTTA\"}.", ObjectOrNull),
+        new("tta_pipeline", "The test pipeline of test-time augmentation: transforms, and TestTimeAug steps whose \"transforms\" list the alternatives of each stage.", [ConfigNodeKind.Array, ConfigNodeKind.Null]),
         new("optim_wrapper", "The optimizer and how it is stepped (clipping, mixed precision, parameter-wise settings).", Object),
         new("param_scheduler", "How the learning rate and momentum change: one scheduler or a list of them.", ObjectListOrNull),
         new("auto_scale_lr", "The batch size the learning rate was tuned for, to scale it to the actual one.", ObjectOrNull),

@@ -1,5 +1,6 @@
 using ImageClassifier.Data.Datasets;
 using ImageClassifier.Data.Samplers;
+using ImageClassifier.Data.Transforms;
 using ImageClassifier.Engine.Amp;
 using ImageClassifier.Engine.Configuration;
 using ImageClassifier.Engine.Hooks;
@@ -9,6 +10,7 @@ using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Models.Classifiers;
 using ImageClassifier.Models.Evaluation;
 using ImageClassifier.Models.Preprocessors;
+using ImageClassifier.Models.Tta;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Hosting.Configuration.Binding;
@@ -35,6 +37,9 @@ public sealed class RunDefinitionReader
     /// <summary>The <c>optim_wrapper.type</c> of mixed precision training.</summary>
     public const string AmpOptimWrapperType = "AmpOptimWrapper";
 
+    /// <summary>The <c>type</c> of mmcv's test-time augmentation step in <c>tta_pipeline</c>.</summary>
+    public const string TestTimeAugType = "TestTimeAug";
+
     private readonly ConfigDocument document;
     private readonly ConfigBinder binder;
     private readonly ComponentConfig model;
@@ -44,8 +49,9 @@ public sealed class RunDefinitionReader
     private int? seed;
     private int? autoScaleBaseBatchSize;
 
-    // Where each hook was bound: the run lists default and custom hooks together.
-    private readonly Dictionary<ComponentConfig, string> hookPaths = new(ReferenceEqualityComparer.Instance);
+    // Where configs the run lists apart from their sections were bound: default and custom hooks
+    // together, and the alternatives of tta_pipeline's TestTimeAug steps.
+    private readonly Dictionary<ComponentConfig, string> boundPaths = new(ReferenceEqualityComparer.Instance);
 
     private RunDefinitionReader(ConfigDocument document, ConfigBinder binder, ComponentConfig model)
     {
@@ -81,6 +87,8 @@ public sealed class RunDefinitionReader
         var trainLoop = ReadTrainLoop();
         var valEvaluator = ReadList<Metric>("val_evaluator");
         var testEvaluator = ReadList<Metric>("test_evaluator");
+        var ttaModel = ConfigSection.Top(document, "tta_model") is null ? null : binder.BindComponent<TtaModel>(document, "$.tta_model");
+        var ttaPipeline = ReadTtaPipeline();
         ReadLoopSection("val_cfg", "ValLoop");
         ReadLoopSection("test_cfg", "TestLoop");
         ReadLogProcessor();
@@ -103,6 +111,8 @@ public sealed class RunDefinitionReader
             TrainLoop = trainLoop,
             ValEvaluator = valEvaluator,
             TestEvaluator = testEvaluator,
+            TtaModel = ttaModel,
+            TtaPipeline = ttaPipeline,
             Checkpoint = checkpoint,
             LoggerInterval = loggerInterval,
             LogByEpoch = logByEpoch,
@@ -112,7 +122,7 @@ public sealed class RunDefinitionReader
             LoadFrom = ReadTopString("load_from"),
             Resume = document.Root.TryGetValue("resume", out var resume) && resume is ConfigBoolean { Value: true },
             AutoScaleBaseBatchSize = autoScaleBaseBatchSize,
-            Origin = new JsonRunOrigin(document, binder, hookPaths),
+            Origin = new JsonRunOrigin(document, binder, boundPaths),
         };
     }
 
@@ -417,7 +427,7 @@ public sealed class RunDefinitionReader
                 }
 
                 var hook = binder.BindComponent<Hook>(document, path);
-                hookPaths[hook] = path;
+                boundPaths[hook] = path;
                 var role = StandardHooks.FirstOrDefault(pair => pair.Value == hook.TypeName).Key;
                 if (role is null)
                 {
@@ -441,11 +451,62 @@ public sealed class RunDefinitionReader
         var custom = ReadList<Hook>("custom_hooks");
         for (var i = 0; i < custom.Count; i++)
         {
-            hookPaths[custom[i]] = document.Root.TryGetValue("custom_hooks", out var node) && node is ConfigArray ? $"$.custom_hooks[{i}]" : "$.custom_hooks";
+            boundPaths[custom[i]] = document.Root.TryGetValue("custom_hooks", out var node) && node is ConfigArray ? $"$.custom_hooks[{i}]" : "$.custom_hooks";
         }
 
         hooks.AddRange(custom);
         return hooks;
+    }
+
+    // mmcv's TestTimeAug has a list of lists, which no component parameter holds: its alternatives
+    // are bound one by one, each at its own place, and every step becomes a stage of them.
+    private IReadOnlyList<IReadOnlyList<ComponentConfig<Transform>>>? ReadTtaPipeline()
+    {
+        const string Key = "tta_pipeline";
+        if (!document.Root.TryGetValue(Key, out var value) || value is not ConfigArray steps)
+        {
+            return null;
+        }
+
+        var stages = new List<IReadOnlyList<ComponentConfig<Transform>>>();
+        for (var i = 0; i < steps.Items.Length; i++)
+        {
+            var path = $"$.{Key}[{i}]";
+            if (steps.Items[i] is not ConfigObject step || !step.TryGetValue(ConfigBinder.TypeKey, out var type) || type is not ConfigString { Value: TestTimeAugType })
+            {
+                var transform = binder.BindComponent<Transform>(document, path);
+                boundPaths[transform] = path;
+                stages.Add([transform]);
+                continue;
+            }
+
+            var section = new ConfigSection(document, path, step).Expect(ConfigBinder.TypeKey, "transforms");
+            if (section.Raw("transforms") is not ConfigArray lists || lists.Items.Length == 0)
+            {
+                throw section.Error("transforms", "expected a non-empty list of lists of transforms, one list of alternatives per stage, such as [[{\"type\": \"RandomFlip\", \"prob\": 1.0}, {\"type\": \"RandomFlip\", \"prob\": 0.0}], [{\"type\": \"PackInputs\"}]]");
+            }
+
+            for (var j = 0; j < lists.Items.Length; j++)
+            {
+                var listPath = $"{section.PathOf("transforms")}[{j}]";
+                if (lists.Items[j] is not ConfigArray alternatives || alternatives.Items.Length == 0)
+                {
+                    throw document.CreateException(listPath, $"expected a non-empty list of transforms (the alternatives of this stage), but found {ConfigSection.Describe(lists.Items[j])}");
+                }
+
+                var stage = new List<ComponentConfig<Transform>>();
+                for (var k = 0; k < alternatives.Items.Length; k++)
+                {
+                    var alternative = binder.BindComponent<Transform>(document, $"{listPath}[{k}]");
+                    boundPaths[alternative] = $"{listPath}[{k}]";
+                    stage.Add(alternative);
+                }
+
+                stages.Add(stage);
+            }
+        }
+
+        return stages;
     }
 
     private void ReadRandomness()

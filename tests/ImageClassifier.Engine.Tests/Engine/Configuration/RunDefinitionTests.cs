@@ -266,4 +266,69 @@ public sealed class RunDefinitionTests : IDisposable
         Assert.Equal("$.optim_wrapper.type", unknownType.JsonPath);
         Assert.Contains("'AmpOptimWrapper'", unknownType.Message);
     }
+
+    [Fact]
+    public void A_tta_pipeline_gives_every_choice_of_its_alternatives_first_stage_slowest()
+    {
+        var config = Read(WithTta("""
+            "tta_model": {"type": "AverageClsScoreTTA"},
+            "tta_pipeline": [
+              {"type": "LoadImageFromFile"},
+              {"type": "TestTimeAug", "transforms": [
+                [{"type": "RandomFlip", "prob": 1.0}, {"type": "RandomFlip", "prob": 0.0}],
+                [{"type": "Resize", "scale": [16, 16]}, {"type": "Resize", "scale": [12, 12]}, {"type": "CenterCrop", "crop_size": 8}],
+                [{"type": "PackInputs"}]]}]
+            """));
+
+        var views = config.BuildTestTimeViews();
+
+        Assert.IsType<ImageClassifier.Models.Tta.AverageClsScoreTta>(config.BuildTtaModel());
+        Assert.Equal(6, views.Count);
+        Assert.All(views, view => Assert.Equal(["LoadImageFromFile", "RandomFlip", view[2].GetType().Name, "PackInputs"], view.Select(step => step.GetType().Name)));
+
+        // Each configured alternative is built once: the flip changes every third view, the size every view.
+        Assert.Equal([0, 0, 0, 1, 1, 1], views.Select(view => views.Select(other => other[1]).Distinct().ToList().IndexOf(view[1])));
+        Assert.Equal([0, 1, 2, 0, 1, 2], views.Select(view => views.Take(3).Select(other => other[2]).ToList().IndexOf(view[2])));
+    }
+
+    [Fact]
+    public void Without_a_tta_pipeline_the_test_pipeline_is_flipped_and_not_before_its_last_step()
+    {
+        var config = Read(TinyExperiment.ConfigText("/nowhere"));
+
+        var views = config.BuildTestTimeViews();
+
+        Assert.Null(config.TtaModel);
+        Assert.IsType<ImageClassifier.Models.Tta.AverageClsScoreTta>(config.BuildTtaModel());
+        Assert.Equal(2, views.Count);
+        Assert.All(views, view => Assert.Equal(["RandomFlip", "PackInputs"], view.Select(step => step.GetType().Name)));
+        Assert.NotSame(views[0][0], views[1][0]);
+    }
+
+    [Theory]
+    [InlineData("[{\"type\": \"TestTimeAug\", \"transforms\": {\"type\": \"PackInputs\"}}]", "$.tta_pipeline[0].transforms", "list of lists")]
+    [InlineData("[{\"type\": \"TestTimeAug\", \"transforms\": [[{\"type\": \"PackInputs\"}], []]}]", "$.tta_pipeline[0].transforms[1]", "non-empty list of transforms")]
+    [InlineData("[{\"type\": \"TestTimeAug\", \"transforms\": [[{\"type\": \"RandomFlip\", \"prob\": 1.0}, {\"type\": \"RandomFlp\", \"prob\": 0.0}]]}]", "$.tta_pipeline[0].transforms[0][1].type", "RandomFlip")]
+    [InlineData("[{\"type\": \"TestTimeAug\", \"transforms\": [[{\"type\": \"RandomFlip\", \"prob\": 2.0}]]}]", "$.tta_pipeline[0].transforms[0][0].prob", "between 0 and 1")]
+    [InlineData("[{\"type\": \"TestTimeAug\", \"transforms\": [[{\"type\": \"PackInputs\"}]], \"keys\": 1}]", "$.tta_pipeline[0].keys", "transforms")]
+    [InlineData("[{\"type\": \"Resise\"}]", "$.tta_pipeline[0].type", "Resize")]
+    public void Tta_pipeline_errors_are_located(string pipeline, string path, string detail)
+    {
+        var error = Assert.ThrowsAny<ConfigException>(() => Read(WithTta($"\"tta_pipeline\": {pipeline}")).BuildTestTimeViews());
+
+        Assert.Equal(path, error.JsonPath);
+        Assert.Contains(detail, error.Message);
+        Assert.True(error.Location.Line > 1);
+    }
+
+    [Fact]
+    public void An_unknown_tta_model_is_refused_at_its_type()
+    {
+        var error = ReadFails(WithTta("\"tta_model\": {\"type\": \"AverageScoreTTA\"}"));
+
+        Assert.Equal("$.tta_model.type", error.JsonPath);
+        Assert.Contains("AverageClsScoreTTA", error.Message);
+    }
+
+    private static string WithTta(string sections) => TinyExperiment.ConfigText("/nowhere").TrimEnd().TrimEnd('}') + ",\n" + sections + "\n}";
 }

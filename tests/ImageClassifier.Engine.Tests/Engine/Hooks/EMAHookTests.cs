@@ -185,7 +185,7 @@ public sealed class EMAHookTests : IDisposable
     public void Validation_and_test_see_the_averaged_weights()
     {
         var read = experiment.Read("train_cfg.max_epochs=1");
-        var recording = new RecordingMetricConfig();
+        var recording = new RecordingMetric.Config();
         var run = With(read, val: [recording], test: [recording]);
         var workDir = experiment.WorkDir();
         using var runner = new Runner(run, experiment.Options(workDir));
@@ -330,31 +330,4 @@ public sealed class EMAHookTests : IDisposable
         Hooks = run.Hooks,
         Seed = run.Seed,
     };
-
-    /// <summary>Keeps the scores of the last evaluation; its one number is their sum.</summary>
-    private sealed class RecordingMetric() : Metric("recording", null)
-    {
-        private readonly List<Tensor> scores = [];
-
-        public static Tensor? Last { get; private set; }
-
-        public override long SampleCount => scores.Sum(batch => batch.shape[0]);
-
-        public override void Process(Tensor predictions, Tensor targets) => scores.Add(predictions.detach().clone().DetachFromDisposeScope());
-
-        public override void Reset() => scores.Clear();
-
-        protected override IEnumerable<KeyValuePair<string, double>> ComputeMetrics()
-        {
-            Last = torch.cat(scores, 0).DetachFromDisposeScope();
-            return [new("score_sum", Last.sum().item<float>())];
-        }
-    }
-
-    private sealed class RecordingMetricConfig : ComponentConfig<Metric>
-    {
-        public override string TypeName => "RecordingMetric";
-
-        public override Metric Build() => new RecordingMetric();
-    }
 }
