@@ -152,6 +152,28 @@ public sealed class EarlyStoppingHookTests : IDisposable
         Assert.Contains("\"stop_reason\"", File.ReadLines(Path.Combine(workDir, "scalars.jsonl")).Last(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_iteration_based_run_stops_after_the_iteration_and_saves_it()
+    {
+        var run = experiment.Read(
+            "train_cfg={\"_delete_\": true, \"type\": \"IterBasedTrainLoop\", \"max_iters\": 40, \"val_interval\": 6}",
+            "default_hooks.checkpoint.by_epoch=false",
+            "default_hooks.checkpoint.interval=100",
+            "param_scheduler=[{\"type\": \"LinearLR\", \"start_factor\": 0.5, \"by_epoch\": false, \"end\": 4}]",
+            "custom_hooks=[{\"type\": \"EarlyStoppingHook\", \"monitor\": \"accuracy/top1\", \"min_delta\": 1000, \"patience\": 1}]");
+        var workDir = experiment.WorkDir();
+        using var output = new StringWriter();
+        using var runner = new Runner(run, experiment.Options(workDir, output: output));
+
+        var result = runner.Train();
+
+        Assert.True(result.Completed);
+        Assert.Equal(12, result.Iteration);
+        Assert.Equal(Path.Combine(workDir, "iter_12.pth"), result.LastCheckpoint);
+        Assert.True(File.Exists(result.LastCheckpoint));
+        Assert.Contains("Training stopped early at iteration 12: EarlyStoppingHook: ", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{\"type\": \"EarlyStoppingHook\", \"monitor\": \"accuracy/top1\", \"patience\": 0}", "patience")]
     [InlineData("{\"type\": \"EarlyStoppingHook\", \"monitor\": \"accuracy/top1\", \"rule\": \"more\"}", "rule")]
