@@ -216,35 +216,27 @@ public sealed class RunDefinition
     /// </summary>
     public List<Transform[]> BuildTestTimeViews()
     {
-        const string DefaultPath = "$.test_dataloader.dataset.pipeline";
-        IReadOnlyList<IReadOnlyList<ComponentConfig<Transform>>> stages;
-        string StagePath(int stage, int alternative) => TtaPipeline is null ? DefaultPath : $"$.tta_pipeline[{stage}][{alternative}]";
-        if (TtaPipeline is { } configured)
-        {
-            stages = configured;
-        }
-        else
-        {
-            // mmpretrain's tools/test.py --tta without tta_pipeline.
-            var test = TestDataloader?.Dataset is { } dataset ? PipelineOf(dataset) : [];
-            var defaults = test.Take(Math.Max(0, test.Count - 1)).Select(step => (IReadOnlyList<ComponentConfig<Transform>>)[step]).ToList();
-            defaults.Add([new RandomFlipConfig { Prob = 1.0 }, new RandomFlipConfig { Prob = 0.0 }]);
-            if (test.Count > 0)
-            {
-                defaults.Add([test[^1]]);
-            }
-
-            stages = defaults;
-        }
-
-        var built = stages.Select((alternatives, stage) => alternatives.Select((step, alternative) => Build(StagePath(stage, alternative), step)).ToArray()).ToArray();
+        var stages = TtaPipeline is { } configured
+            ? configured.Select((alternatives, stage) => alternatives.Select((step, alternative) => Build($"$.tta_pipeline[{stage}][{alternative}]", step)).ToArray()).ToList()
+            : DefaultTestTimeStages();
         IEnumerable<Transform[]> views = [[]];
-        foreach (var alternatives in built)
+        foreach (var alternatives in stages)
         {
             views = views.SelectMany(prefix => alternatives.Select(step => (Transform[])[.. prefix, step]));
         }
 
         return [.. views];
+    }
+
+    // mmpretrain's tools/test.py --tta without tta_pipeline: the test pipeline, its last step after a flip and after none.
+    private List<Transform[]> DefaultTestTimeStages()
+    {
+        var path = $"$.{DataLoaderKey(RunStage.Test)}.dataset.pipeline";
+        var test = TestDataloader?.Dataset is { } dataset ? PipelineOf(dataset) : [];
+        var stages = test.Select((step, index) => (Transform[])[Build($"{path}[{index}]", step)]).ToList();
+        Transform[] flips = [Build(path, new RandomFlipConfig { Prob = 1.0 }), Build(path, new RandomFlipConfig { Prob = 0.0 })];
+        stages.Insert(Math.Max(0, stages.Count - 1), flips);
+        return stages;
     }
 
     /// <summary>Builds <see cref="TtaModel"/>, or mmpretrain's default <c>AverageClsScoreTTA</c>.</summary>

@@ -261,7 +261,7 @@ public sealed partial class EMAHook : Hook, IDisposable
     public override void BeforeSaveCheckpoint(HookContext context, IDictionary<string, object?> checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        if (averages.Count == 0 || checkpoint.TryGetValue("state_dict", out var value) is false || value is not IDictionary stateDict)
+        if (averages.Count == 0 || !checkpoint.TryGetValue("state_dict", out var value) || value is not IDictionary stateDict)
         {
             return;
         }

@@ -8,8 +8,8 @@ namespace ImageClassifier.Engine.Hooks;
 /// <remarks>
 /// Hooks run in <see cref="Priority"/> order (lower first, mmengine's numbers), then in config
 /// order. A hook runs on the training thread between iterations: anything slow here slows training.
-/// The runner's own work at a point (logging, saving the best checkpoint) comes after every hook's,
-/// as mmengine's LoggerHook and CheckpointHook run at its lowest priorities.
+/// The runner saves checkpoints, the best one included, after the hooks of their point, as
+/// mmengine's CheckpointHook runs at its VERY_LOW priority.
 /// </remarks>
 [ComponentKind("hook")]
 public abstract class Hook

@@ -5,7 +5,8 @@ namespace ImageClassifier.Hosting.Validation;
 
 /// <summary>
 /// Checks every section a run uses as far as that is possible without reading data: it builds each
-/// pipeline's transforms, the samplers, the optimizer's builder, the schedulers and the metrics
+/// pipeline's transforms (<c>tta_pipeline</c>'s too), the samplers, the optimizer's builder, the
+/// schedulers, the hooks, <c>tta_model</c> and the metrics
 /// (so a component that would refuse its config in <c>train</c> refuses it here, with the same
 /// located message), requires the sections that training or testing then needs, checks every
 /// top-k against the class count, builds the model and runs the wiring check
@@ -36,6 +37,16 @@ public static class RunValidator
 
         DisposeAll(run.BuildSchedulers());
         DisposeAll(run.BuildHooks());
+        if (run.TtaModel is not null)
+        {
+            DisposeAll([run.BuildTtaModel()]);
+        }
+
+        if (run.TtaPipeline is not null)
+        {
+            DisposeAll(run.BuildTestTimeViews().SelectMany(view => view));
+        }
+
         var valMetrics = run.BuildMetrics(RunStage.Val);
         var testMetrics = run.BuildMetrics(RunStage.Test);
         try

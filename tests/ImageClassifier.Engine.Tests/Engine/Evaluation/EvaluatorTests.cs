@@ -10,7 +10,7 @@ namespace ImageClassifier.Engine.Tests.Engine.Evaluation;
 /// <summary>
 /// The evaluator with test-time augmentation: mmpretrain's default views (the test pipeline with
 /// and without a horizontal flip) merged by AverageClsScoreTTA, against the model's scores of each
-/// image and of its mirror image computed here, with a model that scores the two differently.
+/// image and of its mirror image computed here, with random weights that score the two differently.
 /// </summary>
 [Collection(TrainingCollection.Name)]
 public sealed class EvaluatorTests : IDisposable
@@ -24,6 +24,7 @@ public sealed class EvaluatorTests : IDisposable
     {
         var run = experiment.Read();
         using var model = run.BuildModel();
+        Randomize(model);
         var views = run.BuildDataLoader(RunStage.Test, seed: 0, testTimeAugmentation: true);
 
         var result = Evaluator.Evaluate(model, views, [new RecordingMetric()], CPU, tta: run.BuildTtaModel());
@@ -83,6 +84,18 @@ public sealed class EvaluatorTests : IDisposable
 
         Assert.Equal([0.3f, 0.7f, 0.3f, 0.7f], merged.data<float>().ToArray().Select(value => MathF.Round(value, 6)));
         Assert.Throws<ArgumentException>(() => new AverageClsScoreTta().MergeScores([first, second.reshape(4)]));
+    }
+
+    // Weights far from their initialisation (whose near-zero head scores every image alike), the same in every run.
+    private static void Randomize(Classifier model)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(20261206);
+        foreach (var (_, parameter) in model.named_parameters())
+        {
+            parameter.copy_(randn(parameter.shape, generator: generator));
+        }
     }
 
     private static Tensor Scores(Classifier model, Tensor images)
