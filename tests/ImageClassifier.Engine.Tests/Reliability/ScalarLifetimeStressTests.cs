@@ -28,8 +28,8 @@ public sealed class ScalarLifetimeStressTests : IDisposable
 
     public static TheoryData<string[]> Optimizers => new()
     {
-        new[] { "optim_wrapper.optimizer={\"type\": \"SGD\", \"lr\": 0.05, \"momentum\": 0.9, \"weight_decay\": 0.0001, \"nesterov\": true}" },
-        new[] { "optim_wrapper.optimizer={\"_delete_\": true, \"type\": \"AdamW\", \"lr\": 0.001, \"weight_decay\": 0.05}", "optim_wrapper.clip_grad={\"max_norm\": 1.0}" },
+        new[] { "optim_wrapper.optimizer={\"type\": \"SGD\", \"lr\": 0.05, \"momentum\": 0.9, \"weight_decay\": 0.0001, \"nesterov\": true}", "custom_hooks=[{\"type\": \"EMAHook\", \"ema_type\": \"StochasticWeightAverage\"}]" },
+        new[] { "optim_wrapper.optimizer={\"_delete_\": true, \"type\": \"AdamW\", \"lr\": 0.001, \"weight_decay\": 0.05}", "optim_wrapper.clip_grad={\"max_norm\": 1.0}", "custom_hooks=[{\"type\": \"EMAHook\", \"ema_type\": \"MomentumAnnealingEMA\", \"momentum\": 0.001}]" },
         new[] { "optim_wrapper.type=AmpOptimWrapper", "optim_wrapper.dtype=float16", "model.head.loss={\"type\": \"LabelSmoothLoss\", \"label_smooth_val\": 0.1}" },
     };
 
