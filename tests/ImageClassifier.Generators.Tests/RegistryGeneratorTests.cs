@@ -291,6 +291,57 @@ public sealed class RegistryGeneratorTests
     }
 
     [Fact]
+    public void AClassWithItsOwnConverterIsPassedThroughAndReadByThatConverter()
+    {
+        var source = Sources.Header + """
+            using System.Text.Json;
+            using System.Text.Json.Serialization;
+
+            /// <summary>A number, or a [min, max] pair.</summary>
+            [JsonConverter(typeof(SpanConverter))]
+            public sealed class Span
+            {
+                public double[] Values { get; init; } = [];
+            }
+
+            public sealed class SpanConverter : JsonConverter<Span>
+            {
+                public override Span Read(ref Utf8JsonReader reader, System.Type typeToConvert, JsonSerializerOptions options) =>
+                    reader.TokenType == JsonTokenType.Number
+                        ? new Span { Values = [reader.GetDouble()] }
+                        : new Span { Values = JsonSerializer.Deserialize<double[]>(ref reader, options)! };
+
+                public override void Write(Utf8JsonWriter writer, Span value, JsonSerializerOptions options) =>
+                    JsonSerializer.Serialize(writer, value.Values, options);
+            }
+
+            [RegisterModel]
+            public sealed class Jitter : Neck
+            {
+                public Jitter(Span? brightness = null) : base("Jitter") => Brightness = brightness;
+
+                public Span? Brightness { get; }
+
+                public override IReadOnlyList<Tensor> forward(IReadOnlyList<Tensor> x) => x;
+            }
+            """;
+        var run = GeneratorHarness.Run(source);
+        GeneratorHarness.AssertNoDiagnostics(run.Output);
+        Assert.Empty(CompilationFactory.Analyze(run.Output, new Generators.Diagnostics.ParameterTypeAnalyzer()));
+        var assembly = SeedCompilation.Emit(run.Output);
+        var configType = assembly.GetType("Plugin.JitterConfig")!;
+
+        dynamic scalar = JsonSerializer.Deserialize("""{ "brightness": 0.4 }""", configType)!;
+        dynamic pair = JsonSerializer.Deserialize("""{ "brightness": [0.6, 1.4] }""", configType)!;
+
+        Assert.Equal(new[] { 0.4 }, (double[])scalar.Brightness.Values);
+        Assert.Equal(new[] { 0.6, 1.4 }, (double[])((dynamic)((ComponentConfig)pair).BuildComponent()).Brightness.Values);
+        Assert.Contains("\"brightness\":[0.6,1.4]", JsonSerializer.Serialize((object)pair, configType), StringComparison.Ordinal);
+        var descriptor = (ComponentDescriptor)configType.GetProperty("Descriptor")!.GetValue(null)!;
+        Assert.Equal(("brightness", "Span?", "null"), (descriptor.Parameters[0].JsonName, descriptor.Parameters[0].TypeDisplay, descriptor.Parameters[0].DefaultJson));
+    }
+
+    [Fact]
     public void RequiredNestedConfigThatIsNullFailsToBuildNamingTheMember()
     {
         var assembly = SeedCompilation.Emit(GeneratorHarness.Run(EveryShape).Output);
