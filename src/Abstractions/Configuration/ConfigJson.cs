@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace ImageClassifier;
+
+/// <summary>
+/// Errors for the converters of config value types (a class with its own <c>[JsonConverter]</c>),
+/// worded as the binder words its own: "expected a number or a list of numbers, but found the
+/// string \"x\"". The binder places them at the member being read.
+/// </summary>
+public static class ConfigJson
+{
+    /// <summary>An error saying what was expected where <paramref name="reader"/> stands and what it found there.</summary>
+    public static JsonException Mismatch(string expected, ref Utf8JsonReader reader) =>
+        new($"expected {expected}, but found {Found(ref reader)}");
+
+    /// <summary>The current token as the binder names a value: <c>the string "x"</c>, <c>the number 1.5</c>, <c>a list</c>, ...</summary>
+    public static string Found(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => $"the string \"{reader.GetString()}\"",
+        JsonTokenType.Number => "the number " + System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray()),
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        JsonTokenType.Null => "null",
+        JsonTokenType.StartArray => "a list",
+        _ => "an object",
+    };
+}
