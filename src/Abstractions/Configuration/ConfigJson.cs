@@ -13,6 +13,19 @@ public static class ConfigJson
     public static JsonException Mismatch(string expected, ref Utf8JsonReader reader) =>
         new($"expected {expected}, but found {Found(ref reader)}");
 
+    /// <summary>
+    /// An error in a value a converter read through the serializer (a nested config, a
+    /// <see cref="NumberOrList"/>), reworded to name where in the member it lies: "pad_val:
+    /// expected ...". Without a path of its own, the serializer places it at the member being read.
+    /// </summary>
+    public static JsonException Nested(string place, JsonException refusal)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        var message = refusal.Message;
+        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        return new JsonException($"{place}: {(cut < 0 ? message : message[..cut]).TrimEnd('.', ' ')}", refusal);
+    }
+
     /// <summary>The current token as the binder names a value: <c>the string "x"</c>, <c>the number 1.5</c>, <c>a list</c>, ...</summary>
     public static string Found(ref Utf8JsonReader reader) => reader.TokenType switch
     {
