@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ImageClassifier.Data.Transforms;
+
+/// <summary>Reads <see cref="AugmentHparams"/> from a JSON object with <c>pad_val</c> and <c>interpolation</c>, and writes it back so.</summary>
+internal sealed class AugmentHparamsConverter : JsonConverter<AugmentHparams>
+{
+    private const string PadVal = "pad_val";
+    private const string InterpolationKey = "interpolation";
+
+    private static readonly Dictionary<string, Interpolation> InterpolationNames =
+        Enum.GetValues<Interpolation>().ToDictionary(value => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()), StringComparer.Ordinal);
+
+    public override AugmentHparams Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw ConfigJson.Mismatch("an object such as {\"pad_val\": 128}", ref reader);
+        }
+
+        NumberOrList? padVal = null;
+        Interpolation? interpolation = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            switch (name)
+            {
+                case PadVal:
+                    try
+                    {
+                        padVal = JsonSerializer.Deserialize<NumberOrList>(ref reader, options);
+                    }
+                    catch (JsonException refusal)
+                    {
+                        throw ConfigJson.Nested(PadVal, refusal);
+                    }
+
+                    break;
+                case InterpolationKey:
+                    interpolation = reader.TokenType == JsonTokenType.String && InterpolationNames.TryGetValue(reader.GetString()!, out var named)
+                        ? named
+                        : throw ConfigJson.Mismatch($"{InterpolationKey} to be one of {string.Join(", ", InterpolationNames.Keys.Select(key => $"\"{key}\""))}", ref reader);
+                    break;
+                default:
+                    throw new JsonException($"hparams can set {PadVal} and {InterpolationKey} (the settings the augmentations here take), but not \"{name}\"");
+            }
+        }
+
+        return new AugmentHparams { PadVal = padVal, Interpolation = interpolation };
+    }
+
+    public override void Write(Utf8JsonWriter writer, AugmentHparams value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        if (value.PadVal is not null)
+        {
+            writer.WritePropertyName(PadVal);
+            JsonSerializer.Serialize(writer, value.PadVal, options);
+        }
+
+        if (value.Interpolation is { } interpolation)
+        {
+            writer.WriteString(InterpolationKey, InterpolationNames.First(pair => pair.Value == interpolation).Key);
+        }
+
+        writer.WriteEndObject();
+    }
+}
