@@ -117,7 +117,13 @@ public static class ColorOps
             throw new ArgumentException($"A {image.Channels}-channel image needs {image.Channels} channel weights, but got {channelWeights.Count}.", nameof(channelWeights));
         }
 
-        var sum = channelWeights.Sum();
+        // Summed in order, as Python's sum is, so that the divided weights are mmcv's to the last bit.
+        double sum = 0;
+        foreach (var weight in channelWeights)
+        {
+            sum += weight;
+        }
+
         var weights = channelWeights.Select(weight => weight / sum).ToArray();
         var area = image.Height * image.Width;
         var pixels = new byte[area];
