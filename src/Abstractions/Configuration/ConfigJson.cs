@@ -23,7 +23,7 @@ public static class ConfigJson
         ArgumentNullException.ThrowIfNull(refusal);
         var message = refusal.Message;
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return new JsonException($"{place}: {(cut < 0 ? message : message[..cut]).TrimEnd('.', ' ')}", refusal);
+        return new JsonException($"{place}: {(cut < 0 ? message : message[..cut]).TrimEnd()}", refusal);
     }
 
     /// <summary>The current token as the binder names a value: <c>the string "x"</c>, <c>the number 1.5</c>, <c>a list</c>, ...</summary>
