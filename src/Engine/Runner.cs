@@ -121,7 +121,8 @@ public sealed class Runner : IDisposable
             throw run.Origin.Error("$.train_dataloader.batch_size", $"the training set has {trainLoader.Dataset.Count} samples, fewer than one batch of {trainLoader.BatchSize} with drop_last: no iteration would run");
         }
 
-        var maxEpochs = loop.ByEpoch ? loop.MaxEpochs : (loop.MaxIterations + epochLength - 1) / epochLength;
+        // mmengine's IterBasedTrainLoop counts as one epoch; its data loader still cycles through sampler epochs.
+        var maxEpochs = loop.ByEpoch ? loop.MaxEpochs : 1;
         var maxIterations = loop.ByEpoch ? checked(loop.MaxEpochs * epochLength) : loop.MaxIterations;
         classes = trainLoader.Dataset.Classes;
 
@@ -139,14 +140,14 @@ public sealed class Runner : IDisposable
             ScaleLearningRate(optimizer, (double)trainLoader.BatchSize / baseBatchSize);
         }
 
-        var schedulers = AttachSchedulers(optimizer, maxEpochs, maxIterations, epochLength);
+        var schedulers = AttachSchedulers(optimizer, loop.ByEpoch ? maxEpochs : null, maxIterations, epochLength);
         var optimWrapper = run.OptimWrapper!.Wrap(optimizer, model.parameters(), amp?.Scaler, options.GradientReducer);
         var hooks = run.BuildHooks();
         var progress = new TrainingProgress(0, 0, 0, Seed);
         if (resumePath is not null)
         {
             progress = TrainingCheckpoint.Restore(resumePath, resumeState!, model, optimizer, schedulers, amp?.Scaler) with { Seed = Seed };
-            Say($"Resumed from {resumePath}: epoch {progress.Epoch}, iteration {progress.Iteration}.");
+            Say($"Resumed from {resumePath}: {(loop.ByEpoch ? $"epoch {progress.Epoch}, " : string.Empty)}iteration {progress.Iteration}.");
         }
         else if (run.LoadFrom is { } loadFrom)
         {
@@ -195,11 +196,21 @@ public sealed class Runner : IDisposable
         var runClock = Stopwatch.StartNew();
         var iterationsThisRun = 0;
         var finished = loop.ByEpoch ? epoch >= maxEpochs : iteration >= maxIterations;
-        HookContext HookPoint() => new(WorkDir, epoch, iteration, maxEpochs, maxIterations, model, optimizer, Say);
+        var logByEpoch = run.LogByEpoch ?? loop.ByEpoch;
+        HookContext HookPoint() => new(WorkDir, loop.ByEpoch ? epoch : 0, iteration, maxEpochs, maxIterations, model, optimizer, Say);
         hooks.ForEach(hook => hook.BeforeRun(HookPoint()));
-        while (!finished && !interrupted)
+        if (!loop.ByEpoch && !finished)
         {
             hooks.ForEach(hook => hook.BeforeTrainEpoch(HookPoint()));
+        }
+
+        while (!finished && !interrupted)
+        {
+            if (loop.ByEpoch)
+            {
+                hooks.ForEach(hook => hook.BeforeTrainEpoch(HookPoint()));
+            }
+
             model.train();
             var window = new LogWindow();
             var epochIteration = skip;
@@ -226,36 +237,41 @@ public sealed class Runner : IDisposable
                 var learningRate = optimizer.ParamGroups.First().LearningRate;
                 var remaining = maxIterations - iteration;
                 var eta = TimeSpan.FromSeconds(runClock.Elapsed.TotalSeconds / iterationsThisRun * Math.Max(0, remaining));
-                progressLine.Update($"Epoch {epoch + 1}/{maxEpochs} {ProgressLine.Bar(epochIteration, epochLength)} {epochIteration}/{epochLength} loss {window.LastLoss:F4} lr {learningRate:0.####e+0} {window.ImagesPerSecond:F0} img/s eta {FormatSpan(eta)}");
-                if (run.LoggerInterval is { } interval && (epochIteration % interval == 0 || epochIteration == epochLength))
+                var position = loop.ByEpoch
+                    ? $"Epoch {epoch + 1}/{maxEpochs} {ProgressLine.Bar(epochIteration, epochLength)} {epochIteration}/{epochLength}"
+                    : $"Iter {ProgressLine.Bar(iteration, maxIterations)} {iteration}/{maxIterations}";
+                progressLine.Update($"{position} loss {window.LastLoss:F4} lr {learningRate:0.####e+0} {window.ImagesPerSecond:F0} img/s eta {FormatSpan(eta)}");
+
+                // As mmengine's LoggerHook: every interval iterations of the epoch, or of the whole run in an iteration-based loop.
+                var atLogPoint = loop.ByEpoch
+                    ? run.LoggerInterval is { } interval && (epochIteration % interval == 0 || epochIteration == epochLength)
+                    : run.LoggerInterval is { } runInterval && (iteration % runInterval == 0 || iteration == maxIterations);
+                if (atLogPoint)
                 {
-                    WriteTrainLog(log, window, epoch, epochIteration, epochLength, iteration, learningRate, eta);
+                    WriteTrainLog(log, window, TrainLogHeader(logByEpoch, loop.ByEpoch, epoch, epochIteration, epochLength, iteration, maxIterations), epoch, epochIteration, iteration, learningRate, eta);
                     window = new LogWindow();
                 }
 
                 hooks.ForEach(hook => hook.AfterTrainIter(HookPoint(), losses));
 
-                if (!loop.ByEpoch)
+                var atEnd = iteration >= maxIterations;
+                if (!loop.ByEpoch && valLoader is not null && iteration >= loop.ValBegin && (iteration % loop.ValIntervalAfter(iteration) == 0 || atEnd))
                 {
-                    var atEnd = iteration >= maxIterations;
-                    if (valLoader is not null && iteration >= loop.ValBegin && (iteration % loop.ValInterval == 0 || atEnd))
-                    {
-                        lastMetrics = Validate(valLoader, valMetrics, log, epoch, iteration, ref progress, optimizer, schedulers, epochIteration, $"iter_{iteration}");
-                        hooks.ForEach(hook => hook.AfterValEpoch(HookPoint(), lastMetrics));
-                        model.train();
-                    }
+                    lastMetrics = Validate(valLoader, valMetrics, log, logByEpoch ? 0 : null, epoch, iteration, ref progress, optimizer, schedulers, epochIteration);
+                    hooks.ForEach(hook => hook.AfterValEpoch(HookPoint(), lastMetrics));
+                    model.train();
+                }
 
-                    if (run.Checkpoint is { } hook && ((hook.Interval > 0 && iteration % hook.Interval == 0) || (atEnd && hook.SaveLast)))
-                    {
-                        progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration };
-                        lastCheckpoint = SaveCheckpoint($"iter_{iteration}.pth", optimizer, schedulers, progress, periodic: true);
-                    }
+                if (run.Checkpoint is { ByEpoch: false } iterationHook && ((iterationHook.Interval > 0 && iteration % iterationHook.Interval == 0) || (atEnd && iterationHook.SaveLast)))
+                {
+                    progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration };
+                    lastCheckpoint = SaveCheckpoint(iterationHook.FileName(epoch, iteration), optimizer, schedulers, progress, periodic: true);
+                }
 
-                    if (atEnd)
-                    {
-                        finished = true;
-                        break;
-                    }
+                if (!loop.ByEpoch && atEnd)
+                {
+                    finished = true;
+                    break;
                 }
 
                 if (options.Cancellation.IsCancellationRequested && epochIteration < epochLength)
@@ -283,24 +299,26 @@ public sealed class Runner : IDisposable
             }
 
             progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = 0 };
-            hooks.ForEach(hook => hook.AfterTrainEpoch(HookPoint()));
             if (loop.ByEpoch)
             {
+                hooks.ForEach(hook => hook.AfterTrainEpoch(HookPoint()));
                 finished = epoch >= maxEpochs;
-                if (valLoader is not null && epoch >= loop.ValBegin && (epoch % loop.ValInterval == 0 || finished))
+                if (valLoader is not null && epoch >= loop.ValBegin && (epoch % loop.ValIntervalAfter(epoch) == 0 || finished))
                 {
-                    lastMetrics = Validate(valLoader, valMetrics, log, epoch, iteration, ref progress, optimizer, schedulers, 0, $"epoch_{epoch}");
+                    lastMetrics = Validate(valLoader, valMetrics, log, logByEpoch ? epoch : null, epoch, iteration, ref progress, optimizer, schedulers, 0);
                     hooks.ForEach(hook => hook.AfterValEpoch(HookPoint(), lastMetrics));
                 }
 
                 var cancelled = options.Cancellation.IsCancellationRequested;
-                if (run.Checkpoint is { } hook && ((hook.Interval > 0 && epoch % hook.Interval == 0) || ((finished || cancelled) && hook.SaveLast)))
+                var name = (run.Checkpoint ?? CheckpointSettings.Default).FileName(epoch, iteration);
+                if (run.Checkpoint is { ByEpoch: true } hook && ((hook.Interval > 0 && epoch % hook.Interval == 0) || ((finished || cancelled) && hook.SaveLast)))
                 {
-                    lastCheckpoint = SaveCheckpoint($"epoch_{epoch}.pth", optimizer, schedulers, progress, periodic: true);
+                    lastCheckpoint = SaveCheckpoint(name, optimizer, schedulers, progress, periodic: true);
                 }
-                else if (cancelled)
+                else if (cancelled && lastCheckpoint != Path.Combine(WorkDir, name))
                 {
-                    lastCheckpoint = SaveCheckpoint($"epoch_{epoch}.pth", optimizer, schedulers, progress, periodic: false);
+                    // An iteration checkpoint of the epoch's last iteration resumes to here as well.
+                    lastCheckpoint = SaveCheckpoint(name, optimizer, schedulers, progress, periodic: false);
                 }
 
                 interrupted = cancelled && !finished;
@@ -310,6 +328,11 @@ public sealed class Runner : IDisposable
                 lastCheckpoint = SaveCheckpoint($"iter_{iteration}.pth", optimizer, schedulers, progress, periodic: false);
                 interrupted = true;
             }
+        }
+
+        if (!loop.ByEpoch && finished)
+        {
+            hooks.ForEach(hook => hook.AfterTrainEpoch(HookPoint()));
         }
 
         progressLine.Clear();
@@ -324,8 +347,8 @@ public sealed class Runner : IDisposable
             ["last_checkpoint"] = lastCheckpoint,
         });
         Say(interrupted
-            ? $"Interrupted {(progress.EpochIteration > 0 ? $"in epoch {epoch + 1}" : $"after epoch {epoch}")}, iteration {iteration}; saved {lastCheckpoint}. Continue with --resume {lastCheckpoint}"
-            : $"Training finished: {epoch} epoch(s), {iteration} iterations in {FormatSpan(elapsed)}.{(lastCheckpoint is null ? string.Empty : $" Last checkpoint: {lastCheckpoint}.")}{(progress.BestCheckpoint is null ? string.Empty : $" Best: {progress.BestCheckpoint}.")}");
+            ? $"Interrupted {(!loop.ByEpoch ? "at" : progress.EpochIteration > 0 ? $"in epoch {epoch + 1}," : $"after epoch {epoch},")} iteration {iteration}; saved {lastCheckpoint}. Continue with --resume {lastCheckpoint}"
+            : $"Training finished: {(loop.ByEpoch ? $"{epoch} epoch(s), " : string.Empty)}{iteration} iterations in {FormatSpan(elapsed)}.{(lastCheckpoint is null ? string.Empty : $" Last checkpoint: {lastCheckpoint}.")}{(progress.BestCheckpoint is null ? string.Empty : $" Best: {progress.BestCheckpoint}.")}");
         TrainingCurves.TryWrite(WorkDir, loop.ByEpoch, Say);
         return new TrainingResult(!interrupted, epoch, iteration, WorkDir, lastCheckpoint, progress.BestCheckpoint, lastMetrics, elapsed);
     }
@@ -425,16 +448,17 @@ public sealed class Runner : IDisposable
         DataLoader loader,
         IReadOnlyList<Metric> metrics,
         TrainingLog log,
+        int? shownEpoch,
         int epoch,
         int iteration,
         ref TrainingProgress progress,
         optim.Optimizer optimizer,
         IReadOnlyList<ParamScheduler> schedulers,
-        int epochIteration,
-        string tag)
+        int epochIteration)
     {
         var clock = Stopwatch.StartNew();
-        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"Epoch(val) [{epoch}] {ProgressLine.Bar(done, total)} {done}/{total}"), autocast: EvaluationAutocast);
+        var header = shownEpoch is { } numbered ? $"Epoch(val) [{numbered}]" : "Iter(val)";
+        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"{header} {ProgressLine.Bar(done, total)} {done}/{total}"), autocast: EvaluationAutocast);
         var record = new Dictionary<string, object?> { ["mode"] = "val", ["epoch"] = epoch, ["iter"] = iteration };
         foreach (var (name, value) in result.Metrics)
         {
@@ -443,7 +467,7 @@ public sealed class Runner : IDisposable
 
         record["time_s"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
         log.Write(record);
-        progressLine.WriteLine($"Epoch(val) [{epoch}][{loader.Count}/{loader.Count}]  {string.Join("  ", result.Metrics.Select(pair => $"{pair.Key}: {pair.Value:F4}"))}");
+        progressLine.WriteLine($"{header}{(shownEpoch is null ? " " : string.Empty)}[{loader.Count}/{loader.Count}]  {string.Join("  ", result.Metrics.Select(pair => $"{pair.Key}: {pair.Value:F4}"))}");
 
         if (run.Checkpoint is { SaveBest: { } saveBest } hook)
         {
@@ -458,7 +482,7 @@ public sealed class Runner : IDisposable
             if (better)
             {
                 var previous = progress.BestCheckpoint;
-                var name = $"best_{key.Replace('/', '_')}_{tag}.pth";
+                var name = $"best_{key.Replace('/', '_')}_{hook.FileName(epoch, iteration)}";
                 progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration, BestScore = score, BestCheckpoint = Path.Combine(WorkDir, name) };
                 SaveCheckpoint(name, optimizer, schedulers, progress, periodic: false, updateLast: false);
                 if (previous is not null && previous != progress.BestCheckpoint && File.Exists(previous))
@@ -506,7 +530,7 @@ public sealed class Runner : IDisposable
         return path;
     }
 
-    private List<ParamScheduler> AttachSchedulers(optim.Optimizer optimizer, int maxEpochs, int maxIterations, int epochLength)
+    private List<ParamScheduler> AttachSchedulers(optim.Optimizer optimizer, int? maxEpochs, int maxIterations, int epochLength)
     {
         var schedulers = run.BuildSchedulers();
         for (var i = 0; i < schedulers.Count; i++)
@@ -562,7 +586,14 @@ public sealed class Runner : IDisposable
         return found;
     }
 
-    private void WriteTrainLog(TrainingLog log, LogWindow window, int epoch, int epochIteration, int epochLength, int iteration, double learningRate, TimeSpan eta)
+    // mmengine's LogProcessor header: by epoch, the epoch and the iteration within it (in an
+    // iteration-based loop, epoch 1 and the run's iteration, as mmengine shows them); else the run's iteration.
+    private static string TrainLogHeader(bool logByEpoch, bool epochLoop, int epoch, int epochIteration, int epochLength, int iteration, int maxIterations) =>
+        !logByEpoch ? $"Iter(train) [{iteration}/{maxIterations}]"
+        : epochLoop ? $"Epoch(train) [{epoch + 1}][{epochIteration}/{epochLength}]"
+        : $"Epoch(train) [1][{iteration}/{epochLength}]";
+
+    private void WriteTrainLog(TrainingLog log, LogWindow window, string header, int epoch, int epochIteration, int iteration, double learningRate, TimeSpan eta)
     {
         var record = new Dictionary<string, object?>
         {
@@ -583,7 +614,7 @@ public sealed class Runner : IDisposable
         log.Write(record);
         var losses = string.Join("  ", window.MeanLosses().Select(pair => $"{pair.Key}: {pair.Value:F4}"));
         progressLine.WriteLine(
-            $"Epoch(train) [{epoch + 1}][{epochIteration}/{epochLength}]  lr: {learningRate:0.0000e+00}  eta: {FormatSpan(eta)}  time: {window.MeanTime:F4}  data_time: {window.MeanDataTime:F4}  images/s: {window.ImagesPerSecond:F0}  {losses}");
+            $"{header}  lr: {learningRate:0.0000e+00}  eta: {FormatSpan(eta)}  time: {window.MeanTime:F4}  data_time: {window.MeanDataTime:F4}  images/s: {window.ImagesPerSecond:F0}  {losses}");
     }
 
     private void ReportWarnings(DataLoader loader, string split)

@@ -103,7 +103,50 @@ internal static class ComponentSymbols
 
     /// <summary>How a parameter of this type travels through a config.</summary>
     public static ParameterShape Classify(IParameterSymbol parameter) =>
-        parameter.RefKind == RefKind.None ? Classify(parameter.Type) : ParameterShape.Unsupported;
+        parameter.RefKind != RefKind.None ? ParameterShape.Unsupported
+            : PendingConfigComponent(parameter) is not null ? ParameterShape.Config
+            : Classify(parameter.Type);
+
+    /// <summary>
+    /// The component whose generated config a parameter takes (ClsDataPreprocessor(RandomBatchAugmentConfig)),
+    /// when that component is registered in the same compilation: while the generator runs, the
+    /// config does not exist yet, so the parameter's type is an error type and is matched by name,
+    /// as <see cref="InspectBase"/> matches a base's config. Null for any other parameter.
+    /// </summary>
+    public static INamedTypeSymbol? PendingConfigComponent(IParameterSymbol parameter)
+    {
+        const string Suffix = "Config";
+        if (UnwrapNullable(parameter.Type) is not INamedTypeSymbol { TypeKind: TypeKind.Error, Name: var name }
+            || !name.EndsWith(Suffix, StringComparison.Ordinal)
+            || name.Length == Suffix.Length)
+        {
+            return null;
+        }
+
+        var componentName = name.Substring(0, name.Length - Suffix.Length);
+        var matches = new List<INamedTypeSymbol>();
+        CollectRegistered(parameter.ContainingAssembly.GlobalNamespace, componentName, matches);
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    /// <summary>The fully qualified name of the config generated for <paramref name="component"/>, which sits in the component's namespace.</summary>
+    public static string GeneratedConfigName(INamedTypeSymbol component) => TypeOfName(component) + "Config";
+
+    private static void CollectRegistered(INamespaceSymbol scope, string name, List<INamedTypeSymbol> found)
+    {
+        foreach (var type in scope.GetTypeMembers(name))
+        {
+            if (GetRegistration(type) is not null)
+            {
+                found.Add(type);
+            }
+        }
+
+        foreach (var nested in scope.GetNamespaceMembers())
+        {
+            CollectRegistered(nested, name, found);
+        }
+    }
 
     /// <summary>How a value of this type travels through a config.</summary>
     public static ParameterShape Classify(ITypeSymbol type)
@@ -124,7 +167,7 @@ internal static class ComponentSymbols
 
     /// <summary>
     /// Whether the type is a class declaring its own <c>[JsonConverter]</c>, which then decides
-    /// what JSON it reads (a value mmpretrain takes in several forms, such as a number or a pair).
+    /// what JSON it reads (a value mmpretrain takes in forms no other type holds, such as a number or "inf").
     /// </summary>
     public static bool HasOwnConverter(ITypeSymbol type) =>
         type is INamedTypeSymbol { TypeKind: TypeKind.Class } named

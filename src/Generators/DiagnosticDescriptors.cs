@@ -121,7 +121,7 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor ConfigValueOutsideConstraint { get; } = ConfigRule(
         "ICG020",
         "Config value outside the declared constraint",
-        "'{0}' of {1} must be {2}, but this file sets it to {3}; use a value the constraint allows",
+        "{0}",
         DiagnosticSeverity.Error);
 
     public static DiagnosticDescriptor ConfigValueOfWrongKind { get; } = ConfigRule(

@@ -74,6 +74,9 @@ public sealed partial class RegistryGenerator
             var kindBase = parameter.KindBase;
             var isComponent = kindBase is not null;
             var defaultItems = parameter.Shape == ParameterShape.ValueArray ? ComponentSymbols.FindAttribute(symbol, "DefaultItemsAttribute") : null;
+            var pendingConfig = parameter.Shape == ParameterShape.Config && ComponentSymbols.PendingConfigComponent(symbol) is { } pending
+                ? ComponentSymbols.GeneratedConfigName(pending)
+                : null;
 
             return new ParameterModel
             {
@@ -81,10 +84,12 @@ public sealed partial class RegistryGenerator
                 PropertyName = parameter.PropertyName,
                 JsonName = parameter.JsonName,
                 Shape = parameter.Shape,
-                TypeName = isComponent ? ComponentSymbols.TypeOfName(kindBase!) : ComponentSymbols.QualifiedName(type),
-                TypeOfName = isComponent ? ComponentSymbols.TypeOfName(kindBase!) : ComponentSymbols.TypeOfName(type),
-                ElementTypeName = ComponentSymbols.QualifiedName(element),
-                ScalarTypeName = ComponentSymbols.QualifiedName(scalar),
+                TypeName = isComponent ? ComponentSymbols.TypeOfName(kindBase!)
+                    : pendingConfig is not null ? pendingConfig + (isNullable ? "?" : string.Empty)
+                    : ComponentSymbols.QualifiedName(type),
+                TypeOfName = isComponent ? ComponentSymbols.TypeOfName(kindBase!) : pendingConfig ?? ComponentSymbols.TypeOfName(type),
+                ElementTypeName = pendingConfig ?? ComponentSymbols.QualifiedName(element),
+                ScalarTypeName = pendingConfig ?? ComponentSymbols.QualifiedName(scalar),
                 EnumTypeName = parameter.Shape == ParameterShape.Value && scalar.TypeKind == TypeKind.Enum ? ComponentSymbols.TypeOfName(scalar) : null,
                 IsNullable = isNullable,
                 KindName = isComponent ? ComponentSymbols.KindName(kindBase!) : null,

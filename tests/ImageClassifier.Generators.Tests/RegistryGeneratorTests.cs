@@ -297,30 +297,37 @@ public sealed class RegistryGeneratorTests
             using System.Text.Json;
             using System.Text.Json.Serialization;
 
-            /// <summary>A number, or a [min, max] pair.</summary>
-            [JsonConverter(typeof(SpanConverter))]
-            public sealed class Span
+            /// <summary>A standard deviation, or "inf".</summary>
+            [JsonConverter(typeof(DeviationConverter))]
+            public sealed class Deviation
             {
-                public double[] Values { get; init; } = [];
+                public double Value { get; init; }
             }
 
-            public sealed class SpanConverter : JsonConverter<Span>
+            public sealed class DeviationConverter : JsonConverter<Deviation>
             {
-                public override Span Read(ref Utf8JsonReader reader, System.Type typeToConvert, JsonSerializerOptions options) =>
-                    reader.TokenType == JsonTokenType.Number
-                        ? new Span { Values = [reader.GetDouble()] }
-                        : new Span { Values = JsonSerializer.Deserialize<double[]>(ref reader, options)! };
+                public override Deviation Read(ref Utf8JsonReader reader, System.Type typeToConvert, JsonSerializerOptions options) =>
+                    new() { Value = reader.TokenType == JsonTokenType.String ? double.PositiveInfinity : reader.GetDouble() };
 
-                public override void Write(Utf8JsonWriter writer, Span value, JsonSerializerOptions options) =>
-                    JsonSerializer.Serialize(writer, value.Values, options);
+                public override void Write(Utf8JsonWriter writer, Deviation value, JsonSerializerOptions options)
+                {
+                    if (double.IsPositiveInfinity(value.Value))
+                    {
+                        writer.WriteStringValue("inf");
+                    }
+                    else
+                    {
+                        writer.WriteNumberValue(value.Value);
+                    }
+                }
             }
 
             [RegisterModel]
             public sealed class Jitter : Neck
             {
-                public Jitter(Span? brightness = null) : base("Jitter") => Brightness = brightness;
+                public Jitter(Deviation? spread = null) : base("Jitter") => Spread = spread;
 
-                public Span? Brightness { get; }
+                public Deviation? Spread { get; }
 
                 public override IReadOnlyList<Tensor> forward(IReadOnlyList<Tensor> x) => x;
             }
@@ -331,14 +338,68 @@ public sealed class RegistryGeneratorTests
         var assembly = SeedCompilation.Emit(run.Output);
         var configType = assembly.GetType("Plugin.JitterConfig")!;
 
-        dynamic scalar = JsonSerializer.Deserialize("""{ "brightness": 0.4 }""", configType)!;
-        dynamic pair = JsonSerializer.Deserialize("""{ "brightness": [0.6, 1.4] }""", configType)!;
+        dynamic number = JsonSerializer.Deserialize("""{ "spread": 0.5 }""", configType)!;
+        dynamic infinite = JsonSerializer.Deserialize("""{ "spread": "inf" }""", configType)!;
 
-        Assert.Equal(new[] { 0.4 }, (double[])scalar.Brightness.Values);
-        Assert.Equal(new[] { 0.6, 1.4 }, (double[])((dynamic)((ComponentConfig)pair).BuildComponent()).Brightness.Values);
-        Assert.Contains("\"brightness\":[0.6,1.4]", JsonSerializer.Serialize((object)pair, configType), StringComparison.Ordinal);
+        Assert.Equal(0.5, (double)number.Spread.Value);
+        Assert.Equal(double.PositiveInfinity, (double)((dynamic)((ComponentConfig)infinite).BuildComponent()).Spread.Value);
+        Assert.Contains("\"spread\":\"inf\"", JsonSerializer.Serialize((object)infinite, configType), StringComparison.Ordinal);
         var descriptor = (ComponentDescriptor)configType.GetProperty("Descriptor")!.GetValue(null)!;
-        Assert.Equal(("brightness", "Span?", "null"), (descriptor.Parameters[0].JsonName, descriptor.Parameters[0].TypeDisplay, descriptor.Parameters[0].DefaultJson));
+        Assert.Equal(("spread", "Deviation?", "null"), (descriptor.Parameters[0].JsonName, descriptor.Parameters[0].TypeDisplay, descriptor.Parameters[0].DefaultJson));
+    }
+
+    [Fact]
+    public void ComponentTakingTheConfigOfAComponentOfTheSameProjectGetsThatConfigAsAMember()
+    {
+        // ClsDataPreprocessor(RandomBatchAugmentConfig): while the generator runs, the config it
+        // takes does not exist yet; the component must still get its config, with the member typed.
+        const string source = """
+            using ImageClassifier;
+
+            namespace Plugin.Samplers
+            {
+                [ComponentKind("sampler")]
+                public abstract class Sampler
+                {
+                }
+
+                [RegisterModel]
+                public sealed class Inner : Sampler
+                {
+                    public Inner(int size = 2)
+                    {
+                        Size = size;
+                    }
+
+                    public int Size { get; }
+                }
+            }
+
+            namespace Plugin.Outer
+            {
+                using Plugin.Samplers;
+
+                [RegisterModel]
+                public sealed class Outer : Sampler
+                {
+                    public Outer(InnerConfig? inner = null)
+                    {
+                        Built = (Inner?)inner?.Build();
+                    }
+
+                    public Inner? Built { get; }
+                }
+            }
+            """;
+
+        var run = GeneratorHarness.Run(source);
+        var assembly = SeedCompilation.Emit(run.Output);
+        var configType = assembly.GetType("Plugin.Outer.OuterConfig")!;
+        Assert.Equal(assembly.GetType("Plugin.Samplers.InnerConfig"), configType.GetProperty("Inner")!.PropertyType);
+        var config = (ComponentConfig)JsonSerializer.Deserialize("""{ "inner": { "size": 7 } }""", configType)!;
+        var built = config.BuildComponent();
+        var inner = built.GetType().GetProperty("Built")!.GetValue(built)!;
+        Assert.Equal(7, inner.GetType().GetProperty("Size")!.GetValue(inner));
     }
 
     [Fact]

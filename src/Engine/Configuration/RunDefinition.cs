@@ -55,6 +55,12 @@ public sealed class RunDefinition
     public int? LoggerInterval { get; init; } = 10;
 
     /// <summary>
+    /// <c>log_processor.by_epoch</c>: log lines count epochs (<c>Epoch(train) [2][10/196]</c>) or
+    /// iterations (<c>Iter(train) [10/1000]</c>); null counts as the train loop does.
+    /// </summary>
+    public bool? LogByEpoch { get; init; }
+
+    /// <summary>
     /// The hooks the runner calls at their points: <c>custom_hooks</c>, and any <c>default_hooks</c>
     /// entry that is not one of the runner's own (checkpoint and logger are <see cref="Checkpoint"/>
     /// and <see cref="LoggerInterval"/>).
@@ -79,8 +85,11 @@ public sealed class RunDefinition
     /// <summary>Where the settings came from: builds the components and places errors.</summary>
     public IRunOrigin Origin { get; init; } = CodeRunOrigin.Instance;
 
-    /// <summary>Checks that the sections training needs are there.</summary>
-    /// <exception cref="Exception">From <see cref="Origin"/>: train_dataloader, optim_wrapper or train_cfg is missing, or only one of val_dataloader and val_evaluator is set.</exception>
+    /// <summary>
+    /// Checks that the sections training needs are there, and that what counts in epochs (the
+    /// checkpoint hook, the schedulers) fits an iteration-based loop, which has none.
+    /// </summary>
+    /// <exception cref="Exception">From <see cref="Origin"/>: train_dataloader, optim_wrapper or train_cfg is missing, only one of val_dataloader and val_evaluator is set, or an iteration-based loop has a checkpoint hook or scheduler that counts epochs.</exception>
     public void RequireTraining()
     {
         Require(TrainDataloader, "train_dataloader", "the training data ({\"batch_size\": ..., \"dataset\": {...}})");
@@ -90,6 +99,30 @@ public sealed class RunDefinition
         {
             var missing = ValDataloader is null ? "val_dataloader" : "val_evaluator";
             throw Origin.Error("$." + missing, $"missing: validation needs both val_dataloader and val_evaluator (set {missing}, or set the other to null)");
+        }
+
+        if (TrainLoop!.ByEpoch)
+        {
+            return;
+        }
+
+        // mmengine runs an iteration-based loop as one epoch: an epoch-based hook would save once, at the end.
+        if (Checkpoint is { ByEpoch: true })
+        {
+            throw Origin.Error("$.default_hooks.checkpoint.by_epoch", "must be false in an iteration-based run (train_cfg.by_epoch false), so that interval counts iterations and checkpoints are iter_N.pth; with true (CheckpointHook's default) mmengine saves a single epoch_1.pth after the last iteration");
+        }
+
+        var schedulers = BuildSchedulers();
+        for (var i = 0; i < schedulers.Count; i++)
+        {
+            try
+            {
+                schedulers[i].CheckRunUnit(epochBasedRun: false);
+            }
+            catch (ConfigValueException refusal)
+            {
+                throw Origin.Error($"$.param_scheduler[{i}].{refusal.Member}", refusal.Message);
+            }
         }
     }
 

@@ -9,12 +9,12 @@ namespace ImageClassifier.Engine.Hooks;
 public sealed partial class CheckpointHook : Hook
 {
     /// <summary>Creates the hook.</summary>
-    /// <param name="interval">Save every this many epochs (iterations in an iteration-based run); 0 or less saves only the last.</param>
+    /// <param name="interval">Save every this many epochs, or iterations when by_epoch is false; 0 or less saves only the last.</param>
     /// <param name="maxKeepCkpts">Keep only this many periodic checkpoints; all when 0 or less.</param>
     /// <param name="saveLast">Also save at the end of training when the interval does not fall there.</param>
     /// <param name="saveBest">The metric whose best value is kept as best_*.pth ("accuracy/top1", or "auto" for the first metric); none when null.</param>
     /// <param name="rule">Which values of save_best are better: "greater" or "less"; inferred from the name when null.</param>
-    /// <param name="byEpoch">mmengine's switch; the run's loop decides here.</param>
+    /// <param name="byEpoch">Count interval in epochs and name checkpoints epoch_N.pth, or, when false, in iterations with iter_N.pth (needed by an iteration-based run).</param>
     /// <param name="saveOptimizer">Checkpoints always hold the optimizer's state here, so that resuming is exact.</param>
     /// <param name="saveParamScheduler">Checkpoints always hold the schedulers' state here.</param>
     public CheckpointHook(
@@ -32,8 +32,8 @@ public sealed partial class CheckpointHook : Hook
             throw new ConfigValueException("rule", rule, "\"greater\" or \"less\"");
         }
 
-        _ = (byEpoch, saveOptimizer, saveParamScheduler);
-        Settings = new Configuration.CheckpointSettings(interval, maxKeepCkpts, saveBest, rule, saveLast);
+        _ = (saveOptimizer, saveParamScheduler);
+        Settings = new Configuration.CheckpointSettings(interval, maxKeepCkpts, saveBest, rule, saveLast, byEpoch);
     }
 
     /// <summary>The settings the runner saves by.</summary>

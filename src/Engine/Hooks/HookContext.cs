@@ -5,9 +5,9 @@ namespace ImageClassifier.Engine.Hooks;
 
 /// <summary>What a hook sees of the run at the point it is called.</summary>
 /// <param name="WorkDir">Where the run's logs and checkpoints go.</param>
-/// <param name="Epoch">Epochs completed.</param>
+/// <param name="Epoch">Epochs completed; 0 in an iteration-based run, which mmengine counts as one epoch.</param>
 /// <param name="Iteration">Iterations completed.</param>
-/// <param name="MaxEpochs">The epochs the run trains.</param>
+/// <param name="MaxEpochs">The epochs the run trains; 1 in an iteration-based run.</param>
 /// <param name="MaxIterations">The iterations the run trains.</param>
 /// <param name="Model">The model being trained.</param>
 /// <param name="Optimizer">Its optimizer.</param>

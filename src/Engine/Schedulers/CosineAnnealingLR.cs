@@ -1,16 +1,13 @@
 namespace ImageClassifier.Engine.Schedulers;
 
 /// <summary>
-/// mmengine's <c>CosineAnnealingLR</c>: the rate follows half a cosine from its initial value
-/// down to <c>eta_min</c> over <c>T_max</c> steps (written <c>t_max</c> here, as config keys are snake_case).
+/// mmengine's <c>CosineAnnealingLR</c>: the rate follows half a cosine from its initial value down
+/// to <c>eta_min</c> over <c>T_max</c> steps (written <c>t_max</c> here, as config keys are
+/// snake_case).
 /// </summary>
 [RegisterModel]
-public sealed class CosineAnnealingLR : ParamScheduler
+public sealed class CosineAnnealingLR : CosineAnnealingParamScheduler
 {
-    private int? tMax;
-    private readonly double? etaMin;
-    private readonly double? etaMinRatio;
-
     /// <summary>Creates the scheduler; give eta_min or eta_min_ratio, not both (eta_min 0 when neither).</summary>
     /// <param name="tMax">The steps of the half period; end - begin when null.</param>
     /// <param name="etaMin">The minimum learning rate.</param>
@@ -27,54 +24,7 @@ public sealed class CosineAnnealingLR : ParamScheduler
         bool byEpoch = true,
         bool convertToIterBased = false,
         [ValueRange(Minimum = 0)] double? etaMinRatio = null)
-        : base(begin, end, byEpoch, convertToIterBased)
+        : base(ScheduledParameter.LearningRate, tMax, etaMin, begin, end, byEpoch, convertToIterBased, etaMinRatio)
     {
-        if (etaMin is not null && etaMinRatio is not null)
-        {
-            throw new ConfigValueException("eta_min_ratio", etaMinRatio, "null when eta_min is given (give one of them)");
-        }
-
-        if (tMax < 1)
-        {
-            throw new ConfigValueException("t_max", tMax, "at least 1");
-        }
-
-        this.tMax = tMax;
-        this.etaMin = etaMin ?? (etaMinRatio is null ? 0.0 : null);
-        this.etaMinRatio = etaMinRatio;
-    }
-
-    /// <summary>The half period in steps (resolved when attached).</summary>
-    public int? TMax => tMax;
-
-    /// <inheritdoc />
-    protected override void ConvertToIterations(int epochLength) => tMax = tMax is { } period ? checked(period * epochLength) : null;
-
-    /// <inheritdoc />
-    protected override void OnAttached() => tMax ??= End - Begin;
-
-    /// <inheritdoc />
-    protected override double[] ComputeValues(IReadOnlyList<double> current)
-    {
-        var period = tMax!.Value;
-        var values = new double[current.Count];
-        for (var i = 0; i < current.Count; i++)
-        {
-            var minimum = etaMin ?? (BaseValues[i] * etaMinRatio!.Value);
-            if (LastStep == 0)
-            {
-                values[i] = current[i];
-            }
-            else if ((LastStep - 1 - period) % (2 * period) == 0)
-            {
-                values[i] = current[i] + ((BaseValues[i] - minimum) * (1 - Math.Cos(Math.PI / period)) / 2);
-            }
-            else
-            {
-                values[i] = ((1 + Math.Cos(Math.PI * LastStep / period)) / (1 + Math.Cos(Math.PI * (LastStep - 1) / period)) * (current[i] - minimum)) + minimum;
-            }
-        }
-
-        return values;
     }
 }

@@ -1,12 +1,12 @@
 namespace ImageClassifier.Engine.Schedulers;
 
-/// <summary>mmengine's <c>MultiStepLR</c>: multiplies the learning rate by <c>gamma</c> at each milestone (a step counted from 0).</summary>
+/// <summary>
+/// mmengine's <c>MultiStepLR</c>: multiplies the learning rate by <c>gamma</c> at each milestone (a
+/// step counted from 0).
+/// </summary>
 [RegisterModel]
-public sealed class MultiStepLR : ParamScheduler
+public sealed class MultiStepLR : MultiStepParamScheduler
 {
-    private int[] milestones;
-    private readonly double gamma;
-
     /// <summary>Creates the scheduler.</summary>
     /// <param name="milestones">The steps (epochs or iterations) at which the rate decays.</param>
     /// <param name="gamma">The decay factor.</param>
@@ -21,33 +21,7 @@ public sealed class MultiStepLR : ParamScheduler
         int? end = null,
         bool byEpoch = true,
         bool convertToIterBased = false)
-        : base(begin, end, byEpoch, convertToIterBased)
+        : base(ScheduledParameter.LearningRate, milestones, gamma, begin, end, byEpoch, convertToIterBased)
     {
-        ArgumentNullException.ThrowIfNull(milestones);
-        for (var i = 0; i < milestones.Length; i++)
-        {
-            if (milestones[i] < 0 || (i > 0 && milestones[i] < milestones[i - 1]))
-            {
-                throw new ConfigValueException($"milestones[{i}]", milestones[i], i == 0 ? "0 or more" : $"at least milestones[{i - 1}] ({milestones[i - 1]}): milestones must increase");
-            }
-        }
-
-        this.milestones = [.. milestones];
-        this.gamma = gamma;
-    }
-
-    /// <summary>The milestones, in the scheduler's steps.</summary>
-    public IReadOnlyList<int> Milestones => milestones;
-
-    /// <inheritdoc />
-    protected override void ConvertToIterations(int epochLength) =>
-        milestones = [.. milestones.Select(milestone => checked(milestone * epochLength))];
-
-    /// <inheritdoc />
-    protected override double[] ComputeValues(IReadOnlyList<double> current)
-    {
-        var hits = milestones.Count(milestone => milestone == LastStep);
-        var factor = hits == 0 ? 1.0 : Math.Pow(gamma, hits);
-        return [.. current.Select(value => value * factor)];
     }
 }

@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace ImageClassifier.Engine.Schedulers;
 
 /// <summary>
-/// A learning-rate schedule, mmengine's parameter schedulers (<c>param_scheduler</c> in configs).
+/// A schedule of one optimizer setting, the learning rate or the momentum
+/// (<see cref="Parameter"/>): mmengine's parameter schedulers (<c>param_scheduler</c> in configs).
 /// Each is active from step <see cref="Begin"/> to <see cref="End"/> (epochs or iterations, by
-/// <c>by_epoch</c>) and computes the next rate from the current one (mmengine's "chainable form"),
+/// <c>by_epoch</c>) and computes the next value from the current one (mmengine's "chainable form"),
 /// so that several schedulers over consecutive or overlapping ranges compose as in mmengine.
 /// </summary>
 /// <remarks>
@@ -27,12 +28,14 @@ public abstract class ParamScheduler
     private double[] lastValues = [];
 
     /// <summary>Checks and keeps the range shared by every scheduler.</summary>
+    /// <param name="parameter">The setting the scheduler drives.</param>
     /// <param name="begin">The first step the scheduler acts on.</param>
     /// <param name="end">The step it stops before; the run's last epoch or iteration when null.</param>
     /// <param name="byEpoch">Step once per epoch rather than once per iteration.</param>
-    /// <param name="convertToIterBased">Turn an epoch-based schedule into the same schedule in iterations, changing the rate every iteration.</param>
-    protected ParamScheduler(int begin, int? end, bool byEpoch, bool convertToIterBased)
+    /// <param name="convertToIterBased">Turn an epoch-based schedule into the same schedule in iterations, changing the value every iteration.</param>
+    protected ParamScheduler(ScheduledParameter parameter, int begin, int? end, bool byEpoch, bool convertToIterBased)
     {
+        ArgumentNullException.ThrowIfNull(parameter);
         if (begin < 0)
         {
             throw new ConfigValueException("begin", begin, "0 or more");
@@ -48,12 +51,16 @@ public abstract class ParamScheduler
             throw new ConfigValueException("convert_to_iter_based", true, "false when by_epoch is false (only an epoch-based schedule can be converted)");
         }
 
+        Parameter = parameter;
         Begin = begin;
         configuredEnd = end;
         ByEpoch = byEpoch;
         this.convertToIterBased = convertToIterBased;
         End = end ?? int.MaxValue;
     }
+
+    /// <summary>The setting the scheduler drives: the learning rate or the momentum.</summary>
+    public ScheduledParameter Parameter { get; }
 
     /// <summary>The first step the scheduler acts on.</summary>
     public int Begin { get; private set; }
@@ -73,22 +80,51 @@ public abstract class ParamScheduler
     /// <summary>Whether <see cref="Attach"/> has run.</summary>
     public bool IsAttached { get; private set; }
 
-    /// <summary>The initial learning rate of each parameter group.</summary>
+    /// <summary>The initial value of the setting in each parameter group (mmengine's <c>base_values</c>).</summary>
     public IReadOnlyList<double> BaseValues => baseValues;
 
-    /// <summary>The learning rate of each parameter group after the last step.</summary>
+    /// <summary>The value of the setting in each parameter group after the last step.</summary>
     public IReadOnlyList<double> LastValues => lastValues;
+
+    /// <summary>The optimizer's parameter groups (once attached).</summary>
+    protected IReadOnlyList<optim.ILearningRateController> Groups => groups;
+
+    /// <summary>
+    /// Checks that the scheduler can step in a run counted as <paramref name="epochBasedRun"/> says.
+    /// An iteration-based run has no epochs: mmengine counts it as one epoch, so an epoch-based
+    /// scheduler would step once, after the last iteration, and a converted one without
+    /// <c>end</c> would end after one epoch of data. Both are refused rather than reproduced.
+    /// </summary>
+    /// <param name="epochBasedRun">Whether the run's <c>train_cfg</c> counts epochs.</param>
+    /// <exception cref="ConfigValueException">The scheduler counts epochs that the run does not have.</exception>
+    public void CheckRunUnit(bool epochBasedRun)
+    {
+        if (epochBasedRun || !ByEpoch)
+        {
+            return;
+        }
+
+        if (!convertToIterBased)
+        {
+            throw new ConfigValueException("by_epoch", true, "false in an iteration-based run (train_cfg.by_epoch false), which has no epochs to step on (mmengine would step this scheduler once, after the last iteration); or set convert_to_iter_based to true to count its epochs in iterations of the training data");
+        }
+
+        if (configuredEnd is null)
+        {
+            throw new ConfigValueException("end", null, "given, in epochs of the training data, when an iteration-based run converts an epoch-based schedule (mmengine would end it after one epoch, as it counts the whole run as one)");
+        }
+    }
 
     /// <summary>
     /// Binds the scheduler to <paramref name="optimizer"/> and takes the first step.
     /// </summary>
-    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
-    /// <param name="maxEpochs">The run's length in epochs: the default end of an epoch-based schedule.</param>
+    /// <param name="optimizer">The optimizer whose settings are scheduled.</param>
+    /// <param name="maxEpochs">The run's length in epochs, the default end of an epoch-based schedule; null for an iteration-based run (see <see cref="CheckRunUnit"/>).</param>
     /// <param name="maxIterations">The run's length in iterations: the default end of an iteration-based one.</param>
     /// <param name="epochLength">Iterations per epoch, for convert_to_iter_based.</param>
     /// <exception cref="InvalidOperationException">The scheduler is already attached.</exception>
-    /// <exception cref="ConfigValueException">The resolved range is empty.</exception>
-    public void Attach(optim.Optimizer optimizer, int maxEpochs, int maxIterations, int epochLength)
+    /// <exception cref="ConfigValueException">The resolved range is empty, the scheduler counts epochs the run does not have, or the optimizer lacks the setting.</exception>
+    public void Attach(optim.Optimizer optimizer, int? maxEpochs, int maxIterations, int epochLength)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochLength);
@@ -97,8 +133,10 @@ public abstract class ParamScheduler
             throw new InvalidOperationException($"The {GetType().Name} is already attached to an optimizer; build a new one from its config.");
         }
 
+        CheckRunUnit(maxEpochs is not null);
+
         // As mmengine's runner: the default end is the run's length in the schedule's own unit, then converted.
-        var end = configuredEnd ?? (ByEpoch ? maxEpochs : maxIterations);
+        var end = configuredEnd ?? (ByEpoch ? maxEpochs!.Value : maxIterations);
         if (convertToIterBased)
         {
             ByEpoch = false;
@@ -114,13 +152,18 @@ public abstract class ParamScheduler
         }
 
         groups = [.. optimizer.ParamGroups];
-        baseValues = [.. groups.Select(group => group.InitialLearningRate)];
+        if (groups.FirstOrDefault(group => !Parameter.IsIn(group)) is { } without)
+        {
+            throw new ConfigValueException("type", GetType().Name, $"a scheduler of a setting the optimizer has: {optimizer.GetType().Name}'s parameter groups ({without.GetType().Name}) have no {Parameter.Name} (momentum schedulers need SGD's momentum or the Adam family's betas)");
+        }
+
         IsAttached = true;
         OnAttached();
+        baseValues = [.. groups.Select(Parameter.Initial)];
         Step();
     }
 
-    /// <summary>Advances one step (an iteration or an epoch); within [begin, end) the learning rates change.</summary>
+    /// <summary>Advances one step (an iteration or an epoch); within [begin, end) the setting changes.</summary>
     /// <exception cref="InvalidOperationException">The scheduler is not attached.</exception>
     public void Step()
     {
@@ -133,14 +176,14 @@ public abstract class ParamScheduler
         if (Begin <= GlobalStep && GlobalStep < End)
         {
             LastStep++;
-            var values = ComputeValues([.. groups.Select(group => group.LearningRate)]);
+            var values = ComputeValues([.. groups.Select(Parameter.Get)]);
             for (var i = 0; i < groups.Count; i++)
             {
-                groups[i].LearningRate = values[i];
+                Parameter.Set(groups[i], values[i]);
             }
         }
 
-        lastValues = [.. groups.Select(group => group.LearningRate)];
+        lastValues = [.. groups.Select(Parameter.Get)];
     }
 
     /// <summary>The scheduler's counters, for a checkpoint.</summary>
@@ -156,7 +199,7 @@ public abstract class ParamScheduler
         ["last_values"] = lastValues.Cast<object?>().ToList(),
     };
 
-    /// <summary>Restores the counters of <see cref="StateDict"/>; the learning rates themselves come back with the optimizer's state.</summary>
+    /// <summary>Restores the counters of <see cref="StateDict"/>; the values themselves come back with the optimizer's state.</summary>
     /// <exception cref="InvalidDataException">The state is not this scheduler's, or its range differs from the config's.</exception>
     public void LoadStateDict(IReadOnlyDictionary<string, object?> state)
     {
@@ -182,7 +225,7 @@ public abstract class ParamScheduler
         }
     }
 
-    /// <summary>The next learning rate of each group, from the current ones (<see cref="LastStep"/> is already advanced).</summary>
+    /// <summary>The next value of each group, from the current ones (<see cref="LastStep"/> is already advanced).</summary>
     protected abstract double[] ComputeValues(IReadOnlyList<double> current);
 
     /// <summary>Scales the schedule's own step counts (milestones, periods) by <paramref name="epochLength"/>.</summary>
@@ -190,7 +233,7 @@ public abstract class ParamScheduler
     {
     }
 
-    /// <summary>Runs once <see cref="Begin"/> and <see cref="End"/> are final, before the first step.</summary>
+    /// <summary>Runs once <see cref="Begin"/>, <see cref="End"/> and <see cref="Groups"/> are final, before the base values are read and the first step is taken.</summary>
     protected virtual void OnAttached()
     {
     }

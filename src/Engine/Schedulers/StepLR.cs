@@ -1,12 +1,12 @@
 namespace ImageClassifier.Engine.Schedulers;
 
-/// <summary>mmengine's <c>StepLR</c>: multiplies the learning rate by <c>gamma</c> every <c>step_size</c> steps.</summary>
+/// <summary>
+/// mmengine's <c>StepLR</c>: multiplies the learning rate by <c>gamma</c> every <c>step_size</c>
+/// steps.
+/// </summary>
 [RegisterModel]
-public sealed class StepLR : ParamScheduler
+public sealed class StepLR : StepParamScheduler
 {
-    private int stepSize;
-    private readonly double gamma;
-
     /// <summary>Creates the scheduler.</summary>
     /// <param name="stepSize">The period of the decay, in steps.</param>
     /// <param name="gamma">The decay factor.</param>
@@ -21,24 +21,7 @@ public sealed class StepLR : ParamScheduler
         int? end = null,
         bool byEpoch = true,
         bool convertToIterBased = false)
-        : base(begin, end, byEpoch, convertToIterBased)
+        : base(ScheduledParameter.LearningRate, stepSize, gamma, begin, end, byEpoch, convertToIterBased)
     {
-        if (stepSize < 1)
-        {
-            throw new ConfigValueException("step_size", stepSize, "at least 1");
-        }
-
-        this.stepSize = stepSize;
-        this.gamma = gamma;
-    }
-
-    /// <inheritdoc />
-    protected override void ConvertToIterations(int epochLength) => stepSize = checked(stepSize * epochLength);
-
-    /// <inheritdoc />
-    protected override double[] ComputeValues(IReadOnlyList<double> current)
-    {
-        var factor = LastStep == 0 || LastStep % stepSize != 0 ? 1.0 : gamma;
-        return [.. current.Select(value => value * factor)];
     }
 }

@@ -70,6 +70,6 @@ public sealed class JsonConfigAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        new JsonConfigChecker(components.Value, constraints, text, Report).CheckFile(root);
+        new JsonConfigChecker(components.Value, constraints, Report).CheckFile(root);
     }
 }

@@ -23,7 +23,7 @@ namespace ImageClassifier.Generators.Json;
 /// The loader's rules for one file (a top-level object, <c>_base_</c> only at the top and naming
 /// files, <c>_delete_</c> a boolean and not at the top) hold everywhere.
 /// </remarks>
-internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCache constraints, SourceText text, JsonConfigChecker.Report report)
+internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCache constraints, JsonConfigChecker.Report report)
 {
     /// <summary>The kind the host binds the "model" section to (ConfigBinder.DefaultModelKind).</summary>
     public const string ModelKind = "classifier";
@@ -259,7 +259,7 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             var memberPath = JsonPathText.Member(path, member.Name);
             if (component.FindMember(member.Name) is { } configMember)
             {
-                CheckValue(member.Value, configMember.Slot, configMember, memberPath, member.Name, owner, isItem: false);
+                CheckValue(member.Value, configMember.Slot, configMember, memberPath, member.Name, isItem: false);
                 continue;
             }
 
@@ -268,7 +268,7 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
         }
     }
 
-    private void CheckValue(JsonValue value, ValueSlot slot, ConfigMember member, string path, string label, string owner, bool isItem)
+    private void CheckValue(JsonValue value, ValueSlot slot, ConfigMember member, string path, string label, bool isItem)
     {
         if (value is JsonNull)
         {
@@ -285,20 +285,34 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             case SlotKind.Boolean when value is not JsonBoolean:
             case SlotKind.String when value is not JsonString:
             case SlotKind.Integer or SlotKind.Number when value is not JsonNumber:
-            case SlotKind.List when value is not JsonArray:
                 Mismatch(value, path, slot);
                 return;
+            case SlotKind.List when value is not JsonArray:
+                // mmengine takes a single value where it takes a list: a list of one, as the host binds it.
+                if (slot.Item is not { } single)
+                {
+                    return;
+                }
+
+                if (!single.Expected(components).AdmitsSingle(value.ExpectedKind))
+                {
+                    Mismatch(value, path, slot);
+                    return;
+                }
+
+                CheckValue(value, single, member, path, label + "[0]", isItem: true);
+                return;
             case SlotKind.String:
-                CheckConstraints(value, ((JsonString)value).Value, member, label, owner, isItem);
+                CheckConstraints(value, ((JsonString)value).Value, member, path, label, isItem);
                 return;
             case SlotKind.Integer:
-                CheckInteger((JsonNumber)value, slot, member, path, label, owner, isItem);
+                CheckInteger((JsonNumber)value, slot, member, path, label, isItem);
                 return;
             case SlotKind.Number:
-                CheckNumber((JsonNumber)value, slot, member, path, label, owner, isItem);
+                CheckNumber((JsonNumber)value, slot, member, path, label, isItem);
                 return;
             case SlotKind.EnumName:
-                CheckEnumName(value, slot, member, path, label, owner, isItem);
+                CheckEnumName(value, slot, member, path, label, isItem);
                 return;
             case SlotKind.Component or SlotKind.ConfigClass:
                 CheckComponentValue(value, slot, path);
@@ -307,14 +321,14 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
                 var items = ((JsonArray)value).Items;
                 for (var index = 0; index < items.Length; index++)
                 {
-                    CheckValue(items[index], itemSlot, member, JsonPathText.Item(path, index), $"{label}[{index}]", owner, isItem: true);
+                    CheckValue(items[index], itemSlot, member, JsonPathText.Item(path, index), $"{label}[{index}]", isItem: true);
                 }
 
                 return;
         }
     }
 
-    private void CheckInteger(JsonNumber number, ValueSlot slot, ConfigMember member, string path, string label, string owner, bool isItem)
+    private void CheckInteger(JsonNumber number, ValueSlot slot, ConfigMember member, string path, string label, bool isItem)
     {
         if (!number.IsInteger)
         {
@@ -346,10 +360,10 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             clrValue = Convert.ChangeType(clrValue, underlying, CultureInfo.InvariantCulture);
         }
 
-        CheckConstraints(number, clrValue, member, label, owner, isItem);
+        CheckConstraints(number, clrValue, member, path, label, isItem);
     }
 
-    private void CheckNumber(JsonNumber number, ValueSlot slot, ConfigMember member, string path, string label, string owner, bool isItem)
+    private void CheckNumber(JsonNumber number, ValueSlot slot, ConfigMember member, string path, string label, bool isItem)
     {
         object? clrValue = null;
         if (slot.NumberType == SpecialType.System_Decimal)
@@ -378,10 +392,10 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             return;
         }
 
-        CheckConstraints(number, clrValue, member, label, owner, isItem);
+        CheckConstraints(number, clrValue, member, path, label, isItem);
     }
 
-    private void CheckEnumName(JsonValue value, ValueSlot slot, ConfigMember member, string path, string label, string owner, bool isItem)
+    private void CheckEnumName(JsonValue value, ValueSlot slot, ConfigMember member, string path, string label, bool isItem)
     {
         if (value is JsonString name)
         {
@@ -389,7 +403,7 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
             {
                 if (known == name.Value)
                 {
-                    CheckConstraints(name, enumValue, member, label, owner, isItem);
+                    CheckConstraints(name, enumValue, member, path, label, isItem);
                     return;
                 }
             }
@@ -403,7 +417,7 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
     /// Judges a value by the member's constraints, as the config's setter would: an array member's
     /// constraints apply to each item, a scalar member's to the value itself.
     /// </summary>
-    private void CheckConstraints(JsonValue value, object? clrValue, ConfigMember member, string label, string owner, bool isItem)
+    private void CheckConstraints(JsonValue value, object? clrValue, ConfigMember member, string path, string label, bool isItem)
     {
         var declared = constraints.Get(member.Symbol);
         var shape = MemberShape.Of(member.Type);
@@ -417,10 +431,21 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
         {
             if (constraint.CanJudge && !constraint.IsSatisfiedBy(constant))
             {
-                report(DiagnosticDescriptors.ConfigValueOutsideConstraint, value.Span, label, owner, constraint.Expectation, text.ToString(value.Span));
+                // The setter's words (ConfigValueException), so the build and a run say the same.
+                Located(DiagnosticDescriptors.ConfigValueOutsideConstraint, value.Span, path, ConfigMessages.OutsideConstraint(label, constraint.Expectation, Literal(clrValue)));
             }
         }
     }
+
+    /// <summary>A value as the setter's message writes it (ConfigLiteral's form): "3", "0.5", "\"caffe\"".</summary>
+    private static string Literal(object? value) => value switch
+    {
+        null => "null",
+        string text => $"\"{text}\"",
+        bool flag => flag ? "true" : "false",
+        System.IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
 
     private void Mismatch(JsonValue value, string path, ValueSlot slot) =>
         Located(DiagnosticDescriptors.ConfigValueOfWrongKind, value.Span, path, ConfigMessages.Mismatch(slot.Expected(components).Describe(), value.Describe()));

@@ -17,6 +17,9 @@ internal abstract class JsonValue(TextSpan span)
 
     /// <summary>The JSON kind with its article, as the loader's messages name it: <c>an array</c>, <c>a number</c>.</summary>
     public abstract string KindDescription { get; }
+
+    /// <summary>The value's JSON kind in the words of <see cref="ExpectedValueKind"/>.</summary>
+    public abstract ExpectedValueKind ExpectedKind { get; }
 }
 
 /// <summary>A member of an object: its name, where the name is written (quotes included) and its value.</summary>
@@ -50,6 +53,8 @@ internal sealed class JsonObject(TextSpan span, ImmutableArray<JsonMember> membe
     public override string Describe() => ConfigMessages.FoundObject;
 
     public override string KindDescription => ConfigMessages.KindObject;
+
+    public override ExpectedValueKind ExpectedKind => ExpectedValueKind.Object;
 }
 
 /// <summary><c>[ ... ]</c>.</summary>
@@ -60,6 +65,8 @@ internal sealed class JsonArray(TextSpan span, ImmutableArray<JsonValue> items) 
     public override string Describe() => ConfigMessages.FoundList;
 
     public override string KindDescription => ConfigMessages.KindArray;
+
+    public override ExpectedValueKind ExpectedKind => ExpectedValueKind.List;
 }
 
 /// <summary>A string, escapes resolved.</summary>
@@ -70,6 +77,8 @@ internal sealed class JsonString(TextSpan span, string value) : JsonValue(span)
     public override string Describe() => ConfigMessages.FoundString(Value);
 
     public override string KindDescription => ConfigMessages.KindString;
+
+    public override ExpectedValueKind ExpectedKind => ExpectedValueKind.String;
 }
 
 /// <summary>A number, kept as written so that no precision is lost before the member's type is known.</summary>
@@ -83,6 +92,8 @@ internal sealed class JsonNumber(TextSpan span, string literal) : JsonValue(span
     public override string Describe() => ConfigMessages.FoundNumber(Literal);
 
     public override string KindDescription => ConfigMessages.KindNumber;
+
+    public override ExpectedValueKind ExpectedKind => ExpectedValueKind.Number;
 }
 
 /// <summary><c>true</c> or <c>false</c>.</summary>
@@ -93,6 +104,8 @@ internal sealed class JsonBoolean(TextSpan span, bool value) : JsonValue(span)
     public override string Describe() => ConfigMessages.FoundBoolean(Value);
 
     public override string KindDescription => ConfigMessages.KindBoolean;
+
+    public override ExpectedValueKind ExpectedKind => ExpectedValueKind.Boolean;
 }
 
 /// <summary><c>null</c>.</summary>
@@ -101,4 +114,6 @@ internal sealed class JsonNull(TextSpan span) : JsonValue(span)
     public override string Describe() => ConfigMessages.FoundNull;
 
     public override string KindDescription => ConfigMessages.KindNull;
+
+    public override ExpectedValueKind ExpectedKind => ExpectedValueKind.Any;
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using ImageClassifier.Models.BatchAugments;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Preprocessors;
 using TorchSharp;
@@ -21,6 +22,7 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig
     private readonly Neck? neck;
     private readonly Head? head;
     private readonly DataPreprocessor data_preprocessor;
+    private readonly RandomBatchAugment? trainAugments;
 
     /// <param name="backbone">The feature extractor.</param>
     /// <param name="neck">Joins backbone and head (GlobalAveragePooling for most CNNs); the backbone's outputs go to the head as they are when null.</param>
@@ -28,13 +30,19 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig
     /// <param name="pretrained">A checkpoint to load into the whole model after initialisation; replaces init_cfg with a Pretrained entry, as in mmpretrain.</param>
     /// <param name="dataPreprocessor">Normalisation and colour order of the input; a ClsDataPreprocessor without normalisation when null.</param>
     /// <param name="initCfg">Initializers of the whole model, applied before the components' own.</param>
+    /// <param name="trainCfg">
+    /// Batch augmentations of training batches (<c>{"augments": [...], "probs": [...]}</c>), which
+    /// mmpretrain hands to the data preprocessor as its <c>batch_augments</c>: it needs a
+    /// ClsDataPreprocessor with <c>num_classes</c> and without batch_augments of its own.
+    /// </param>
     public ImageClassifierModel(
         Backbone backbone,
         Neck? neck = null,
         Head? head = null,
         string? pretrained = null,
         DataPreprocessor? dataPreprocessor = null,
-        Initializer[]? initCfg = null)
+        Initializer[]? initCfg = null,
+        RandomBatchAugmentConfig? trainCfg = null)
         : base("ImageClassifier")
     {
         ArgumentNullException.ThrowIfNull(backbone);
@@ -42,6 +50,11 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig
         this.neck = neck;
         this.head = head;
         data_preprocessor = dataPreprocessor ?? new ClsDataPreprocessor();
+        if (trainCfg is not null)
+        {
+            trainAugments = TrainAugments(trainCfg, data_preprocessor);
+        }
+
         InitCfg = pretrained is null ? [.. initCfg ?? []] : [new PretrainedInit(pretrained)];
         RegisterComponents();
         WeightInitialization.Initialize(this);
@@ -58,6 +71,9 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig
 
     /// <summary>The preprocessor <see cref="Preprocess"/> runs.</summary>
     public DataPreprocessor DataPreprocessor => data_preprocessor;
+
+    /// <summary>The batch augmentations of training batches, from <c>train_cfg</c> or the preprocessor's <c>batch_augments</c>; null for none.</summary>
+    public RandomBatchAugment? BatchAugments => trainAugments ?? (data_preprocessor as ClsDataPreprocessor)?.BatchAugments;
 
     /// <inheritdoc />
     public IReadOnlyList<Initializer> InitCfg { get; }
@@ -79,7 +95,21 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig
     public override (Tensor Inputs, Tensor? Targets) Preprocess(Tensor inputs, Tensor? targets = null, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return (data_preprocessor.call(inputs), targets is null ? null : data_preprocessor.ProcessTargets(targets));
+        var processed = data_preprocessor.call(inputs);
+        if (targets is null)
+        {
+            return (processed, null);
+        }
+
+        var processedTargets = data_preprocessor.ProcessTargets(targets);
+        if (!training)
+        {
+            return (processed, processedTargets);
+        }
+
+        return trainAugments is null
+            ? data_preprocessor.AugmentBatch(processed, processedTargets)
+            : trainAugments.Apply(processed, processedTargets, ((ClsDataPreprocessor)data_preprocessor).NumClasses!.Value);
     }
 
     /// <inheritdoc />
@@ -133,6 +163,27 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error.InnerException).Throw();
         }
+    }
+
+    /// <summary>train_cfg's augmentations, which go where mmpretrain puts them: into a ClsDataPreprocessor that has none and knows the class count.</summary>
+    private static RandomBatchAugment TrainAugments(RandomBatchAugmentConfig trainCfg, DataPreprocessor preprocessor)
+    {
+        if (preprocessor is not ClsDataPreprocessor classification)
+        {
+            throw new ArgumentException($"train_cfg's batch augmentations run in a ClsDataPreprocessor, but data_preprocessor is a {preprocessor.GetType().Name}.", nameof(trainCfg));
+        }
+
+        if (classification.BatchAugments is not null)
+        {
+            throw new ArgumentException("train_cfg and data_preprocessor.batch_augments both set batch augmentations; keep one of the two.", nameof(trainCfg));
+        }
+
+        if (classification.NumClasses is null)
+        {
+            throw new ArgumentException("train_cfg's batch augmentations need data_preprocessor.num_classes: mixed labels are one-hot scores over num_classes classes.", nameof(trainCfg));
+        }
+
+        return (RandomBatchAugment)trainCfg.Build();
     }
 
     private IReadOnlyList<Tensor> Features(Tensor inputs, FeatureStage stage)

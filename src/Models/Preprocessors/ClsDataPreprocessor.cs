@@ -1,3 +1,4 @@
+using ImageClassifier.Models.BatchAugments;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,6 +9,8 @@ namespace ImageClassifier.Models.Preprocessors;
 /// converts to float32, normalises with <c>mean</c> and <c>std</c> when they are given, and pads
 /// height and width up to a multiple of <c>pad_size_divisor</c>. Labels become one-hot scores
 /// with <c>to_onehot</c>. Mean and std are non-persistent buffers: no state-dict keys, as in mmpretrain.
+/// With <c>batch_augments</c> (mixup, cutmix) training batches are mixed after normalisation and
+/// their labels become mixed one-hot scores.
 /// </summary>
 [RegisterModel]
 public sealed class ClsDataPreprocessor : DataPreprocessor
@@ -21,7 +24,8 @@ public sealed class ClsDataPreprocessor : DataPreprocessor
     /// <param name="padValue">The value padding is filled with.</param>
     /// <param name="toRGB">Reverse the channel order of 3-channel input (BGR to RGB).</param>
     /// <param name="toOnehot">Turn class-index targets into one-hot scores (batch augmentations such as mixup need them).</param>
-    /// <param name="numClasses">The class count of one-hot targets; required with to_onehot.</param>
+    /// <param name="numClasses">The class count of one-hot targets; required with to_onehot and with batch_augments.</param>
+    /// <param name="batchAugments">Batch augmentations of training batches (<c>{"augments": [...], "probs": [...]}</c>); they turn on to_onehot, as in mmpretrain.</param>
     public ClsDataPreprocessor(
         double[]? mean = null,
         [ValueRange(Minimum = 0, MinimumExclusive = true)] double[]? std = null,
@@ -29,7 +33,8 @@ public sealed class ClsDataPreprocessor : DataPreprocessor
         double padValue = 0,
         bool toRGB = false,
         bool toOnehot = false,
-        [ValueRange(Minimum = 1)] int? numClasses = null)
+        [ValueRange(Minimum = 1)] int? numClasses = null,
+        RandomBatchAugmentConfig? batchAugments = null)
         : base(nameof(ClsDataPreprocessor))
     {
         if ((mean is null) != (std is null))
@@ -68,12 +73,19 @@ public sealed class ClsDataPreprocessor : DataPreprocessor
             throw new ConfigValueException("num_classes", null, "set when to_onehot is true");
         }
 
+        if (batchAugments is not null && numClasses is null)
+        {
+            throw new ConfigValueException("num_classes", null, "set when batch_augments is given (mixed labels are one-hot scores over num_classes classes)");
+        }
+
+        BatchAugments = (RandomBatchAugment?)batchAugments?.Build();
+
         Mean = mean is null ? null : [.. mean];
         Std = std is null ? null : [.. std];
         PadSizeDivisor = padSizeDivisor;
         PadValue = padValue;
         ToRGB = toRGB;
-        ToOnehot = toOnehot;
+        ToOnehot = toOnehot || BatchAugments is not null;
         NumClasses = numClasses;
         RegisterComponents();
     }
@@ -98,6 +110,9 @@ public sealed class ClsDataPreprocessor : DataPreprocessor
 
     /// <summary>The class count of one-hot targets.</summary>
     public int? NumClasses { get; }
+
+    /// <summary>The batch augmentations of training batches, or null.</summary>
+    public RandomBatchAugment? BatchAugments { get; }
 
     /// <summary>Images (N, C, H, W) of any numeric dtype in, the float32 model input out (N, C, H', W').</summary>
     public override Tensor forward(Tensor input)
@@ -152,6 +167,10 @@ public sealed class ClsDataPreprocessor : DataPreprocessor
         using var scope = torch.NewDisposeScope();
         return nn.functional.one_hot(targets.to_type(ScalarType.Int64), NumClasses!.Value).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
+
+    /// <summary>With batch_augments, one of them mixes the batch; otherwise it passes unchanged.</summary>
+    public override (Tensor Inputs, Tensor Targets) AugmentBatch(Tensor inputs, Tensor targets) =>
+        BatchAugments is null ? (inputs, targets) : BatchAugments.Apply(inputs, targets, NumClasses!.Value);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

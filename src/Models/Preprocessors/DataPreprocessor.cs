@@ -20,4 +20,12 @@ public abstract class DataPreprocessor : nn.Module<Tensor, Tensor>
     /// <summary>The targets as the loss wants them; by default unchanged.</summary>
     /// <param name="targets">Class indices (N) or per-class scores (N, num_classes).</param>
     public virtual Tensor ProcessTargets(Tensor targets) => targets;
+
+    /// <summary>
+    /// Batch augmentation of a training batch, after <c>forward</c> and <see cref="ProcessTargets"/>
+    /// (mmpretrain's <c>batch_augments</c>); by default the batch passes unchanged.
+    /// </summary>
+    /// <param name="inputs">The preprocessed images (N, C, H, W).</param>
+    /// <param name="targets">The processed targets: class indices (N) or scores (N, num_classes).</param>
+    public virtual (Tensor Inputs, Tensor Targets) AugmentBatch(Tensor inputs, Tensor targets) => (inputs, targets);
 }

@@ -59,6 +59,12 @@ internal static class ConfigMessages
     /// <summary>How a component names itself in messages: <c>ResNet (a backbone)</c>.</summary>
     public static string ComponentOwner(string name, string kind) => $"{name} ({MessageText.WithArticle(kind)})";
 
+    /// <summary>
+    /// A value outside a member's constraint, as ConfigValueException words it for the setter:
+    /// "out_indices[1] must be between 0 and 3, but got 7.".
+    /// </summary>
+    public static string OutsideConstraint(string member, string expectation, string value) => $"{member} must be {expectation}, but got {value}.";
+
     /// <summary>"expected an integer, but found the string \"5\"".</summary>
     public static string Mismatch(string expected, string found) => $"expected {expected}, but found {found}";
 

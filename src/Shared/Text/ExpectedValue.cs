@@ -53,7 +53,23 @@ internal sealed class ExpectedValue
     public static ExpectedValue Other(string typeName, bool allowsNull) => new(ExpectedValueKind.Other, allowsNull) { TypeName = typeName };
 
     /// <summary>The whole expectation, as "expected ..." continues: "an integer or null".</summary>
-    public string Describe() => AllowsNull ? Singular + " or null" : Singular;
+    public string Describe() => !AllowsNull ? Singular
+        : Kind == ExpectedValueKind.List ? $"{Item!.Singular}, a list of {Item.Plural} or null"
+        : Singular + " or null";
+
+    /// <summary>
+    /// Whether a single JSON value of <paramref name="found"/> may stand for a list of these: it
+    /// is of the item's JSON kind (mmengine takes a single value where it takes a list).
+    /// </summary>
+    public bool AdmitsSingle(ExpectedValueKind found) => Kind switch
+    {
+        ExpectedValueKind.Any => true,
+        ExpectedValueKind.Integer or ExpectedValueKind.Number => found is ExpectedValueKind.Integer or ExpectedValueKind.Number,
+        ExpectedValueKind.String or ExpectedValueKind.Character or ExpectedValueKind.Names => found == ExpectedValueKind.String,
+        ExpectedValueKind.Component or ExpectedValueKind.Object => found == ExpectedValueKind.Object,
+        ExpectedValueKind.Other => found != ExpectedValueKind.List,
+        _ => found == Kind,
+    };
 
     /// <summary>The expectation without "or null".</summary>
     public string Singular => Kind switch
@@ -66,7 +82,7 @@ internal sealed class ExpectedValue
         ExpectedValueKind.Character => "a string of one character",
         ExpectedValueKind.Names => "one of " + string.Join(", ", Names.Select(MessageText.JsonQuote)),
         ExpectedValueKind.Component => $"{MessageText.WithArticle(ComponentNoun!)} (an object with \"type\")",
-        ExpectedValueKind.List => "a list of " + Item!.Plural,
+        ExpectedValueKind.List => $"{Item!.Singular} or a list of {Item.Plural}",
         ExpectedValueKind.Object => "an object",
         ExpectedValueKind.Other => $"a {TypeName} value",
         _ => "any JSON value",

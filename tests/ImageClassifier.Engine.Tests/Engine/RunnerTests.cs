@@ -128,22 +128,6 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
-    public void Iteration_based_loops_validate_and_save_by_iteration()
-    {
-        var workDir = experiment.WorkDir();
-
-        var (result, _) = experiment.Train(
-            workDir,
-            cfgOptions: ["train_cfg={\"_delete_\": true, \"by_epoch\": false, \"max_iters\": 12, \"val_interval\": 5}", "default_hooks.checkpoint.interval=5"]);
-
-        Assert.True(result.Completed);
-        Assert.Equal(12, result.Iteration);
-        Assert.True(File.Exists(Path.Combine(workDir, "iter_12.pth")));
-        var validations = File.ReadAllLines(Path.Combine(workDir, ScalarLog.FileName)).Count(line => line.Contains("\"mode\":\"val\"", StringComparison.Ordinal));
-        Assert.Equal(3, validations);
-    }
-
-    [Fact]
     public void Test_evaluates_a_checkpoint_with_per_class_results()
     {
         var workDir = experiment.WorkDir();

@@ -45,14 +45,14 @@ public sealed class ParameterTypeAnalyzerTests
         MarkedSource.AssertNone(Sources.Header + $$"""
             public enum Mode { First, Second }
 
-            [System.Text.Json.Serialization.JsonConverter(typeof(SpanConverter))]
-            public sealed class Span { }
+            [System.Text.Json.Serialization.JsonConverter(typeof(DeviationConverter))]
+            public sealed class Deviation { }
 
-            public sealed class SpanConverter : System.Text.Json.Serialization.JsonConverter<Span>
+            public sealed class DeviationConverter : System.Text.Json.Serialization.JsonConverter<Deviation>
             {
-                public override Span Read(ref System.Text.Json.Utf8JsonReader reader, System.Type typeToConvert, System.Text.Json.JsonSerializerOptions options) => new();
+                public override Deviation Read(ref System.Text.Json.Utf8JsonReader reader, System.Type typeToConvert, System.Text.Json.JsonSerializerOptions options) => new();
 
-                public override void Write(System.Text.Json.Utf8JsonWriter writer, Span value, System.Text.Json.JsonSerializerOptions options) { }
+                public override void Write(System.Text.Json.Utf8JsonWriter writer, Deviation value, System.Text.Json.JsonSerializerOptions options) { }
             }
 
             [RegisterModel]
@@ -63,7 +63,7 @@ public sealed class ParameterTypeAnalyzerTests
                     string text, Mode mode, Reduction? reduction, int? maybe, string? label,
                     int[] sizes, double?[]? scales, string[] names, Mode[] modes,
                     Loss loss, Loss? optionalLoss, Loss[] losses, Backbone[]? backbones,
-                    ComponentConfig norm, ComponentConfig<Loss>? lossConfig, Span? span)
+                    ComponentConfig norm, ComponentConfig<Loss>? lossConfig, Deviation? spread)
                     : base("Pool")
                 {
                 }

@@ -35,7 +35,7 @@ public sealed class BindingCorpusTests
         { "section-wrong-kind.json", "section-wrong-kind.json", 10, 13, "$.resume: expected a boolean, but found the string \"yes\"" },
         { "wrong-type-int-string.json", "wrong-type-int-string.json", 5, 45, "$.model.backbone.depth: expected an integer, but found the string \"2\"" },
         { "wrong-type-float-for-int.json", "wrong-type-float-for-int.json", 7, 48, "$.model.head.num_classes: expected an integer, but found the number 10.5" },
-        { "wrong-type-list.json", "wrong-type-list.json", 5, 63, "$.model.backbone.out_indices: expected a list of integers or null, but found the number 1" },
+        { "wrong-type-list.json", "wrong-type-list.json", 5, 63, "$.model.backbone.out_indices: expected an integer, a list of integers or null, but found the string \"1\"" },
         { "wrong-type-list-item.json", "wrong-type-list-item.json", 7, 83, "$.model.head.topk[1]: expected an integer, but found the string \"5\"" },
         { "wrong-type-enum.json", "wrong-type-enum.json", 7, 112, "$.model.head.loss.reduction: expected one of \"none\", \"mean\", \"sum\", but found the string \"average\"" },
         { "wrong-type-enum-typo.json", "wrong-type-enum-typo.json", 7, 112, "$.model.head.loss.smoothing: expected one of \"none\", \"uniform\", \"label_relaxation\", but found the string \"label-relaxation\"; did you mean \"label_relaxation\"?" },

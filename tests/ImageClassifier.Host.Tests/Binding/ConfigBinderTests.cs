@@ -90,6 +90,27 @@ public sealed class ConfigBinderTests : IDisposable
     }
 
     [Fact]
+    public void A_single_value_where_a_list_goes_binds_as_a_list_of_one()
+    {
+        // mmengine's configs write "out_indices": 3 and "topk": 1 for lists of one.
+        var path = folder.Write("single.json", """
+            {"model": {"type": "ToyClassifier",
+                       "backbone": {"type": "ToyNet", "depth": 4, "out_indices": 3},
+                       "head": {"type": "ToyHead", "num_classes": 3, "in_channels": 8}}}
+            """);
+
+        var model = Assert.IsType<ToyClassifierConfig>(binder.Bind(ConfigLoader.Load(path)).Model);
+
+        Assert.Equal([3], ((ToyNetConfig)model.Backbone).OutIndices!);
+    }
+
+    [Fact]
+    public void A_single_value_where_a_list_goes_keeps_the_item_constraints()
+    {
+        AssertBindError(Model("""{"type": "ToyNet", "depth": 2, "out_indices": §5}"""), "$.model.backbone.out_indices", "out_indices[0] must be between 0 and 3, but got 5.");
+    }
+
+    [Fact]
     public void One_component_binds_by_kind_from_any_path()
     {
         var path = folder.Write("parts.json", """{"model": {"type": "ToyClassifier", "backbone": {"type": "ToyNet", "depth": 4}, "head": {"type": "ToyHead", "num_classes": 2, "in_channels": 64}}}""");
@@ -158,7 +179,7 @@ public sealed class ConfigBinderTests : IDisposable
         // backbone, head, JSON path, detail
         { """{"type": "ToyNet", "depth": §"2"}""", DefaultHead, "$.model.backbone.depth", "expected an integer, but found the string \"2\"" },
         { """{"type": "ToyNet", "depth": §2.0}""", DefaultHead, "$.model.backbone.depth", "expected an integer, but found the number 2.0" },
-        { """{"type": "ToyNet", "depth": 2, "out_indices": §1}""", DefaultHead, "$.model.backbone.out_indices", "expected a list of integers or null, but found the number 1" },
+        { """{"type": "ToyNet", "depth": 2, "out_indices": §"1"}""", DefaultHead, "$.model.backbone.out_indices", "expected an integer, a list of integers or null, but found the string \"1\"" },
         { """{"type": "ToyNet", "depth": 2, "deep_stem": §"false"}""", DefaultHead, "$.model.backbone.deep_stem", "expected true or false, but found the string \"false\"" },
         { """{"type": "ToyNet", "depth": 2, "style": §null}""", DefaultHead, "$.model.backbone.style", "expected a string, but found null" },
         { """{"type": "ToyNet", "depth": 2, "frozen_stages": §[1]}""", DefaultHead, "$.model.backbone.frozen_stages", "expected an integer or null, but found a list" },

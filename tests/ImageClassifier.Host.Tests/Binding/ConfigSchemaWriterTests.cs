@@ -69,7 +69,8 @@ public sealed class ConfigSchemaWriterTests
         Assert.Equal("How many stages: 1, 2 or 4.", (string?)members["depth"]!["description"]);
         Assert.Equal(3, (int)members["in_channels"]!["default"]!);
         Assert.Equal("[0]", members["out_indices"]!["default"]!.ToJsonString());
-        Assert.Equal("""["array","null"]""", members["out_indices"]!["type"]!.ToJsonString());
+        // A list member also takes a single item (a list of one), or null here.
+        Assert.Equal("""["array","integer","null"]""", AlternativeTypes(members["out_indices"]!));
         Assert.Equal("boolean", (string?)members["deep_stem"]!["type"]);
         Assert.Equal("number", (string?)members["drop_rate"]!["type"]);
         Assert.Equal("""["integer","null"]""", members["frozen_stages"]!["type"]!.ToJsonString());
@@ -92,12 +93,15 @@ public sealed class ConfigSchemaWriterTests
         Assert.Equal(0, (int)members["drop_rate"]!["minimum"]!);
         Assert.Equal(1, (int)members["drop_rate"]!["exclusiveMaximum"]!);
         Assert.Null(members["drop_rate"]!["maximum"]);
-        var items = members["out_indices"]!["items"]!;
+        var (list, single) = ListAndSingle(members["out_indices"]!);
+        var items = list["items"]!;
         Assert.Equal("integer", (string?)items["type"]);
         Assert.Equal(0, (int)items["minimum"]!);
         Assert.Equal(3, (int)items["maximum"]!);
-        Assert.Null(members["out_indices"]!["minimum"]);
-        Assert.Equal(0, (int)Defs["loss:ToyLoss"]!["properties"]!["class_weight"]!["items"]!["minimum"]!);
+        Assert.Equal(0, (int)single["minimum"]!);
+        Assert.Equal(3, (int)single["maximum"]!);
+        Assert.Null(list["minimum"]);
+        Assert.Equal(0, (int)ListAndSingle(Defs["loss:ToyLoss"]!["properties"]!["class_weight"]!).List["items"]!["minimum"]!);
     }
 
     [Fact]
@@ -208,5 +212,16 @@ public sealed class ConfigSchemaWriterTests
 
                 break;
         }
+    }
+
+    /// <summary>The JSON types a member's alternatives (anyOf) allow, in order.</summary>
+    private static string AlternativeTypes(JsonNode member) =>
+        new JsonArray([.. member["anyOf"]!.AsArray().Select(alternative => (JsonNode?)JsonValue.Create((string?)alternative!["type"]))]).ToJsonString();
+
+    /// <summary>The list form and the single-item form of a list member's schema.</summary>
+    private static (JsonNode List, JsonNode Single) ListAndSingle(JsonNode member)
+    {
+        var alternatives = member["anyOf"]!.AsArray();
+        return (alternatives.Single(alternative => (string?)alternative!["type"] == "array")!, alternatives[1]!);
     }
 }

@@ -1,3 +1,4 @@
+using ImageClassifier.Models.BatchAugments;
 using ImageClassifier.Models.Preprocessors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -115,10 +116,35 @@ public sealed class ClsDataPreprocessorTests
     {
         var config = new ClsDataPreprocessorConfig { Mean = [123.675, 116.28, 103.53], Std = [58.395, 57.12, 57.375], ToRGB = true };
         Assert.Equal(
-            new[] { "mean", "std", "pad_size_divisor", "pad_value", "to_rgb", "to_onehot", "num_classes" },
+            new[] { "mean", "std", "pad_size_divisor", "pad_value", "to_rgb", "to_onehot", "num_classes", "batch_augments" },
             ClsDataPreprocessorConfig.Descriptor.Parameters.Select(parameter => parameter.JsonName));
 
         using var preprocessor = config.Build();
         Assert.IsType<ClsDataPreprocessor>(preprocessor);
+    }
+
+    [Fact]
+    public void Batch_augments_mix_training_batches_into_one_hot_scores()
+    {
+        var config = new RandomBatchAugmentConfig { Augments = [new MixupConfig { Alpha = 1.0 }] };
+        using var preprocessor = new ClsDataPreprocessor(numClasses: 4, batchAugments: config);
+        using var images = torch.rand(3, 1, 2, 2);
+        using var labels = torch.tensor(new long[] { 0, 1, 3 });
+
+        var (mixed, scores) = preprocessor.AugmentBatch(images, labels);
+
+        Assert.True(preprocessor.ToOnehot);
+        Assert.Equal(new long[] { 3, 4 }, scores.shape);
+        Assert.Equal(new[] { 1.0, 1.0, 1.0 }, scores.sum(1).to_type(ScalarType.Float64).data<double>().ToArray().Select(sum => Math.Round(sum, 6)));
+        Assert.Equal(0.0, scores[.., 2].sum().item<float>());
+        Assert.Equal(images.shape, mixed.shape);
+    }
+
+    [Fact]
+    public void Batch_augments_need_the_class_count()
+    {
+        var config = new RandomBatchAugmentConfig { Augments = [new MixupConfig { Alpha = 1.0 }] };
+        var error = Assert.Throws<ConfigValueException>(() => new ClsDataPreprocessor(batchAugments: config));
+        Assert.Equal("num_classes", error.Member);
     }
 }

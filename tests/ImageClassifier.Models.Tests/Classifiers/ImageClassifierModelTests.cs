@@ -1,6 +1,7 @@
 using ImageClassifier.Models.Classifiers;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Necks;
+using ImageClassifier.Models.BatchAugments;
 using ImageClassifier.Models.Preprocessors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -193,6 +194,47 @@ public sealed class ImageClassifierModelTests
     }
 
     [Fact]
+    public void TrainCfgAugmentsMixTrainingBatchesOnly()
+    {
+        torch.manual_seed(3);
+        var trainCfg = new RandomBatchAugmentConfig { Augments = [new MixupConfig { Alpha = 1.0 }] };
+        using var model = new ImageClassifierModel(
+            new TinyBackbone(),
+            new GlobalAveragePooling(),
+            new TinyHead(8, 3),
+            dataPreprocessor: new ClsDataPreprocessor(numClasses: 3),
+            trainCfg: trainCfg);
+        using var images = torch.rand(4, 3, 2, 2);
+        using var labels = torch.tensor(new long[] { 0, 1, 2, 0 });
+
+        var (trainInputs, trainTargets) = model.Preprocess(images, labels, training: true);
+        var (evalInputs, evalTargets) = model.Preprocess(images, labels, training: false);
+
+        Assert.NotNull(model.BatchAugments);
+        Assert.Equal(new long[] { 4, 3 }, trainTargets!.shape);
+        Assert.False(trainInputs.equal(images).all().item<bool>());
+        Assert.True(evalInputs.equal(images).all().item<bool>());
+        Assert.True(evalTargets!.equal(labels).all().item<bool>());
+        using var losses = model.Loss(trainInputs, trainTargets).Values.Single();
+        Assert.True(float.IsFinite(losses.item<float>()));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void TrainCfgAugmentsNeedAClassCountAndNoSecondSetting(bool preprocessorHasClassCount, bool preprocessorHasOwnAugments)
+    {
+        var augments = new RandomBatchAugmentConfig { Augments = [new MixupConfig { Alpha = 1.0 }] };
+        using var preprocessor = new ClsDataPreprocessor(
+            numClasses: preprocessorHasClassCount ? 3 : null,
+            batchAugments: preprocessorHasOwnAugments ? augments : null);
+
+        var error = Assert.Throws<ArgumentException>(() => new ImageClassifierModel(new TinyBackbone(), new GlobalAveragePooling(), new TinyHead(8, 3), dataPreprocessor: preprocessor, trainCfg: augments));
+
+        Assert.Equal("trainCfg", error.ParamName);
+    }
+
+    [Fact]
     public void PretrainedReplacesInitCfg()
     {
         var path = Path.Combine(Path.GetTempPath(), $"classifier-pretrained-{Guid.NewGuid():N}.pth");
@@ -227,7 +269,7 @@ public sealed class ImageClassifierModelTests
         Assert.Equal("ImageClassifier", descriptor.Name);
         Assert.Equal("classifier", descriptor.Kind);
         Assert.Equal(
-            new[] { "backbone", "neck", "head", "pretrained", "data_preprocessor", "init_cfg" },
+            new[] { "backbone", "neck", "head", "pretrained", "data_preprocessor", "init_cfg", "train_cfg" },
             descriptor.Parameters.Select(parameter => parameter.JsonName));
         Assert.Equal("ClsDataPreprocessor", ClsDataPreprocessorConfig.Descriptor.Name);
         Assert.Equal("preprocessor", ClsDataPreprocessorConfig.Descriptor.Kind);

@@ -322,9 +322,11 @@ public sealed class ConfigBinder
         if (exception is ConfigValueJsonException refused)
         {
             // The serializer reports the member being set; a constraint on an array names the item.
+            // A single value the checker turned into a list of one has no item in the document.
             if (refused.Refusal is ConfigValueException value
                 && value.Member.StartsWith(refused.MemberName, StringComparison.Ordinal)
-                && JsonPaths.TryAppend(JsonPaths.Parent(at), value.Member, out var item))
+                && JsonPaths.TryAppend(JsonPaths.Parent(at), value.Member, out var item)
+                && document.TryGetNode(item.ToString(), out _))
             {
                 at = item;
             }

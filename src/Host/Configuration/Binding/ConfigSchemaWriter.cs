@@ -219,8 +219,9 @@ internal sealed class ConfigSchemaWriter(ComponentTypeMap map, JsonSerializerOpt
             switch (info.Kind)
             {
                 case JsonTypeInfoKind.Enumerable when info.ElementType is { } itemType:
-                    // Constraints on a list hold for each item.
-                    schema = new JsonObject { ["type"] = "array", ["items"] = ValueSchema(slot.ItemSlot(itemType), constraints) };
+                    // Constraints on a list hold for each item; a single item stands for a list of one, as the binder reads it.
+                    var itemSchema = ValueSchema(slot.ItemSlot(itemType), constraints);
+                    schema = new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "array", ["items"] = itemSchema }, itemSchema.DeepClone()) };
                     break;
                 case JsonTypeInfoKind.Dictionary when info.ElementType is { } valueType:
                     schema = new JsonObject { ["type"] = "object", ["additionalProperties"] = ValueSchema(slot.ItemSlot(valueType), []) };
@@ -327,6 +328,12 @@ internal sealed class ConfigSchemaWriter(ComponentTypeMap map, JsonSerializerOpt
         if (schema["type"] is JsonValue type && type.TryGetValue<string>(out var name))
         {
             schema["type"] = new JsonArray(name, "null");
+            return schema;
+        }
+
+        if (schema["anyOf"] is JsonArray alternatives)
+        {
+            alternatives.Add(new JsonObject { ["type"] = "null" });
             return schema;
         }
 

@@ -14,7 +14,8 @@ namespace ImageClassifier.Hosting.Configuration.Binding;
 /// Walks a located config tree against the config classes before the serializer reads it, and
 /// reports the first value that does not fit where it was written: an unknown or missing "type",
 /// an unknown member (with the close ones), a missing required member, a value of the wrong JSON
-/// kind. It also turns aliases in "type" into registry names.
+/// kind. It also turns aliases in "type" into registry names, and a single value written where a
+/// list goes into a list of one.
 /// </summary>
 /// <remarks>
 /// The serializer would refuse the same values, but its errors carry paths relative to the node it
@@ -113,12 +114,21 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
         switch (info.Kind)
         {
             case JsonTypeInfoKind.Enumerable when info.ElementType is { } itemType:
+                var itemSlot = slot.ItemSlot(itemType);
                 if (node is not ConfigArray array)
                 {
-                    throw Mismatch(node, path, slot);
+                    // mmengine takes a single value where it takes a list ("augments": {...},
+                    // "topk": 1): it stands for a list of one, which is what the serializer is given.
+                    if (!describer.Shape(itemSlot.Type, itemSlot.ConverterType, itemSlot.AllowsNull).AdmitsSingle(ValueDescriber.KindOf(node)))
+                    {
+                        throw Mismatch(node, path, slot);
+                    }
+
+                    Check(node, json, path, itemSlot);
+                    WrapInList(json);
+                    return;
                 }
 
-                var itemSlot = slot.ItemSlot(itemType);
                 for (var index = 0; index < array.Items.Length; index++)
                 {
                     Check(array.Items[index], json?[index], path.Item(index), itemSlot);
@@ -149,6 +159,18 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
                 CheckMembers(obj, json as JsonObject, path, info, type.Name, registration: null);
                 return;
         }
+    }
+
+    private static void WrapInList(JsonNode? json)
+    {
+        if (json is null)
+        {
+            return;
+        }
+
+        var list = new JsonArray();
+        json.ReplaceWith(list);
+        list.Add(json);
     }
 
     private ComponentRegistration CheckComponent(ConfigNode node, JsonNode? json, ConfigJsonPath path, ComponentPosition position, bool allowsNull)

@@ -25,7 +25,7 @@ namespace ImageClassifier.Hosting.Configuration.Binding;
 /// Accepted and without effect here, so that mmpretrain's configs read unchanged: the JSON
 /// variables <c>dataset_type</c>, <c>data_root</c> and <c>*_pipeline</c> (JSON has no references: the
 /// dataloaders hold the values), <c>num_workers</c>, <c>persistent_workers</c>, <c>pin_memory</c>,
-/// <c>env_cfg</c>, <c>log_level</c>, <c>log_processor</c>, <c>visualizer</c>, <c>vis_backends</c>,
+/// <c>env_cfg</c>, <c>log_level</c>, <c>log_processor</c> but for its <c>by_epoch</c>, <c>visualizer</c>, <c>vis_backends</c>,
 /// <c>default_scope</c> and <c>randomness.deterministic</c>. The default hooks are bound like any
 /// component; the runner does the work of its own (checkpoint, logger, timer, param_scheduler,
 /// sampler_seed, visualization) and calls every other hook at its points.
@@ -40,6 +40,7 @@ public sealed class RunDefinitionReader
     private readonly ComponentConfig model;
     private CheckpointSettings? checkpoint = CheckpointSettings.Default;
     private int? loggerInterval = 10;
+    private bool? logByEpoch;
     private int? seed;
     private int? autoScaleBaseBatchSize;
 
@@ -82,6 +83,7 @@ public sealed class RunDefinitionReader
         var testEvaluator = ReadList<Metric>("test_evaluator");
         ReadLoopSection("val_cfg", "ValLoop");
         ReadLoopSection("test_cfg", "TestLoop");
+        ReadLogProcessor();
         var hooks = ReadHooks();
         ReadRandomness();
         ReadAutoScaleLr();
@@ -103,6 +105,7 @@ public sealed class RunDefinitionReader
             TestEvaluator = testEvaluator,
             Checkpoint = checkpoint,
             LoggerInterval = loggerInterval,
+            LogByEpoch = logByEpoch,
             Hooks = hooks,
             Seed = seed,
             WorkDir = ReadTopString("work_dir"),
@@ -306,6 +309,11 @@ public sealed class RunDefinitionReader
         section.Expect("type", "by_epoch", "max_epochs", "max_iters", "val_interval", "val_begin", "dynamic_intervals");
         var type = section.Type("EpochBasedTrainLoop", "IterBasedTrainLoop");
         var byEpoch = section.Bool("by_epoch", type == "EpochBasedTrainLoop");
+        if (section.Has("type") && byEpoch != (type == "EpochBasedTrainLoop"))
+        {
+            throw section.Error("by_epoch", $"{(byEpoch ? "true" : "false")} contradicts type '{type}'; give one of them (mmengine takes only one)");
+        }
+
         var valInterval = section.Int("val_interval", byEpoch ? 1 : 1000, minimum: 1);
         var valBegin = section.Int("val_begin", 1, minimum: 1);
         int maxEpochs;
@@ -329,7 +337,46 @@ public sealed class RunDefinitionReader
             }
         }
 
-        return new TrainLoopSettings(byEpoch, maxEpochs, maxIterations, valInterval, valBegin);
+        return new TrainLoopSettings(byEpoch, maxEpochs, maxIterations, valInterval, valBegin, ReadDynamicIntervals(section));
+    }
+
+    // mmengine's [(milestone, interval), ...], as JSON lists of two numbers.
+    private static List<(int Milestone, int Interval)>? ReadDynamicIntervals(ConfigSection section)
+    {
+        const string Key = "dynamic_intervals";
+        const string Expected = "a list of [milestone, interval] pairs with increasing milestones, such as [[10, 2], [20, 1]]";
+        switch (section.Raw(Key))
+        {
+            case null or ConfigNull:
+                return null;
+            case ConfigArray pairs:
+                var changes = new List<(int Milestone, int Interval)>();
+                for (var i = 0; i < pairs.Items.Length; i++)
+                {
+                    if (pairs.Items[i] is not ConfigArray { Items: [ConfigNumber milestone, ConfigNumber interval] }
+                        || !milestone.TryGetInt64(out var start) || !interval.TryGetInt64(out var every)
+                        || start is < 0 or > int.MaxValue || every is < 1 or > int.MaxValue
+                        || (changes.Count > 0 && start <= changes[^1].Milestone))
+                    {
+                        throw section.Error($"{Key}[{i}]", $"expected {Expected} (milestones 0 or more, intervals at least 1), but found {ConfigSection.Describe(pairs.Items[i])}");
+                    }
+
+                    changes.Add(((int)start, (int)every));
+                }
+
+                return changes;
+            case var other:
+                throw section.Error(Key, $"expected {Expected}, but found {ConfigSection.Describe(other)}");
+        }
+    }
+
+    private void ReadLogProcessor()
+    {
+        if (ConfigSection.Top(document, "log_processor") is { } section)
+        {
+            section.Expect("type", "window_size", "by_epoch", "custom_cfg", "num_digits", "log_with_hierarchy", "mean_pattern").Type("LogProcessor");
+            logByEpoch = section.Has("by_epoch") ? section.Bool("by_epoch", true) : null;
+        }
     }
 
     private void ReadLoopSection(string key, string type)

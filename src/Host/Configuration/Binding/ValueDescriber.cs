@@ -119,6 +119,17 @@ internal sealed class ValueDescriber(ComponentTypeMap map, JsonSerializerOptions
         };
     }
 
+    /// <summary>The JSON kind of <paramref name="node"/> in the words of <see cref="ExpectedValueKind"/>.</summary>
+    public static ExpectedValueKind KindOf(ConfigNode node) => node switch
+    {
+        ConfigObject => ExpectedValueKind.Object,
+        ConfigArray => ExpectedValueKind.List,
+        ConfigString => ExpectedValueKind.String,
+        ConfigNumber => ExpectedValueKind.Number,
+        ConfigBoolean => ExpectedValueKind.Boolean,
+        _ => ExpectedValueKind.Any,
+    };
+
     /// <summary>The value found, for "but found ...": <c>the string "50"</c>, <c>the number 1.5</c>, <c>true</c>, <c>a list</c>.</summary>
     public static string Found(ConfigNode node) => node switch
     {

@@ -99,6 +99,75 @@ public sealed class RunDefinitionTests : IDisposable
         Assert.Contains("missing", error.Message);
     }
 
+    private const string EpochLoop = "\"train_cfg\": {\"by_epoch\": true, \"max_epochs\": 2, \"val_interval\": 1}";
+    private const string EpochCheckpoints = "\"checkpoint\": {\"type\": \"CheckpointHook\", \"interval\": 1,";
+    private const string EpochMultiStep = "{\"type\": \"MultiStepLR\", \"milestones\": [1], \"gamma\": 0.5, \"end\": 3}";
+
+    // The tiny experiment's config with an iteration-based loop and the replacements given.
+    private static string IterationConfig(params (string Old, string New)[] replacements) =>
+        replacements.Aggregate(
+            TinyExperiment.ConfigText("/nowhere").Replace(EpochLoop, "\"train_cfg\": {\"type\": \"IterBasedTrainLoop\", \"max_iters\": 20, \"val_interval\": 5}", StringComparison.Ordinal),
+            (text, replacement) => text.Replace(replacement.Old, replacement.New, StringComparison.Ordinal));
+
+    public static TheoryData<string, string, string> IterationRunRefusals => new()
+    {
+        // CheckpointHook's by_epoch defaults to true, which mmengine runs as a single epoch_1.pth at the end.
+        { IterationConfig(), "$.default_hooks.checkpoint.by_epoch", "must be false in an iteration-based run" },
+        { IterationConfig((EpochCheckpoints, EpochCheckpoints + " \"by_epoch\": false,")), "$.param_scheduler[1].by_epoch", "no epochs to step on" },
+        {
+            IterationConfig((EpochCheckpoints, EpochCheckpoints + " \"by_epoch\": false,"), (EpochMultiStep, "{\"type\": \"MultiStepLR\", \"milestones\": [1], \"convert_to_iter_based\": true}")),
+            "$.param_scheduler[1].end",
+            "in epochs of the training data"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(IterationRunRefusals))]
+    public void An_iteration_based_run_refuses_what_counts_epochs_at_its_key(string text, string path, string detail)
+    {
+        var config = Read(text);
+
+        var error = Assert.Throws<ConfigException>(config.RequireTraining);
+
+        Assert.Equal(path, error.JsonPath);
+        Assert.Contains(detail, error.Message);
+        Assert.True(error.Location.Line > 1);
+    }
+
+    [Fact]
+    public void An_iteration_based_run_reads_its_loop_checkpoints_and_log_processor()
+    {
+        var config = Read(IterationConfig(
+            (EpochCheckpoints, EpochCheckpoints + " \"by_epoch\": false,"),
+            (EpochMultiStep, "{\"type\": \"MultiStepLR\", \"milestones\": [1], \"convert_to_iter_based\": true, \"end\": 2}"),
+            ("\"val_interval\": 5}", "\"val_interval\": 3, \"dynamic_intervals\": [[4, 2], [10, 5]]}"),
+            ("\"randomness\"", "\"log_processor\": {\"type\": \"LogProcessor\", \"window_size\": 10, \"by_epoch\": false}, \"randomness\"")));
+
+        config.RequireTraining();
+        var loop = config.TrainLoop!;
+        Assert.Equal((false, 20, 3), (loop.ByEpoch, loop.MaxIterations, loop.ValInterval));
+        Assert.False(config.Checkpoint!.ByEpoch);
+        Assert.False(config.LogByEpoch);
+
+        // mmengine picks the interval of the last milestone at most the count completed + 1.
+        Assert.Equal([3, 2, 2, 2, 2, 2, 2, 5], Enumerable.Range(2, 8).Select(loop.ValIntervalAfter));
+        Assert.Null(Read(TinyExperiment.ConfigText("/nowhere")).LogByEpoch);
+    }
+
+    [Theory]
+    [InlineData("\"train_cfg\": {\"type\": \"IterBasedTrainLoop\", \"by_epoch\": true, \"max_epochs\": 2}", "$.train_cfg.by_epoch", "contradicts type 'IterBasedTrainLoop'")]
+    [InlineData("\"train_cfg\": {\"by_epoch\": true, \"max_epochs\": 2, \"dynamic_intervals\": [[4, 2], [3, 1]]}", "$.train_cfg.dynamic_intervals[1]", "increasing milestones")]
+    [InlineData("\"train_cfg\": {\"by_epoch\": true, \"max_epochs\": 2, \"dynamic_intervals\": [[4, 0]]}", "$.train_cfg.dynamic_intervals[0]", "intervals at least 1")]
+    [InlineData("\"train_cfg\": {\"by_epoch\": true, \"max_epochs\": 2, \"dynamic_intervals\": 4}", "$.train_cfg.dynamic_intervals", "but found")]
+    [InlineData(EpochLoop + ", \"log_processor\": {\"by_epochs\": false}", "$.log_processor.by_epochs", "did you mean 'by_epoch'")]
+    public void Bad_loop_and_log_settings_are_reported_at_their_json_path(string replacement, string path, string detail)
+    {
+        var error = ReadFails(TinyExperiment.ConfigText("/nowhere").Replace(EpochLoop, replacement, StringComparison.Ordinal));
+
+        Assert.Equal(path, error.JsonPath);
+        Assert.Contains(detail, error.Message);
+    }
+
     [Fact]
     public void A_top_level_data_preprocessor_joins_the_model()
     {

@@ -1,4 +1,6 @@
 using ImageClassifier.Engine.Schedulers;
+using ImageClassifier.Engine.Tests.TestHelpers;
+using ImageClassifier.Hosting.Configuration.Binding;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,6 +47,28 @@ public sealed class ParamSchedulerTests : IDisposable
         }
 
         return rates;
+    }
+
+    private static ParamScheduler Bind(string json) =>
+        (ParamScheduler)new ConfigBinder(TinyExperiment.Catalog).BindComponentJson(json, typeof(ParamScheduler)).BuildComponent();
+
+    /// <summary>The rate and momentum over 25 steps of a run of 6 epochs of 3 iterations, on an SGD of its own.</summary>
+    private static (List<double> Rates, List<double> Momenta) RunOnSgd(ParamScheduler scheduler)
+    {
+        using var own = new Parameter(torch.zeros(1));
+        using var sgd = optim.SGD([own], 1.0, momentum: 0.9);
+        var group = sgd.ParamGroups.Single();
+        scheduler.Attach(sgd, maxEpochs: 6, maxIterations: 18, epochLength: 3);
+        var rates = new List<double> { group.LearningRate };
+        var momenta = new List<double> { ((optim.IMomentum)group).Momentum };
+        for (var i = 0; i < 25; i++)
+        {
+            scheduler.Step();
+            rates.Add(group.LearningRate);
+            momenta.Add(((optim.IMomentum)group).Momentum);
+        }
+
+        return (rates, momenta);
     }
 
     private static void AssertRates(IReadOnlyList<double> expected, IReadOnlyList<double> actual)
@@ -189,6 +213,77 @@ public sealed class ParamSchedulerTests : IDisposable
         Assert.Equal("milestones[1]", Assert.Throws<ConfigValueException>(() => new MultiStepLR(milestones: [4, 2])).Member);
         Assert.Equal("eta_min_ratio", Assert.Throws<ConfigValueException>(() => new CosineAnnealingLR(etaMin: 0, etaMinRatio: 0.1)).Member);
         Assert.Equal("convert_to_iter_based", Assert.Throws<ConfigValueException>(() => new StepLR(stepSize: 1, byEpoch: false, convertToIterBased: true)).Member);
+    }
+
+    public static TheoryData<string, string> EpochSchedulesAndTheirIterationForms => new()
+    {
+        // An epoch is 3 iterations and the run 6 epochs: begin, end, and the schedule's own step counts scale by 3.
+        { """{"type": "StepLR", "step_size": 2, "gamma": 0.5, "begin": 1, "end": 5}""", """{"type": "StepLR", "step_size": 6, "gamma": 0.5, "begin": 3, "end": 15}""" },
+        { """{"type": "MultiStepLR", "milestones": [1, 3], "gamma": 0.5}""", """{"type": "MultiStepLR", "milestones": [3, 9], "gamma": 0.5, "end": 18}""" },
+        { """{"type": "CosineAnnealingLR", "t_max": 2, "eta_min": 0.1, "begin": 1, "end": 5}""", """{"type": "CosineAnnealingLR", "t_max": 6, "eta_min": 0.1, "begin": 3, "end": 15}""" },
+        { """{"type": "CosineAnnealingLR", "eta_min_ratio": 0.1, "begin": 2}""", """{"type": "CosineAnnealingLR", "t_max": 12, "eta_min_ratio": 0.1, "begin": 6, "end": 18}""" },
+        { """{"type": "LinearLR", "start_factor": 0.5, "end": 2}""", """{"type": "LinearLR", "start_factor": 0.5, "end": 6}""" },
+        { """{"type": "ConstantLR", "factor": 0.5, "begin": 1, "end": 3}""", """{"type": "ConstantLR", "factor": 0.5, "begin": 3, "end": 9}""" },
+        { """{"type": "ExponentialLR", "gamma": 0.9, "begin": 1}""", """{"type": "ExponentialLR", "gamma": 0.9, "begin": 3, "end": 18}""" },
+        { """{"type": "PolyLR", "eta_min": 0.01, "power": 2, "end": 4}""", """{"type": "PolyLR", "eta_min": 0.01, "power": 2, "end": 12}""" },
+        { """{"type": "OneCycleLR", "eta_max": 2, "total_steps": 4, "end": 4, "cycle_momentum": true}""", """{"type": "OneCycleLR", "eta_max": 2, "total_steps": 12, "end": 12, "cycle_momentum": true}""" },
+        { """{"type": "CosineRestartLR", "periods": [1, 2], "restart_weights": [1, 0.5], "eta_min": 0}""", """{"type": "CosineRestartLR", "periods": [3, 6], "restart_weights": [1, 0.5], "eta_min": 0, "end": 18}""" },
+        { """{"type": "StepMomentum", "step_size": 2, "gamma": 0.5, "begin": 1, "end": 5}""", """{"type": "StepMomentum", "step_size": 6, "gamma": 0.5, "begin": 3, "end": 15}""" },
+        { """{"type": "MultiStepMomentum", "milestones": [1, 3], "gamma": 0.5}""", """{"type": "MultiStepMomentum", "milestones": [3, 9], "gamma": 0.5, "end": 18}""" },
+        { """{"type": "CosineAnnealingMomentum", "t_max": 2, "eta_min": 0.5, "begin": 1, "end": 5}""", """{"type": "CosineAnnealingMomentum", "t_max": 6, "eta_min": 0.5, "begin": 3, "end": 15}""" },
+        { """{"type": "LinearMomentum", "start_factor": 0.5, "end": 2}""", """{"type": "LinearMomentum", "start_factor": 0.5, "end": 6}""" },
+        { """{"type": "ConstantMomentum", "factor": 0.5, "begin": 1, "end": 3}""", """{"type": "ConstantMomentum", "factor": 0.5, "begin": 3, "end": 9}""" },
+        { """{"type": "ExponentialMomentum", "gamma": 0.9, "begin": 1}""", """{"type": "ExponentialMomentum", "gamma": 0.9, "begin": 3, "end": 18}""" },
+        { """{"type": "PolyMomentum", "power": 2, "end": 4}""", """{"type": "PolyMomentum", "power": 2, "end": 12}""" },
+        { """{"type": "CosineRestartMomentum", "periods": [1, 2], "restart_weights": [1, 0.5], "eta_min_ratio": 0.5}""", """{"type": "CosineRestartMomentum", "periods": [3, 6], "restart_weights": [1, 0.5], "eta_min_ratio": 0.5, "end": 18}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EpochSchedulesAndTheirIterationForms))]
+    public void Convert_to_iter_based_gives_the_schedule_written_in_iterations(string epochBased, string iterationBased)
+    {
+        var converted = Bind(epochBased[..^1] + ", \"by_epoch\": true, \"convert_to_iter_based\": true}");
+        var written = Bind(iterationBased[..^1] + ", \"by_epoch\": false}");
+
+        var (convertedRates, convertedMomenta) = RunOnSgd(converted);
+        var (writtenRates, writtenMomenta) = RunOnSgd(written);
+
+        Assert.False(converted.ByEpoch);
+        Assert.Equal((written.Begin, written.End), (converted.Begin, converted.End));
+        Assert.Equal(writtenRates, convertedRates);
+        Assert.Equal(writtenMomenta, convertedMomenta);
+    }
+
+    [Fact]
+    public void An_iteration_based_run_refuses_epoch_schedules_it_cannot_step()
+    {
+        // mmengine counts an iteration-based run as one epoch: an epoch-based scheduler would step once, after the last iteration.
+        var unconverted = Assert.Throws<ConfigValueException>(() => new CosineAnnealingLR().Attach(optimizer, maxEpochs: null, maxIterations: 50, epochLength: 10));
+        var endless = Assert.Throws<ConfigValueException>(() => new CosineAnnealingLR(convertToIterBased: true).Attach(optimizer, maxEpochs: null, maxIterations: 50, epochLength: 10));
+        var converted = new CosineAnnealingLR(end: 2, convertToIterBased: true);
+        converted.Attach(optimizer, maxEpochs: null, maxIterations: 50, epochLength: 10);
+        using var other = optim.SGD([parameter], 1.0);
+        var byIteration = new CosineAnnealingLR(byEpoch: false);
+        byIteration.Attach(other, maxEpochs: null, maxIterations: 50, epochLength: 10);
+
+        Assert.Equal("by_epoch", unconverted.Member);
+        Assert.Equal("end", endless.Member);
+        Assert.Equal((0, 20), (converted.Begin, converted.End));
+        Assert.Equal(50, byIteration.End);
+    }
+
+    [Fact]
+    public void Bad_values_of_the_new_schedulers_are_refused_naming_the_member()
+    {
+        Assert.Equal("factor", Assert.Throws<ConfigValueException>(() => new ConstantLR(factor: 0)).Member);
+        Assert.Equal("power", Assert.Throws<ConfigValueException>(() => new PolyLR(power: -1)).Member);
+        Assert.Equal("gamma", Assert.Throws<ConfigValueException>(() => new ExponentialMomentum(gamma: double.NaN)).Member);
+        Assert.Equal("restart_weights", Assert.Throws<ConfigValueException>(() => new CosineRestartLR(periods: [2, 2], etaMin: 0)).Member);
+        Assert.Equal("periods[1]", Assert.Throws<ConfigValueException>(() => new CosineRestartLR(periods: [2, 0], restartWeights: [1, 1], etaMin: 0)).Member);
+        Assert.Equal("eta_min", Assert.Throws<ConfigValueException>(() => new CosineRestartMomentum(periods: [2])).Member);
+        Assert.Equal("eta_min_ratio", Assert.Throws<ConfigValueException>(() => new CosineRestartLR(periods: [2], etaMin: 0, etaMinRatio: 0.1)).Member);
+        Assert.Equal("anneal_strategy", Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: 1, annealStrategy: "cosine")).Member);
+        Assert.Equal("pct_start", Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: 1, pctStart: 1.5)).Member);
     }
 
     [Fact]

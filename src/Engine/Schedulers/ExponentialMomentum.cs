@@ -1,0 +1,25 @@
+namespace ImageClassifier.Engine.Schedulers;
+
+/// <summary>
+/// mmengine's <c>ExponentialMomentum</c>: multiplies the momentum (SGD's momentum, the Adam
+/// family's beta1) by <c>gamma</c> at every step after the first.
+/// </summary>
+[RegisterModel]
+public sealed class ExponentialMomentum : ExponentialParamScheduler
+{
+    /// <summary>Creates the scheduler.</summary>
+    /// <param name="gamma">The factor of each step.</param>
+    /// <param name="begin">The first step the scheduler acts on.</param>
+    /// <param name="end">The step it stops before; the run's end when null.</param>
+    /// <param name="byEpoch">Step once per epoch rather than once per iteration.</param>
+    /// <param name="convertToIterBased">Count the range in iterations and decay every iteration.</param>
+    public ExponentialMomentum(
+        [ValueRange(Minimum = 0)] double gamma,
+        [ValueRange(Minimum = 0)] int begin = 0,
+        int? end = null,
+        bool byEpoch = true,
+        bool convertToIterBased = false)
+        : base(ScheduledParameter.Momentum, gamma, begin, end, byEpoch, convertToIterBased)
+    {
+    }
+}
