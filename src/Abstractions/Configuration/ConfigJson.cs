@@ -4,8 +4,8 @@ namespace ImageClassifier;
 
 /// <summary>
 /// Errors for the converters of config value types (a class with its own <c>[JsonConverter]</c>),
-/// worded as the binder words its own: "expected a number or a list of numbers, but found the
-/// string \"x\"". The binder places them at the member being read.
+/// worded as the binder words its own: "expected a number or \"inf\", but found the string
+/// \"x\"". The binder places them at the member being read.
 /// </summary>
 public static class ConfigJson
 {
@@ -14,9 +14,9 @@ public static class ConfigJson
         new($"expected {expected}, but found {Found(ref reader)}");
 
     /// <summary>
-    /// An error in a value a converter read through the serializer (a nested config, a
-    /// <see cref="NumberOrList"/>), reworded to name where in the member it lies: "pad_val:
-    /// expected ...". Without a path of its own, the serializer places it at the member being read.
+    /// An error in a value a converter read through the serializer (a nested config, a list),
+    /// reworded to name where in the member it lies: "pad_val: expected ...". Without a path of
+    /// its own, the serializer places it at the member being read.
     /// </summary>
     public static JsonException Nested(string place, JsonException refusal)
     {

@@ -12,20 +12,20 @@ namespace ImageClassifier.Data.Transforms;
 public sealed class AugmentHparams : IEquatable<AugmentHparams>
 {
     /// <summary>The fill of pixels a geometric augmentation or Cutout leaves empty, one value or one per channel.</summary>
-    public NumberOrList? PadVal { get; init; }
+    public double[]? PadVal { get; init; }
 
     /// <summary>How Rotate, Shear and Translate sample the image.</summary>
     public Interpolation? Interpolation { get; init; }
 
     /// <inheritdoc />
     public bool Equals(AugmentHparams? other) =>
-        other is not null && Equals(PadVal, other.PadVal) && Interpolation == other.Interpolation;
+        other is not null && ConfigEquality.AreEqual(PadVal, other.PadVal) && Interpolation == other.Interpolation;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as AugmentHparams);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(PadVal, Interpolation);
+    public override int GetHashCode() => HashCode.Combine(ConfigEquality.GetHashCode(PadVal), Interpolation);
 
     /// <summary>As a config writes it.</summary>
     public override string ToString()
@@ -33,7 +33,7 @@ public sealed class AugmentHparams : IEquatable<AugmentHparams>
         var members = new List<string>();
         if (PadVal is not null)
         {
-            members.Add($"\"pad_val\": {PadVal}");
+            members.Add($"\"pad_val\": {ConfigLiteral.Format(PadVal)}");
         }
 
         if (Interpolation is { } interpolation)

@@ -19,7 +19,7 @@ internal sealed class AugmentHparamsConverter : JsonConverter<AugmentHparams>
             throw ConfigJson.Mismatch("an object such as {\"pad_val\": 128}", ref reader);
         }
 
-        NumberOrList? padVal = null;
+        double[]? padVal = null;
         Interpolation? interpolation = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -28,15 +28,7 @@ internal sealed class AugmentHparamsConverter : JsonConverter<AugmentHparams>
             switch (name)
             {
                 case PadVal:
-                    try
-                    {
-                        padVal = JsonSerializer.Deserialize<NumberOrList>(ref reader, options);
-                    }
-                    catch (JsonException refusal)
-                    {
-                        throw ConfigJson.Nested(PadVal, refusal);
-                    }
-
+                    padVal = ReadNumbers(ref reader);
                     break;
                 case InterpolationKey:
                     interpolation = reader.TokenType == JsonTokenType.String && InterpolationNames.TryGetValue(reader.GetString()!, out var named)
@@ -51,13 +43,43 @@ internal sealed class AugmentHparamsConverter : JsonConverter<AugmentHparams>
         return new AugmentHparams { PadVal = padVal, Interpolation = interpolation };
     }
 
+    // pad_val: a number, or a list of numbers (one per channel).
+    private static double[] ReadNumbers(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            return [reader.GetDouble()];
+        }
+
+        var values = new List<double>();
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+            {
+                values.Add(reader.GetDouble());
+            }
+
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return [.. values];
+            }
+        }
+
+        throw ConfigJson.Mismatch($"{PadVal} to be a number or a list of numbers", ref reader);
+    }
+
     public override void Write(Utf8JsonWriter writer, AugmentHparams value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
         if (value.PadVal is not null)
         {
-            writer.WritePropertyName(PadVal);
-            JsonSerializer.Serialize(writer, value.PadVal, options);
+            writer.WriteStartArray(PadVal);
+            foreach (var item in value.PadVal)
+            {
+                writer.WriteNumberValue(item);
+            }
+
+            writer.WriteEndArray();
         }
 
         if (value.Interpolation is { } interpolation)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace ImageClassifier.Data.Transforms;
@@ -11,6 +12,7 @@ namespace ImageClassifier.Data.Transforms;
 internal sealed class AugmentPoliciesConverter : JsonConverter<AugmentPolicies>
 {
     private const string Expected = "a preset's name, a list of transform configs or a list of lists of them";
+    private const string TypeKey = "type";
 
     public override AugmentPolicies Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -86,7 +88,7 @@ internal sealed class AugmentPoliciesConverter : JsonConverter<AugmentPolicies>
 
             try
             {
-                configs.Add(JsonSerializer.Deserialize<ComponentConfig<Transform>>(ref reader, options)!);
+                configs.Add(ReadConfig(ref reader, options));
             }
             catch (JsonException refusal)
             {
@@ -99,6 +101,28 @@ internal sealed class AugmentPoliciesConverter : JsonConverter<AugmentPolicies>
         }
 
         return configs;
+    }
+
+    // The binder reads a single value where a list goes as a list of one ("pad_val": 0), before the
+    // serializer sees it; a policy read here passes the binder by, so the same is done here.
+    private static ComponentConfig<Transform> ReadConfig(ref Utf8JsonReader reader, JsonSerializerOptions options)
+    {
+        var config = JsonNode.Parse(ref reader)!.AsObject();
+        var name = config[TypeKey] is JsonValue type && type.TryGetValue<string>(out var text) ? text : null;
+        var derived = options.GetTypeInfo(typeof(ComponentConfig<Transform>)).PolymorphismOptions?.DerivedTypes
+            .FirstOrDefault(candidate => candidate.TypeDiscriminator as string == name).DerivedType;
+        if (derived is not null)
+        {
+            foreach (var property in options.GetTypeInfo(derived).Properties)
+            {
+                if (property.PropertyType.IsArray && config[property.Name] is { } value and not JsonArray)
+                {
+                    config[property.Name] = new JsonArray(value.DeepClone());
+                }
+            }
+        }
+
+        return config.Deserialize<ComponentConfig<Transform>>(options)!;
     }
 
     private static void WriteConfigs(Utf8JsonWriter writer, IEnumerable<ComponentConfig<Transform>> configs, JsonSerializerOptions options)

@@ -161,10 +161,10 @@ public abstract class AugmentTransform : Transform
     /// hparams, else 128): one number for every channel, or one per channel.
     /// </summary>
     /// <exception cref="InvalidOperationException">The list does not have one value per channel of the image.</exception>
-    protected byte[] FillValues(NumberOrList? padVal, ImageData image, string source)
+    protected byte[] FillValues(double[]? padVal, ImageData image, string source)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var values = (padVal ?? Hparams.PadVal)?.Values ?? [128];
+        IReadOnlyList<double> values = padVal ?? Hparams.PadVal ?? [128];
         if (values.Count != 1 && values.Count != image.Channels)
         {
             throw new InvalidOperationException(

@@ -7,8 +7,7 @@ namespace ImageClassifier.Data.Transforms;
 /// mmpretrain's <c>ColorJitter</c>: brightness, contrast, saturation and hue changed by factors
 /// drawn uniformly per image, in a random order, with Pillow's arithmetic (mmpretrain's default
 /// pillow backend, which is torchvision's on PIL images). A number v gives the range
-/// [max(0, 1 - v), 1 + v] (hue: [-v, v]); a [min, max] pair gives its own; 0 or null leaves that
-/// property alone.
+/// [max(0, 1 - v), 1 + v] (hue: [-v, v]); a [min, max] pair gives its own; 0 leaves that property alone.
 /// </summary>
 [RegisterModel]
 public sealed class ColorJitter : Transform
@@ -19,16 +18,16 @@ public sealed class ColorJitter : Transform
     private readonly (double Low, double High)? hue;
 
     /// <summary>Creates the transform.</summary>
-    /// <param name="brightness">How far the brightness factor may stray from 1: a number 0 or more, or a [min, max] pair of factors 0 or more.</param>
+    /// <param name="brightness">How far the brightness factor may stray from 1: a number 0 or more (0 changes nothing), or a [min, max] pair of factors 0 or more.</param>
     /// <param name="contrast">How far the contrast factor may stray from 1, as brightness.</param>
     /// <param name="saturation">How far the saturation factor may stray from 1, as brightness.</param>
     /// <param name="hue">How far the hue may turn, in turns: a number 0 to 0.5, or a [min, max] pair within [-0.5, 0.5].</param>
     /// <param name="backend">"pillow", mmpretrain's default; its "cv2" backend is not supported.</param>
     public ColorJitter(
-        NumberOrList? brightness = null,
-        NumberOrList? contrast = null,
-        NumberOrList? saturation = null,
-        NumberOrList? hue = null,
+        [DefaultItems(0.0)] double[]? brightness = null,
+        [DefaultItems(0.0)] double[]? contrast = null,
+        [DefaultItems(0.0)] double[]? saturation = null,
+        [DefaultItems(0.0)] double[]? hue = null,
         string backend = "pillow")
     {
         if (backend != "pillow")
@@ -74,7 +73,7 @@ public sealed class ColorJitter : Transform
     }
 
     // mmpretrain's _set_range, except that a pair outside the bounds is refused rather than clipped with a warning.
-    private static (double Low, double High)? Range(string key, NumberOrList? value, double centre, double lowest, double highest)
+    private static (double Low, double High)? Range(string key, double[]? value, double centre, double lowest, double highest)
     {
         if (value is null)
         {
@@ -83,9 +82,9 @@ public sealed class ColorJitter : Transform
 
         double low;
         double high;
-        if (value.IsNumber)
+        if (value.Length == 1)
         {
-            var spread = value.Values[0];
+            var spread = value[0];
             if (!(spread >= 0) || (centre == 0 && spread > highest))
             {
                 throw new ConfigValueException(key, value, centre == 0 ? $"a number from 0 to {highest}, or a [min, max] pair within [{lowest}, {highest}]" : "a number 0 or more, or a [min, max] pair");
@@ -93,9 +92,9 @@ public sealed class ColorJitter : Transform
 
             (low, high) = (Math.Max(lowest, centre - spread), centre + spread);
         }
-        else if (value.Values.Count == 2 && lowest <= value.Values[0] && value.Values[0] <= value.Values[1] && value.Values[1] <= highest)
+        else if (value.Length == 2 && lowest <= value[0] && value[0] <= value[1] && value[1] <= highest)
         {
-            (low, high) = (value.Values[0], value.Values[1]);
+            (low, high) = (value[0], value[1]);
         }
         else
         {

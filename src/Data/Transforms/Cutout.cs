@@ -9,8 +9,8 @@ namespace ImageClassifier.Data.Transforms;
 [RegisterModel]
 public sealed class Cutout : AugmentTransform
 {
-    private readonly NumberOrList? shape;
-    private readonly NumberOrList? padVal;
+    private readonly int[]? shape;
+    private readonly double[]? padVal;
 
     /// <summary>Creates the transform; exactly one of <paramref name="shape"/> and <paramref name="magnitudeRange"/> is given.</summary>
     /// <param name="shape">The rectangle's side, or its [height, width], in pixels; from the level it is a square of the magnitude truncated.</param>
@@ -21,8 +21,8 @@ public sealed class Cutout : AugmentTransform
     /// <param name="magnitudeStd">How the level varies from image to image: a standard deviation, or "inf" for uniform from 0 to the level; null is 0.</param>
     /// <param name="totalLevel">The level that maps to magnitude_range's second value.</param>
     public Cutout(
-        NumberOrList? shape = null,
-        NumberOrList? padVal = null,
+        [ValueRange(Minimum = 0)] int[]? shape = null,
+        [ValueRange(0, 255)] double[]? padVal = null,
         [ValueRange(0, 1)] double prob = 0.5,
         [ValueRange(Minimum = 0)] double magnitudeLevel = 10,
         double[]? magnitudeRange = null,
@@ -30,21 +30,20 @@ public sealed class Cutout : AugmentTransform
         [ValueRange(Minimum = 0, MinimumExclusive = true)] double totalLevel = 10)
         : base(prob, randomNegativeProb: 0, magnitudeLevel, magnitudeRange, magnitudeStd, totalLevel, ("shape", shape))
     {
-        if (shape is not null && (!(shape.Values.Count == 1 || (!shape.IsNumber && shape.Values.Count == 2))
-            || shape.Values.Any(side => side < 0 || side != Math.Floor(side))))
+        if (shape is not null && (shape.Length is not (1 or 2) || shape.Any(side => side < 0)))
         {
-            throw new ConfigValueException("shape", shape, "a whole number of pixels, or [height, width], 0 or more");
+            throw new ConfigValueException("shape", shape, "a side in pixels, or [height, width], 0 or more");
         }
 
-        this.shape = shape;
-        this.padVal = padVal;
+        this.shape = shape is null ? null : [.. shape];
+        this.padVal = padVal is null ? null : [.. padVal];
     }
 
     /// <inheritdoc />
     protected override ImageData Augment(ImageData image, Random random, string source)
     {
         var side = shape is null ? (int)RandomMagnitude(random) : 0;
-        var (cutHeight, cutWidth) = shape is null ? (side, side) : ((int)shape.Values[0], (int)shape.Values[^1]);
+        var (cutHeight, cutWidth) = shape is null ? (side, side) : (shape[0], shape[^1]);
         var fill = FillValues(padVal, image, source);
         var centreY = RandomDraws.Uniform(random, 0, image.Height);
         var centreX = RandomDraws.Uniform(random, 0, image.Width);

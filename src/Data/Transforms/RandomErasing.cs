@@ -26,18 +26,18 @@ public sealed class RandomErasing : Transform
     /// <param name="eraseProb">The probability of erasing, 0 to 1.</param>
     /// <param name="minAreaRatio">The smallest erased area, as a fraction of the image.</param>
     /// <param name="maxAreaRatio">The largest erased area, as a fraction of the image.</param>
-    /// <param name="aspectRange">The [min, max] aspect ratio (height / width) of the rectangle, or one number a for [a, 1 / a]; null is [0.3, 1 / 0.3].</param>
+    /// <param name="aspectRange">The [min, max] aspect ratio (height / width) of the rectangle, or one number a for [a, 1 / a].</param>
     /// <param name="mode">"const" fills with fill_color, "rand" with random values.</param>
-    /// <param name="fillColor">The fill, one number for every channel or three (B, G, R for decoded files), truncated to integers; null is 128. A grey image takes the first.</param>
+    /// <param name="fillColor">The fill, one number for every channel or three (B, G, R for decoded files), truncated to integers. A grey image takes the first.</param>
     /// <param name="fillStd">With "rand", the standard deviation of a normal fill around fill_color, one number or three; null fills uniformly from 0 to 255.</param>
     public RandomErasing(
         [ValueRange(0, 1)] double eraseProb = 0.5,
         [ValueRange(0, 1)] double minAreaRatio = 0.02,
         [ValueRange(0, 1)] double maxAreaRatio = 0.4,
-        NumberOrList? aspectRange = null,
+        [DefaultItems(0.3, 10.0 / 3)][ValueRange(Minimum = 0, MinimumExclusive = true)] double[]? aspectRange = null,
         [OneOf("const", "rand")] string mode = "const",
-        NumberOrList? fillColor = null,
-        NumberOrList? fillStd = null)
+        [DefaultItems(128.0, 128.0, 128.0)][ValueRange(0, 255)] double[]? fillColor = null,
+        [ValueRange(Minimum = 0)] double[]? fillStd = null)
     {
         if (!(eraseProb >= 0 && eraseProb <= 1))
         {
@@ -68,7 +68,7 @@ public sealed class RandomErasing : Transform
         logAspectLow = MathF.Log((float)aspectLow);
         logAspectHigh = MathF.Log((float)aspectHigh);
         randomFill = mode == "rand";
-        this.fillColor = ThreeValues("fill_color", fillColor ?? 128.0, "0 to 255", value => value >= 0 && value <= 255);
+        this.fillColor = ThreeValues("fill_color", fillColor ?? [128.0, 128.0, 128.0], "0 to 255", value => value >= 0 && value <= 255);
         this.fillStd = fillStd is null ? null : ThreeValues("fill_std", fillStd, "0 or more", value => value >= 0);
     }
 
@@ -94,32 +94,32 @@ public sealed class RandomErasing : Transform
         return sample with { Image = Erase(image, top, left, height, width, random) };
     }
 
-    private static (double Low, double High) AspectRange(NumberOrList? aspectRange)
+    private static (double Low, double High) AspectRange(double[]? aspectRange)
     {
         if (aspectRange is null)
         {
             return (3.0 / 10, 10.0 / 3);
         }
 
-        if (aspectRange.IsNumber && aspectRange.Values[0] > 0)
+        if (aspectRange.Length == 1 && aspectRange[0] > 0)
         {
-            var low = Math.Min(aspectRange.Values[0], 1 / aspectRange.Values[0]);
+            var low = Math.Min(aspectRange[0], 1 / aspectRange[0]);
             return (low, 1 / low);
         }
 
-        if (!aspectRange.IsNumber && aspectRange.Values.Count == 2 && aspectRange.Values[0] > 0 && aspectRange.Values[0] <= aspectRange.Values[1])
+        if (aspectRange.Length == 2 && aspectRange[0] > 0 && aspectRange[0] <= aspectRange[1])
         {
-            return (aspectRange.Values[0], aspectRange.Values[1]);
+            return (aspectRange[0], aspectRange[1]);
         }
 
         throw new ConfigValueException("aspect_range", aspectRange, "a positive number a (for [a, 1 / a]), or a [min, max] pair with 0 < min <= max");
     }
 
-    private static double[] ThreeValues(string key, NumberOrList value, string each, Func<double, bool> valid)
+    private static double[] ThreeValues(string key, double[] value, string each, Func<double, bool> valid)
     {
-        if ((value.IsNumber || value.Values.Count == 3) && value.Values.All(valid))
+        if (value.Length is 1 or 3 && value.All(valid))
         {
-            return value.IsNumber ? [value.Values[0], value.Values[0], value.Values[0]] : [.. value.Values];
+            return value.Length == 1 ? [value[0], value[0], value[0]] : [.. value];
         }
 
         throw new ConfigValueException(key, value, $"one number or three, each {each}");

@@ -13,7 +13,7 @@ public sealed class Rotate : AugmentTransform
     private readonly double? angle;
     private readonly double[]? center;
     private readonly double scale;
-    private readonly NumberOrList? padVal;
+    private readonly double[]? padVal;
     private readonly Interpolation? interpolation;
 
     /// <summary>Creates the transform; exactly one of <paramref name="angle"/> and <paramref name="magnitudeRange"/> is given.</summary>
@@ -32,7 +32,7 @@ public sealed class Rotate : AugmentTransform
         double? angle = null,
         double[]? center = null,
         double scale = 1.0,
-        NumberOrList? padVal = null,
+        [ValueRange(0, 255)] double[]? padVal = null,
         [ValueRange(0, 1)] double prob = 0.5,
         [ValueRange(0, 1)] double randomNegativeProb = 0.5,
         Interpolation? interpolation = null,
@@ -55,7 +55,7 @@ public sealed class Rotate : AugmentTransform
         this.angle = angle;
         this.center = center is null ? null : [.. center];
         this.scale = scale;
-        this.padVal = padVal;
+        this.padVal = padVal is null ? null : [.. padVal];
         this.interpolation = interpolation;
     }
 

@@ -11,7 +11,7 @@ namespace ImageClassifier.Data.Transforms;
 public sealed class Translate : AugmentTransform
 {
     private readonly double? magnitude;
-    private readonly NumberOrList? padVal;
+    private readonly double[]? padVal;
     private readonly AxisDirection direction;
     private readonly Interpolation? interpolation;
 
@@ -28,7 +28,7 @@ public sealed class Translate : AugmentTransform
     /// <param name="totalLevel">The level that maps to magnitude_range's second value.</param>
     public Translate(
         double? magnitude = null,
-        NumberOrList? padVal = null,
+        [ValueRange(0, 255)] double[]? padVal = null,
         [ValueRange(0, 1)] double prob = 0.5,
         AxisDirection direction = AxisDirection.Horizontal,
         [ValueRange(0, 1)] double randomNegativeProb = 0.5,
@@ -40,7 +40,7 @@ public sealed class Translate : AugmentTransform
         : base(prob, randomNegativeProb, magnitudeLevel, magnitudeRange, magnitudeStd, totalLevel, ("magnitude", magnitude))
     {
         this.magnitude = magnitude;
-        this.padVal = padVal;
+        this.padVal = padVal is null ? null : [.. padVal];
         this.direction = direction;
         this.interpolation = interpolation;
     }

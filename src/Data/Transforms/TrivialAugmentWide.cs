@@ -17,7 +17,7 @@ public sealed class TrivialAugmentWide : Transform
 
     private readonly int numMagnitudeBins;
     private readonly Interpolation interpolation;
-    private readonly NumberOrList? fill;
+    private readonly double[]? fill;
 
     /// <summary>Creates the transform.</summary>
     /// <param name="numMagnitudeBins">How many magnitudes each operation can take, at least 2.</param>
@@ -26,21 +26,21 @@ public sealed class TrivialAugmentWide : Transform
     public TrivialAugmentWide(
         [ValueRange(Minimum = 2)] int numMagnitudeBins = 31,
         Interpolation interpolation = Interpolation.Nearest,
-        NumberOrList? fill = null)
+        [ValueRange(0, 255)] double[]? fill = null)
     {
         if (numMagnitudeBins < 2)
         {
             throw new ConfigValueException("num_magnitude_bins", numMagnitudeBins, "at least 2");
         }
 
-        if (fill is not null && fill.Values.Any(value => !(value >= 0 && value <= 255)))
+        if (fill is not null && fill.Any(value => !(value >= 0 && value <= 255)))
         {
             throw new ConfigValueException("fill", fill, "one number or one per channel, each 0 to 255");
         }
 
         this.numMagnitudeBins = numMagnitudeBins;
         this.interpolation = interpolation;
-        this.fill = fill;
+        this.fill = fill is null ? null : [.. fill];
     }
 
     /// <summary>The operations in torchvision's order, which the random index picks from.</summary>
@@ -165,13 +165,13 @@ public sealed class TrivialAugmentWide : Transform
     private byte[] FillValues(DataSample sample)
     {
         var image = sample.Image;
-        var values = fill?.Values ?? [0];
-        if (values.Count != 1 && values.Count != image.Channels)
+        var values = fill ?? [0];
+        if (values.Length != 1 && values.Length != image.Channels)
         {
             throw new InvalidOperationException(
-                $"TrivialAugmentWide's fill has {values.Count} values, but the {image.ShapeText} image of {sample.Source} has {image.Channels} channels; give one value, or one per channel.");
+                $"TrivialAugmentWide's fill has {values.Length} values, but the {image.ShapeText} image of {sample.Source} has {image.Channels} channels; give one value, or one per channel.");
         }
 
-        return [.. Enumerable.Range(0, image.Channels).Select(channel => (byte)values[values.Count == 1 ? 0 : channel])];
+        return [.. Enumerable.Range(0, image.Channels).Select(channel => (byte)values[values.Length == 1 ? 0 : channel])];
     }
 }

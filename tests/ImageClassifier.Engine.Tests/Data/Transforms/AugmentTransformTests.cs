@@ -29,7 +29,7 @@ public sealed class AugmentTransformTests
         var value = entry.GetProperty("value");
         var magnitude = value.GetProperty("magnitude").GetDouble();
         var interpolation = Enum.Parse<Interpolation>(value.GetProperty("interpolation").GetString()!, ignoreCase: true);
-        var fill = NumberOrList.List(AugmentationFixture.Numbers(value.GetProperty("fill")));
+        var fill = AugmentationFixture.Numbers(value.GetProperty("fill"));
         AugmentTransform transform = value.GetProperty("kind").GetString() switch
         {
             "rotate" => new Rotate(angle: magnitude, padVal: fill, prob: 1, randomNegativeProb: 0, interpolation: interpolation),
@@ -114,8 +114,8 @@ public sealed class AugmentTransformTests
     public void Cutout_fills_a_rectangle_centred_on_a_random_point_cut_at_the_edges()
     {
         var image = new ImageData(Enumerable.Repeat((byte)200, 3 * 12 * 12).ToArray(), 3, 12, 12);
-        var cutout = new Cutout(shape: NumberOrList.List(3, 5), padVal: NumberOrList.List(1, 2, 3), prob: 1);
-        var fromLevel = new Cutout(magnitudeRange: [0, 8], magnitudeLevel: 5, padVal: 7, prob: 1);
+        var cutout = new Cutout(shape: [3, 5], padVal: [1, 2, 3], prob: 1);
+        var fromLevel = new Cutout(magnitudeRange: [0, 8], magnitudeLevel: 5, padVal: [7], prob: 1);
 
         var boxes = new List<(int Rows, int Columns)>();
         var squares = new List<(int Rows, int Columns)>();
@@ -147,14 +147,14 @@ public sealed class AugmentTransformTests
         Assert.Equal("random_negative_prob", Assert.Throws<ConfigValueException>(() => new Contrast(magnitude: 1, randomNegativeProb: -1)).Member);
         Assert.Equal("total_level", Assert.Throws<ConfigValueException>(() => new Solarize(magnitudeRange: [256, 0], totalLevel: 0)).Member);
         Assert.Equal("bits", Assert.Throws<ConfigValueException>(() => new Posterize(bits: 9)).Member);
-        Assert.Equal("shape", Assert.Throws<ConfigValueException>(() => new Cutout(shape: 2.5)).Member);
+        Assert.Equal("shape", Assert.Throws<ConfigValueException>(() => new Cutout(shape: [1, 2, 3])).Member);
         Assert.Equal("center", Assert.Throws<ConfigValueException>(() => new Rotate(angle: 1, center: [1, 2, 3])).Member);
     }
 
     [Fact]
     public void A_fill_that_does_not_fit_the_channels_names_the_sample()
     {
-        var shear = new Shear(magnitude: 0.2, padVal: NumberOrList.List(1, 2, 3), prob: 1);
+        var shear = new Shear(magnitude: 0.2, padVal: [1, 2, 3], prob: 1);
 
         var error = Assert.Throws<InvalidOperationException>(() => shear.Apply(new DataSample(AugmentationFixture.Image("gray"), 0, "gray.png"), new Random(0)));
 
@@ -170,7 +170,7 @@ public sealed class AugmentTransformTests
         "Brightness" => new Brightness(magnitude: 0.3, prob: prob),
         "ColorTransform" => new ColorTransform(magnitude: 0.3, prob: prob),
         "Contrast" => new Contrast(magnitude: 0.3, prob: prob),
-        "Cutout" => new Cutout(shape: 3, prob: prob),
+        "Cutout" => new Cutout(shape: [3], prob: prob),
         "Equalize" => new Equalize(prob),
         "GaussianBlur" => new GaussianBlur(radius: 1.5, prob: prob),
         "Invert" => new Invert(prob),

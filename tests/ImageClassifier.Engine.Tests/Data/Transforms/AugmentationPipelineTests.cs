@@ -82,7 +82,7 @@ public sealed class AugmentationPipelineTests : IDisposable
     }
 
     [Theory]
-    [InlineData("\"brightness\": 0.4", "\"brightness\": \"0.4\"", "pipeline[6].brightness", "expected a number or a list of numbers")]
+    [InlineData("\"brightness\": 0.4", "\"brightness\": \"0.4\"", "pipeline[6].brightness", "expected a number, a list of numbers or null")]
     [InlineData("\"magnitude_std\": \"inf\"", "\"magnitude_std\": \"infinite\"", "pipeline[8].magnitude_std", "expected a number or \"inf\"")]
     [InlineData("\"hparams\": {\"pad_val\": 128}", "\"hparams\": {\"pad_val\": 128, \"fill\": 0}", "pipeline[11].hparams", "not \"fill\"")]
     [InlineData("{\"type\": \"Rotate\", \"magnitude_range\": [0, 30]}", "{\"type\": \"Rotate\", \"magnitude_rang\": [0, 30]}", "pipeline[10].policies", "the policy at [0]")]

@@ -61,10 +61,10 @@ public sealed class AutoAugmentTests
         var sample = new DataSample(AugmentationFixture.Image("color"), 0, "color");
         var augment = new AutoAugment(
             AugmentPolicies.OfSubPolicies([new RotateConfig { Angle = 90, Prob = 1, RandomNegativeProb = 0 }]),
-            new AugmentHparams { PadVal = NumberOrList.List(1, 2, 3) });
+            new AugmentHparams { PadVal = [1, 2, 3] });
 
         Assert.Equal(
-            new Rotate(angle: 90, padVal: NumberOrList.List(1, 2, 3), prob: 1, randomNegativeProb: 0).Apply(sample, new Random(0)).Image.Pixels,
+            new Rotate(angle: 90, padVal: [1, 2, 3], prob: 1, randomNegativeProb: 0).Apply(sample, new Random(0)).Image.Pixels,
             augment.Apply(sample, new Random(0)).Image.Pixels);
     }
 

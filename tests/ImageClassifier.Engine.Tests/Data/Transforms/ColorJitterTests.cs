@@ -15,12 +15,12 @@ public sealed class ColorJitterTests
     {
         var image = Color.Image;
 
-        Assert.Equal(ColorOps.AdjustBrightness(image, 0.7, ImageBackend.Pillow).Pixels, Jitter(brightness: NumberOrList.List(0.7, 0.7)).Pixels);
-        Assert.Equal(ColorOps.AdjustContrast(image, 1.6, ImageBackend.Pillow).Pixels, Jitter(contrast: NumberOrList.List(1.6, 1.6)).Pixels);
-        Assert.Equal(ColorOps.AdjustColor(image, 0.2, ImageBackend.Pillow).Pixels, Jitter(saturation: NumberOrList.List(0.2, 0.2)).Pixels);
-        Assert.Equal(ColorOps.AdjustHue(image, -0.25).Pixels, Jitter(hue: NumberOrList.List(-0.25, -0.25)).Pixels);
+        Assert.Equal(ColorOps.AdjustBrightness(image, 0.7, ImageBackend.Pillow).Pixels, Jitter(brightness: [0.7, 0.7]).Pixels);
+        Assert.Equal(ColorOps.AdjustContrast(image, 1.6, ImageBackend.Pillow).Pixels, Jitter(contrast: [1.6, 1.6]).Pixels);
+        Assert.Equal(ColorOps.AdjustColor(image, 0.2, ImageBackend.Pillow).Pixels, Jitter(saturation: [0.2, 0.2]).Pixels);
+        Assert.Equal(ColorOps.AdjustHue(image, -0.25).Pixels, Jitter(hue: [-0.25, -0.25]).Pixels);
 
-        static ImageData Jitter(NumberOrList? brightness = null, NumberOrList? contrast = null, NumberOrList? saturation = null, NumberOrList? hue = null) =>
+        static ImageData Jitter(double[]? brightness = null, double[]? contrast = null, double[]? saturation = null, double[]? hue = null) =>
             new ColorJitter(brightness, contrast, saturation, hue).Apply(Color, new Random(4)).Image;
     }
 
@@ -29,8 +29,8 @@ public sealed class ColorJitterTests
     {
         // A flat 200 image scaled by the brightness factor, truncated: 200 * factor.
         var flat = new DataSample(new ImageData(Enumerable.Repeat((byte)200, 4).ToArray(), 1, 2, 2), 0, "flat");
-        var jitter = new ColorJitter(brightness: 0.25);
-        var wide = new ColorJitter(brightness: 1.5);
+        var jitter = new ColorJitter(brightness: [0.25]);
+        var wide = new ColorJitter(brightness: [1.5]);
 
         var factors = Enumerable.Range(0, 3000).Select(seed => jitter.Apply(flat, new Random(seed)).Image.Pixels[0] / 200.0).ToList();
         var clipped = Enumerable.Range(0, 3000).Select(seed => wide.Apply(flat, new Random(seed)).Image.Pixels[0]).ToList();
@@ -49,7 +49,7 @@ public sealed class ColorJitterTests
     [Fact]
     public void The_order_of_the_four_changes_is_drawn_per_image()
     {
-        var jitter = new ColorJitter(brightness: NumberOrList.List(0.5, 0.5), contrast: NumberOrList.List(2, 2));
+        var jitter = new ColorJitter(brightness: [0.5, 0.5], contrast: [2, 2]);
         var brightnessFirst = ColorOps.AdjustContrast(ColorOps.AdjustBrightness(Color.Image, 0.5, ImageBackend.Pillow), 2, ImageBackend.Pillow).Pixels;
         var contrastFirst = ColorOps.AdjustBrightness(ColorOps.AdjustContrast(Color.Image, 2, ImageBackend.Pillow), 0.5, ImageBackend.Pillow).Pixels;
         Assert.NotEqual(brightnessFirst, contrastFirst);
@@ -66,19 +66,19 @@ public sealed class ColorJitterTests
     {
         var gray = new DataSample(AugmentationFixture.Image("gray"), 0, "gray");
 
-        Assert.Equal(Color.Image.Pixels, new ColorJitter(brightness: 0, contrast: 0, saturation: 0, hue: 0).Apply(Color, new Random(1)).Image.Pixels);
+        Assert.Equal(Color.Image.Pixels, new ColorJitter(brightness: [0], contrast: [0], saturation: [0], hue: [0]).Apply(Color, new Random(1)).Image.Pixels);
         Assert.Equal(Color.Image.Pixels, new ColorJitter().Apply(Color, new Random(1)).Image.Pixels);
-        Assert.Equal(gray.Image.Pixels, new ColorJitter(saturation: 0.9, hue: 0.4).Apply(gray, new Random(1)).Image.Pixels);
+        Assert.Equal(gray.Image.Pixels, new ColorJitter(saturation: [0.9], hue: [0.4]).Apply(gray, new Random(1)).Image.Pixels);
     }
 
     [Fact]
     public void Bad_ranges_are_refused_naming_the_key()
     {
-        Assert.Equal("brightness", Assert.Throws<ConfigValueException>(() => new ColorJitter(brightness: -0.1)).Member);
-        Assert.Equal("contrast", Assert.Throws<ConfigValueException>(() => new ColorJitter(contrast: NumberOrList.List(1.5, 0.5))).Member);
-        Assert.Equal("saturation", Assert.Throws<ConfigValueException>(() => new ColorJitter(saturation: NumberOrList.List(0.5, 1, 1.5))).Member);
-        Assert.Equal("hue", Assert.Throws<ConfigValueException>(() => new ColorJitter(hue: 0.6)).Member);
-        Assert.Equal("hue", Assert.Throws<ConfigValueException>(() => new ColorJitter(hue: NumberOrList.List(-0.7, 0.1))).Member);
+        Assert.Equal("brightness", Assert.Throws<ConfigValueException>(() => new ColorJitter(brightness: [-0.1])).Member);
+        Assert.Equal("contrast", Assert.Throws<ConfigValueException>(() => new ColorJitter(contrast: [1.5, 0.5])).Member);
+        Assert.Equal("saturation", Assert.Throws<ConfigValueException>(() => new ColorJitter(saturation: [0.5, 1, 1.5])).Member);
+        Assert.Equal("hue", Assert.Throws<ConfigValueException>(() => new ColorJitter(hue: [0.6])).Member);
+        Assert.Equal("hue", Assert.Throws<ConfigValueException>(() => new ColorJitter(hue: [-0.7, 0.1])).Member);
         Assert.Equal("backend", Assert.Throws<ConfigValueException>(() => new ColorJitter(backend: "cv2")).Member);
     }
 }

@@ -126,22 +126,22 @@ public sealed class RandAugmentTests
         var augment = new RandAugment(
             AugmentPolicies.Of(
                 new RotateConfig { MagnitudeRange = [90, 90], MagnitudeLevel = 2, Prob = 1, RandomNegativeProb = 0 },
-                new RotateConfig { MagnitudeRange = [90, 90], Prob = 1, RandomNegativeProb = 0, PadVal = 200, Interpolation = Interpolation.Nearest },
+                new RotateConfig { MagnitudeRange = [90, 90], Prob = 1, RandomNegativeProb = 0, PadVal = [200], Interpolation = Interpolation.Nearest },
                 new RotateConfig { Angle = 10, Prob = 1 }),
             numPolicies: 1,
             magnitudeLevel: 6,
             magnitudeStd: MagnitudeStd.Infinite,
             totalLevel: 8,
-            hparams: new AugmentHparams { PadVal = 7, Interpolation = Interpolation.Bilinear });
+            hparams: new AugmentHparams { PadVal = [7], Interpolation = Interpolation.Bilinear });
 
         var fromRange = (AugmentTransform)augment.Policies[0];
         Assert.Equal((6.0, 8.0), (fromRange.MagnitudeLevel, fromRange.TotalLevel));
         Assert.Equal((10.0, 10.0), (((AugmentTransform)augment.Policies[2]).MagnitudeLevel, ((AugmentTransform)augment.Policies[2]).TotalLevel));
         Assert.Equal(
-            new Rotate(angle: 90, padVal: 7, interpolation: Interpolation.Bilinear, prob: 1, randomNegativeProb: 0).Apply(sample, new Random(1)).Image.Pixels,
+            new Rotate(angle: 90, padVal: [7], interpolation: Interpolation.Bilinear, prob: 1, randomNegativeProb: 0).Apply(sample, new Random(1)).Image.Pixels,
             augment.Policies[0].Apply(sample, new Random(1)).Image.Pixels);
         Assert.Equal(
-            new Rotate(angle: 90, padVal: 200, prob: 1, randomNegativeProb: 0).Apply(sample, new Random(1)).Image.Pixels,
+            new Rotate(angle: 90, padVal: [200], prob: 1, randomNegativeProb: 0).Apply(sample, new Random(1)).Image.Pixels,
             augment.Policies[1].Apply(sample, new Random(1)).Image.Pixels);
     }
 

@@ -13,7 +13,7 @@ public sealed class RandomErasingTests
     [Fact]
     public void Fills_one_rectangle_of_the_asked_area_with_the_fill_colour_truncated()
     {
-        var erasing = new RandomErasing(eraseProb: 1, minAreaRatio: 0.1, maxAreaRatio: 0.2, fillColor: NumberOrList.List(10.7, 20.2, 30.9));
+        var erasing = new RandomErasing(eraseProb: 1, minAreaRatio: 0.1, maxAreaRatio: 0.2, fillColor: [10.7, 20.2, 30.9]);
         var sample = Flat(3, 32, 200);
 
         for (var seed = 0; seed < 30; seed++)
@@ -40,8 +40,8 @@ public sealed class RandomErasingTests
     public void Random_fills_are_uniform_or_normal_around_the_fill_colour()
     {
         var sample = Flat(3, 40, 0);
-        var uniform = new RandomErasing(eraseProb: 1, minAreaRatio: 0.5, maxAreaRatio: 0.5, aspectRange: 1.0, mode: "rand");
-        var normal = new RandomErasing(eraseProb: 1, minAreaRatio: 0.5, maxAreaRatio: 0.5, aspectRange: 1.0, mode: "rand", fillColor: NumberOrList.List(50, 128, 200), fillStd: 10);
+        var uniform = new RandomErasing(eraseProb: 1, minAreaRatio: 0.5, maxAreaRatio: 0.5, aspectRange: [1.0], mode: "rand");
+        var normal = new RandomErasing(eraseProb: 1, minAreaRatio: 0.5, maxAreaRatio: 0.5, aspectRange: [1.0], mode: "rand", fillColor: [50, 128, 200], fillStd: [10]);
 
         var uniformValues = Erased(uniform.Apply(sample, new Random(7)).Image, 0);
         var normalValues = Erased(normal.Apply(sample, new Random(7)).Image, 2);
@@ -61,11 +61,11 @@ public sealed class RandomErasingTests
     {
         var grey = Flat(1, 16, 200);
 
-        var erased = new RandomErasing(eraseProb: 1, fillColor: NumberOrList.List(7, 8, 9)).Apply(grey, new Random(2)).Image;
+        var erased = new RandomErasing(eraseProb: 1, fillColor: [7, 8, 9]).Apply(grey, new Random(2)).Image;
 
         Assert.Equal(new byte[] { 7, 200 }, erased.Pixels.Distinct().Order());
         Assert.Same(grey, new RandomErasing(eraseProb: 0).Apply(grey, new Random(2)));
-        Assert.Equal(erased.Pixels, new RandomErasing(eraseProb: 1, fillColor: NumberOrList.List(7, 8, 9)).Apply(grey, new Random(2)).Image.Pixels);
+        Assert.Equal(erased.Pixels, new RandomErasing(eraseProb: 1, fillColor: [7, 8, 9]).Apply(grey, new Random(2)).Image.Pixels);
     }
 
     [Fact]
@@ -73,11 +73,11 @@ public sealed class RandomErasingTests
     {
         Assert.Equal("erase_prob", Assert.Throws<ConfigValueException>(() => new RandomErasing(eraseProb: 1.5)).Member);
         Assert.Equal("max_area_ratio", Assert.Throws<ConfigValueException>(() => new RandomErasing(minAreaRatio: 0.5, maxAreaRatio: 0.4)).Member);
-        Assert.Equal("aspect_range", Assert.Throws<ConfigValueException>(() => new RandomErasing(aspectRange: NumberOrList.List(3, 0.3))).Member);
-        Assert.Equal("aspect_range", Assert.Throws<ConfigValueException>(() => new RandomErasing(aspectRange: -1.0)).Member);
+        Assert.Equal("aspect_range", Assert.Throws<ConfigValueException>(() => new RandomErasing(aspectRange: [3, 0.3])).Member);
+        Assert.Equal("aspect_range", Assert.Throws<ConfigValueException>(() => new RandomErasing(aspectRange: [-1.0])).Member);
         Assert.Equal("mode", Assert.Throws<ConfigValueException>(() => new RandomErasing(mode: "mean")).Member);
-        Assert.Equal("fill_color", Assert.Throws<ConfigValueException>(() => new RandomErasing(fillColor: NumberOrList.List(1, 2))).Member);
-        Assert.Equal("fill_color", Assert.Throws<ConfigValueException>(() => new RandomErasing(fillColor: 256)).Member);
-        Assert.Equal("fill_std", Assert.Throws<ConfigValueException>(() => new RandomErasing(fillStd: -1.0)).Member);
+        Assert.Equal("fill_color", Assert.Throws<ConfigValueException>(() => new RandomErasing(fillColor: [1, 2])).Member);
+        Assert.Equal("fill_color", Assert.Throws<ConfigValueException>(() => new RandomErasing(fillColor: [256])).Member);
+        Assert.Equal("fill_std", Assert.Throws<ConfigValueException>(() => new RandomErasing(fillStd: [-1.0])).Member);
     }
 }

@@ -81,9 +81,9 @@ public sealed class TrivialAugmentWideTests
     public void Bad_settings_are_refused_and_a_fill_that_does_not_fit_names_the_sample()
     {
         Assert.Equal("num_magnitude_bins", Assert.Throws<ConfigValueException>(() => new TrivialAugmentWide(numMagnitudeBins: 1)).Member);
-        Assert.Equal("fill", Assert.Throws<ConfigValueException>(() => new TrivialAugmentWide(fill: 300)).Member);
+        Assert.Equal("fill", Assert.Throws<ConfigValueException>(() => new TrivialAugmentWide(fill: [300])).Member);
 
-        var augment = new TrivialAugmentWide(fill: NumberOrList.List(1, 2));
+        var augment = new TrivialAugmentWide(fill: [1, 2]);
         var error = Assert.Throws<InvalidOperationException>(() => augment.Apply(new DataSample(AugmentationFixture.Image("color"), 0, "color.png"), new Random(0)));
         Assert.Contains("color.png", error.Message, StringComparison.Ordinal);
     }
