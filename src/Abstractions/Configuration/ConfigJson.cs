@@ -14,9 +14,9 @@ public static class ConfigJson
         new($"expected {expected}, but found {Found(ref reader)}");
 
     /// <summary>
-    /// An error in a value a converter read through the serializer (a nested config, a list),
-    /// reworded to name where in the member it lies: "pad_val: expected ...". Without a path of
-    /// its own, the serializer places it at the member being read.
+    /// An error in a value a converter read through the serializer (a nested component config),
+    /// reworded to say where in the member it lies: "the policy at [0][1]: bits must be ...".
+    /// Without a path of its own, the serializer places it at the member being read.
     /// </summary>
     public static JsonException Nested(string place, JsonException refusal)
     {

@@ -43,31 +43,6 @@ internal sealed class AugmentHparamsConverter : JsonConverter<AugmentHparams>
         return new AugmentHparams { PadVal = padVal, Interpolation = interpolation };
     }
 
-    // pad_val: a number, or a list of numbers (one per channel).
-    private static double[] ReadNumbers(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.Number)
-        {
-            return [reader.GetDouble()];
-        }
-
-        var values = new List<double>();
-        if (reader.TokenType == JsonTokenType.StartArray)
-        {
-            while (reader.Read() && reader.TokenType == JsonTokenType.Number)
-            {
-                values.Add(reader.GetDouble());
-            }
-
-            if (reader.TokenType == JsonTokenType.EndArray)
-            {
-                return [.. values];
-            }
-        }
-
-        throw ConfigJson.Mismatch($"{PadVal} to be a number or a list of numbers", ref reader);
-    }
-
     public override void Write(Utf8JsonWriter writer, AugmentHparams value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
@@ -88,5 +63,35 @@ internal sealed class AugmentHparamsConverter : JsonConverter<AugmentHparams>
         }
 
         writer.WriteEndObject();
+    }
+
+    // pad_val: a number, or a list of numbers (one per channel), each 0 to 255.
+    private static double[] ReadNumbers(ref Utf8JsonReader reader)
+    {
+        var values = new List<double>();
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            values.Add(reader.GetDouble());
+        }
+        else if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+            {
+                values.Add(reader.GetDouble());
+            }
+
+            if (reader.TokenType != JsonTokenType.EndArray)
+            {
+                throw ConfigJson.Mismatch($"{PadVal} to list numbers", ref reader);
+            }
+        }
+        else
+        {
+            throw ConfigJson.Mismatch($"{PadVal} to be a number or a list of numbers", ref reader);
+        }
+
+        return values.All(value => value is >= 0 and <= 255)
+            ? [.. values]
+            : throw new JsonException($"{PadVal} values must be between 0 and 255, but got {ConfigLiteral.Format(values)}");
     }
 }

@@ -85,6 +85,7 @@ public sealed class AugmentationPipelineTests : IDisposable
     [InlineData("\"brightness\": 0.4", "\"brightness\": \"0.4\"", "pipeline[6].brightness", "expected a number, a list of numbers or null")]
     [InlineData("\"magnitude_std\": \"inf\"", "\"magnitude_std\": \"infinite\"", "pipeline[8].magnitude_std", "expected a number or \"inf\"")]
     [InlineData("\"hparams\": {\"pad_val\": 128}", "\"hparams\": {\"pad_val\": 128, \"fill\": 0}", "pipeline[11].hparams", "not \"fill\"")]
+    [InlineData("\"pad_val\": [104, 116, 124]", "\"pad_val\": [104, 116, 300]", "pipeline[3].hparams", "pad_val values must be between 0 and 255")]
     [InlineData("{\"type\": \"Rotate\", \"magnitude_range\": [0, 30]}", "{\"type\": \"Rotate\", \"magnitude_rang\": [0, 30]}", "pipeline[10].policies", "the policy at [0]")]
     [InlineData("\"bits\": 4, \"prob\": 0.4", "\"bits\": 9, \"prob\": 0.4", "pipeline[11].policies", "the policy at [0][0]: bits must be")]
     [InlineData("\"policies\": \"imagenet\"", "\"policies\": 3", "pipeline[4].policies", "a preset's name")]
