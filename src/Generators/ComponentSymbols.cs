@@ -161,8 +161,17 @@ internal static class ComponentSymbols
         return IsScalar(type) ? ParameterShape.Value
             : IsKindBase(type) ? ParameterShape.Component
             : IsConfigType(type) ? ParameterShape.Config
+            : HasOwnConverter(type) ? ParameterShape.Converted
             : ParameterShape.Unsupported;
     }
+
+    /// <summary>
+    /// Whether the type is a class declaring its own <c>[JsonConverter]</c>, which then decides
+    /// what JSON it reads (a value mmpretrain takes in forms no other type holds, such as a number or "inf").
+    /// </summary>
+    public static bool HasOwnConverter(ITypeSymbol type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Class } named
+        && named.GetAttributes().Any(attribute => attribute.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonConverterAttribute");
 
     /// <summary>bool, an integer or floating-point type, string, an enum, or a nullable one of these.</summary>
     public static bool IsScalar(ITypeSymbol type)

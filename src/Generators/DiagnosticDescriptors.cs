@@ -43,7 +43,7 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor UnsupportedParameterType { get; } = Error(
         "ICG007",
         "Unsupported parameter type",
-        "Parameter '{0}' of component '{1}' has type '{2}', which a config cannot hold; use bool, an integer or floating-point type, string, an enum, a nullable or array of these, a component base (Backbone, Loss, ...) or a component config type");
+        "Parameter '{0}' of component '{1}' has type '{2}', which a config cannot hold; use bool, an integer or floating-point type, string, an enum, a nullable or array of these, a component base (Backbone, Loss, ...), a component config type or a class with its own [JsonConverter]");
 
     public static DiagnosticDescriptor DuplicateRegistryName { get; } = Error(
         "ICG008",

@@ -291,6 +291,64 @@ public sealed class RegistryGeneratorTests
     }
 
     [Fact]
+    public void AClassWithItsOwnConverterIsPassedThroughAndReadByThatConverter()
+    {
+        var source = Sources.Header + """
+            using System.Text.Json;
+            using System.Text.Json.Serialization;
+
+            /// <summary>A standard deviation, or "inf".</summary>
+            [JsonConverter(typeof(DeviationConverter))]
+            public sealed class Deviation
+            {
+                public double Value { get; init; }
+            }
+
+            public sealed class DeviationConverter : JsonConverter<Deviation>
+            {
+                public override Deviation Read(ref Utf8JsonReader reader, System.Type typeToConvert, JsonSerializerOptions options) =>
+                    new() { Value = reader.TokenType == JsonTokenType.String ? double.PositiveInfinity : reader.GetDouble() };
+
+                public override void Write(Utf8JsonWriter writer, Deviation value, JsonSerializerOptions options)
+                {
+                    if (double.IsPositiveInfinity(value.Value))
+                    {
+                        writer.WriteStringValue("inf");
+                    }
+                    else
+                    {
+                        writer.WriteNumberValue(value.Value);
+                    }
+                }
+            }
+
+            [RegisterModel]
+            public sealed class Jitter : Neck
+            {
+                public Jitter(Deviation? spread = null) : base("Jitter") => Spread = spread;
+
+                public Deviation? Spread { get; }
+
+                public override IReadOnlyList<Tensor> forward(IReadOnlyList<Tensor> x) => x;
+            }
+            """;
+        var run = GeneratorHarness.Run(source);
+        GeneratorHarness.AssertNoDiagnostics(run.Output);
+        Assert.Empty(CompilationFactory.Analyze(run.Output, new Generators.Diagnostics.ParameterTypeAnalyzer()));
+        var assembly = SeedCompilation.Emit(run.Output);
+        var configType = assembly.GetType("Plugin.JitterConfig")!;
+
+        dynamic number = JsonSerializer.Deserialize("""{ "spread": 0.5 }""", configType)!;
+        dynamic infinite = JsonSerializer.Deserialize("""{ "spread": "inf" }""", configType)!;
+
+        Assert.Equal(0.5, (double)number.Spread.Value);
+        Assert.Equal(double.PositiveInfinity, (double)((dynamic)((ComponentConfig)infinite).BuildComponent()).Spread.Value);
+        Assert.Contains("\"spread\":\"inf\"", JsonSerializer.Serialize((object)infinite, configType), StringComparison.Ordinal);
+        var descriptor = (ComponentDescriptor)configType.GetProperty("Descriptor")!.GetValue(null)!;
+        Assert.Equal(("spread", "Deviation?", "null"), (descriptor.Parameters[0].JsonName, descriptor.Parameters[0].TypeDisplay, descriptor.Parameters[0].DefaultJson));
+    }
+
+    [Fact]
     public void ComponentTakingTheConfigOfAComponentOfTheSameProjectGetsThatConfigAsAMember()
     {
         // ClsDataPreprocessor(RandomBatchAugmentConfig): while the generator runs, the config it

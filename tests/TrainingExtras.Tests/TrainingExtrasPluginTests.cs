@@ -37,34 +37,38 @@ public sealed class TrainingExtrasPluginTests : IDisposable
         var hooks = Host.ListComponents(kind: "hook");
         Assert.Contains(hooks, hook => hook.Name == "ProgressFileHook" && hook.Source.Origin == "TrainingExtras");
         Assert.Contains(hooks, hook => hook.Name == "CheckpointHook" && hook.Source.Origin == "built-in");
-        Assert.Contains(Host.ListComponents(kind: "transform"), transform => transform.Name == "RandomErasing" && transform.Source.Origin == "TrainingExtras");
+        Assert.Contains(Host.ListComponents(kind: "transform"), transform => transform.Name == "SaltAndPepperNoise" && transform.Source.Origin == "TrainingExtras");
+        Assert.Contains(Host.ListComponents(kind: "transform"), transform => transform.Name == "RandomErasing" && transform.Source.Origin == "built-in");
         Assert.Contains(Host.Describe("ProgressFileHook").Parameters, parameter => parameter.JsonName == "interval");
     }
 
     [Fact]
-    public void Random_erasing_fills_one_rectangle_of_the_asked_size_with_the_fill_colour()
+    public void Salt_and_pepper_noise_turns_about_amount_of_the_pixels_black_or_white_in_every_channel_alike()
     {
-        var erasing = Build<Transform>("RandomErasing", """{"erase_prob": 1.0, "min_area_ratio": 0.1, "max_area_ratio": 0.2, "fill_color": [0]}""");
-        var image = new ImageData(Enumerable.Repeat((byte)200, 32 * 32).ToArray(), 1, 32, 32);
+        var noise = Build<Transform>("SaltAndPepperNoise", """{"prob": 1.0, "amount": 0.25}""");
+        var image = new ImageData(Enumerable.Repeat((byte)128, 3 * 40 * 40).ToArray(), 3, 40, 40);
 
-        var erased = erasing.Apply(new DataSample(image, 3, "x"), new Random(5)).Image;
+        var noisy = noise.Apply(new DataSample(image, 3, "x"), new Random(5)).Image;
 
-        var zeros = erased.Pixels.Count(value => value == 0);
-        Assert.InRange(zeros, (int)(0.1 * 1024) - 40, (int)(0.2 * 1024) + 40);
-        Assert.Equal(1024 - zeros, erased.Pixels.Count(value => value == 200));
-        var rows = Enumerable.Range(0, 32).Where(y => Enumerable.Range(0, 32).Any(x => erased[0, y, x] == 0)).ToList();
-        var columns = Enumerable.Range(0, 32).Where(x => Enumerable.Range(0, 32).Any(y => erased[0, y, x] == 0)).ToList();
-        Assert.Equal(rows.Count * columns.Count, zeros);
-        Assert.Equal(200, image.Pixels.Min());
+        var changed = Enumerable.Range(0, 1600).Where(index => noisy.Pixels[index] != 128).ToList();
+        Assert.All(changed, index => Assert.True(noisy.Pixels[index] is 0 or 255));
+        Assert.All(changed, index => Assert.True(noisy.Pixels[index] == noisy.Pixels[1600 + index] && noisy.Pixels[index] == noisy.Pixels[3200 + index]));
+        Assert.Equal(changed.Count * 3, noisy.Pixels.Count(value => value != 128));
+
+        // 1600 pixels at 0.25: the count's standard deviation is about 17, and 5 of them is far out.
+        Assert.InRange(changed.Count, 400 - 87, 400 + 87);
+        Assert.InRange(changed.Count(index => noisy.Pixels[index] == 0), changed.Count / 2 - 50, changed.Count / 2 + 50);
+        Assert.Equal(noisy.Pixels, noise.Apply(new DataSample(image, 3, "x"), new Random(5)).Image.Pixels);
+        Assert.Equal(128, image.Pixels.Min());
     }
 
     [Fact]
-    public void Random_erasing_with_probability_zero_leaves_the_image_alone()
+    public void Salt_and_pepper_noise_with_probability_zero_leaves_the_image_alone()
     {
-        var erasing = Build<Transform>("RandomErasing", """{"erase_prob": 0.0}""");
+        var noise = Build<Transform>("SaltAndPepperNoise", """{"prob": 0.0, "amount": 1.0}""");
         var sample = new DataSample(new ImageData(Enumerable.Range(0, 64).Select(value => (byte)value).ToArray(), 1, 8, 8), 0, "x");
 
-        Assert.Same(sample, erasing.Apply(sample, new Random(1)));
+        Assert.Same(sample, noise.Apply(sample, new Random(1)));
     }
 
     [Fact]
@@ -141,7 +145,7 @@ public sealed class TrainingExtrasPluginTests : IDisposable
           "train_dataloader": {
             "batch_size": 8,
             "dataset": {"type": "MNIST", "data_root": "{{{dataRoot}}}", "split": "train", "pipeline": [
-              {"type": "RandomErasing", "erase_prob": 0.5, "fill_color": [0]},
+              {"type": "SaltAndPepperNoise", "prob": 0.5, "amount": 0.05},
               {"type": "PackInputs"}
             ]}
           },

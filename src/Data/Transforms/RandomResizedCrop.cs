@@ -23,7 +23,7 @@ public sealed class RandomResizedCrop : Transform
     /// <param name="cropRatioRange">The [min, max] fraction of the image's area that the crop covers.</param>
     /// <param name="aspectRatioRange">The [min, max] width / height of the crop.</param>
     /// <param name="maxAttempts">Random draws before falling back to a central crop.</param>
-    /// <param name="interpolation">"bilinear" or "nearest".</param>
+    /// <param name="interpolation">"bilinear", "bicubic" or "nearest".</param>
     /// <param name="backend">mmpretrain's resize backend, "cv2" or "pillow"; both resize as OpenCV does here.</param>
     public RandomResizedCrop(
         [ValueRange(Minimum = 1)] int scale,
@@ -77,8 +77,8 @@ public sealed class RandomResizedCrop : Transform
         var logHigh = Math.Log(aspectRatioRange[1]);
         for (var attempt = 0; attempt < maxAttempts; attempt++)
         {
-            var targetArea = Uniform(random, cropRatioRange[0], cropRatioRange[1]) * area;
-            var aspectRatio = Math.Exp(Uniform(random, logLow, logHigh));
+            var targetArea = RandomDraws.Uniform(random, cropRatioRange[0], cropRatioRange[1]) * area;
+            var aspectRatio = Math.Exp(RandomDraws.Uniform(random, logLow, logHigh));
             var targetWidth = (int)Math.Round(Math.Sqrt(targetArea * aspectRatio), MidpointRounding.ToEven);
             var targetHeight = (int)Math.Round(Math.Sqrt(targetArea / aspectRatio), MidpointRounding.ToEven);
             if (targetWidth > 0 && targetWidth <= width && targetHeight > 0 && targetHeight <= height)
@@ -104,8 +104,6 @@ public sealed class RandomResizedCrop : Transform
 
         return ((height - cropHeight) / 2, (width - cropWidth) / 2, cropHeight, cropWidth);
     }
-
-    private static double Uniform(Random random, double low, double high) => low + (random.NextDouble() * (high - low));
 
     private static void CheckRange(string member, double[] range)
     {

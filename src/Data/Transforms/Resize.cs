@@ -16,7 +16,7 @@ public sealed class Resize : ResizeTransform
     /// <param name="scale">The target size as [width, height], or [side] for a square.</param>
     /// <param name="scaleFactor">The factor both sides are multiplied by.</param>
     /// <param name="keepRatio">Keep the aspect ratio, fitting the image within scale's long and short sides.</param>
-    /// <param name="interpolation">"bilinear" or "nearest".</param>
+    /// <param name="interpolation">"bilinear", "bicubic" or "nearest".</param>
     public Resize(
         [ValueRange(Minimum = 1)] int[]? scale = null,
         [ValueRange(Minimum = 0, MinimumExclusive = true)] double? scaleFactor = null,

@@ -14,7 +14,7 @@ public sealed class ResizeEdge : ResizeTransform
     /// <summary>Creates the transform.</summary>
     /// <param name="scale">The length the chosen side is resized to, in pixels.</param>
     /// <param name="edge">"short", "long", "width" or "height".</param>
-    /// <param name="interpolation">"bilinear" or "nearest".</param>
+    /// <param name="interpolation">"bilinear", "bicubic" or "nearest".</param>
     public ResizeEdge(
         [ValueRange(Minimum = 1)] int scale,
         ResizeEdgeKind edge = ResizeEdgeKind.Short,

@@ -127,6 +127,12 @@ internal sealed class ValueSlot
             return new ValueSlot(SlotKind.ConfigClass, allowsNull) { ConfigType = named, ComponentKind = KindOfConfigClass(named) };
         }
 
+        if (ComponentSymbols.HasOwnConverter(named))
+        {
+            // Its converter decides what it reads, as the host's binder leaves it to that converter.
+            return Anything;
+        }
+
         if (named.TypeKind == TypeKind.Enum)
         {
             var ownConverter = JsonConverterOf(named);

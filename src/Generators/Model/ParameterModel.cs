@@ -20,6 +20,9 @@ internal enum ParameterShape
 
     /// <summary>A config type (norm_cfg): passed through as it is.</summary>
     Config,
+
+    /// <summary>A class that names its own <c>[JsonConverter]</c> (a number or a list): passed through as it is.</summary>
+    Converted,
 }
 
 /// <summary>One constructor parameter, i.e. one config member.</summary>

@@ -80,6 +80,12 @@ public static class ModelInputInference
                 case RandomResizedCropConfig crop:
                     size = (crop.Scale, crop.Scale, $"{at}.scale (RandomResizedCrop)");
                     break;
+                case EfficientNetCenterCropConfig crop:
+                    size = (crop.CropSize, crop.CropSize, $"{at}.crop_size (EfficientNetCenterCrop)");
+                    break;
+                case EfficientNetRandomCropConfig crop:
+                    size = (crop.Scale, crop.Scale, $"{at}.scale (EfficientNetRandomCrop)");
+                    break;
                 case ResizeConfig { Scale: { Length: > 0 } scale }:
                     // mmpretrain's scale is (width, height); one number is a square.
                     size = (scale.Length > 1 ? scale[1] : scale[0], scale[0], $"{at}.scale (Resize)");

@@ -45,6 +45,16 @@ public sealed class ParameterTypeAnalyzerTests
         MarkedSource.AssertNone(Sources.Header + $$"""
             public enum Mode { First, Second }
 
+            [System.Text.Json.Serialization.JsonConverter(typeof(DeviationConverter))]
+            public sealed class Deviation { }
+
+            public sealed class DeviationConverter : System.Text.Json.Serialization.JsonConverter<Deviation>
+            {
+                public override Deviation Read(ref System.Text.Json.Utf8JsonReader reader, System.Type typeToConvert, System.Text.Json.JsonSerializerOptions options) => new();
+
+                public override void Write(System.Text.Json.Utf8JsonWriter writer, Deviation value, System.Text.Json.JsonSerializerOptions options) { }
+            }
+
             [RegisterModel]
             public sealed class Pool : Neck
             {
@@ -53,7 +63,7 @@ public sealed class ParameterTypeAnalyzerTests
                     string text, Mode mode, Reduction? reduction, int? maybe, string? label,
                     int[] sizes, double?[]? scales, string[] names, Mode[] modes,
                     Loss loss, Loss? optionalLoss, Loss[] losses, Backbone[]? backbones,
-                    ComponentConfig norm, ComponentConfig<Loss>? lossConfig)
+                    ComponentConfig norm, ComponentConfig<Loss>? lossConfig, Deviation? spread)
                     : base("Pool")
                 {
                 }

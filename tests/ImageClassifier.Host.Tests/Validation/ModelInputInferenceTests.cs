@@ -29,6 +29,24 @@ public sealed class ModelInputInferenceTests : IDisposable
     }
 
     [Fact]
+    public void EfficientNets_crops_set_the_size_as_the_other_crops_do()
+    {
+        var text = Config(preprocessor: RgbPreprocessor, sections: string.Join(",\n  ",
+            Loader("train_dataloader", "CustomDataset", """{"type": "LoadImageFromFile"}, {"type": "EfficientNetRandomCrop", "scale": 240}, {"type": "PackInputs"}"""),
+            Loader("val_dataloader", "CustomDataset", """{"type": "LoadImageFromFile"}, {"type": "EfficientNetCenterCrop", "crop_size": 260}, {"type": "PackInputs"}""")));
+        var trainOnly = Config(preprocessor: RgbPreprocessor, sections:
+            Loader("train_dataloader", "CustomDataset", """{"type": "LoadImageFromFile"}, {"type": "EfficientNetRandomCrop", "scale": 240}, {"type": "PackInputs"}"""));
+
+        var input = ModelInputInference.Infer(Read(folder, text));
+        var trainInput = ModelInputInference.Infer(Read(folder, trainOnly, "train.json"));
+
+        Assert.Equal([1L, 3, 260, 260], input.Shape);
+        Assert.Equal("val_dataloader.dataset.pipeline[1].crop_size (EfficientNetCenterCrop)", input.SizeSource);
+        Assert.Equal([1L, 3, 240, 240], trainInput.Shape);
+        Assert.Equal("train_dataloader.dataset.pipeline[1].scale (EfficientNetRandomCrop)", trainInput.SizeSource);
+    }
+
+    [Fact]
     public void A_dataset_of_fixed_size_gives_its_images_size_and_channels()
     {
         var text = Config(sections: Loader("val_dataloader", "CIFAR10"));
