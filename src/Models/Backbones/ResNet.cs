@@ -20,7 +20,7 @@ namespace ImageClassifier.Models.Backbones;
 /// <c>zero_init_residual</c> (<see cref="OnWeightsInitialized"/>).
 /// </remarks>
 [RegisterModel]
-public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNormPairs
+public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNormPairs, ILayerDepth
 {
     private static readonly IReadOnlyDictionary<int, (bool Bottleneck, int[] StageBlocks)> ArchSettings = new Dictionary<int, (bool, int[])>
     {
@@ -47,6 +47,7 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
     private readonly int[] stageOutChannels;
     private readonly int[] strides;
     private readonly int[] outIndices;
+    private readonly int[] stageBlocks;
     private readonly int frozenStages;
     private readonly bool normEval;
     private readonly bool zeroInitResidual;
@@ -151,6 +152,7 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
 
         MakeStemLayer(inChannels, stemChannels, deepStem);
 
+        stageBlocks = arch.StageBlocks[..numStages];
         var settings = new ResLayer.BlockSettings(arch.Bottleneck, blockExpansion, style, avgDown, ConvCfg, NormCfg);
         layers = new Sequential[numStages];
         stageOutChannels = new int[numStages];
@@ -200,6 +202,13 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
 
     /// <summary>The stages, layer1 first.</summary>
     public IReadOnlyList<Sequential> ResLayers => layers;
+
+    /// <summary>
+    /// mmpretrain's layer numbering of ResNets for layer-wise learning-rate decay
+    /// (<see cref="LayerDepths.ResNet"/>); the depths 34, 50, 101 and 152 have one.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Another depth, or fewer than three stages.</exception>
+    public (int LayerId, int LayerCount) GetLayerDepth(string parameterName, string prefix) => LayerDepths.ResNet(parameterName, prefix, stageBlocks);
 
     /// <summary>The stem's norm (registered as <c>bn1</c>, <c>gn1</c>, ...), or null with the deep stem.</summary>
     protected nn.Module<Tensor, Tensor>? Norm1 => norm1?.Module;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using ImageClassifier.Models.Backbones;
 using ImageClassifier.Models.BatchAugments;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Preprocessors;
@@ -15,7 +16,7 @@ namespace ImageClassifier.Models.Classifiers;
 /// config is ready to train or to load a checkpoint into.
 /// </summary>
 [RegisterModel("ImageClassifier")]
-public sealed class ImageClassifierModel : Classifier, IHasInitConfig
+public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDepth
 {
     // The field names are the state-dict prefixes of mmpretrain's checkpoints.
     private readonly Backbone backbone;
@@ -164,6 +165,16 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error.InnerException).Throw();
         }
     }
+
+    /// <summary>
+    /// The backbone's layer numbering for layer-wise learning-rate decay, as mmpretrain's
+    /// <c>ImageClassifier.get_layer_depth</c>: the neck and the head come after the backbone's last layer.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The backbone does not number its layers.</exception>
+    public (int LayerId, int LayerCount) GetLayerDepth(string parameterName, string prefix) =>
+        backbone is ILayerDepth depths
+            ? depths.GetLayerDepth(parameterName, prefix + "backbone.")
+            : throw new NotSupportedException($"the backbone {backbone.GetType().Name} does not (mmpretrain's ResNet, ConvNeXt, Swin Transformer and Vision Transformer do)");
 
     /// <summary>train_cfg's augmentations, which go where mmpretrain puts them: into a ClsDataPreprocessor that has none and knows the class count.</summary>
     private static RandomBatchAugment TrainAugments(RandomBatchAugmentConfig trainCfg, DataPreprocessor preprocessor)
