@@ -154,7 +154,7 @@ namespace ImageClassifier.Bench
             torch.manual_seed(0);
             using var ours = config.BuildModel();
             ours.train();
-            using var ourOptimizer = config.BuildOptimizer().Create(ours.parameters());
+            using var ourOptimizer = config.BuildOptimizer(ours);
             torch.manual_seed(0);
             using var direct = new DirectResNet(3, Width, 10, CifarMean, CifarStd);
             direct.train();
@@ -301,7 +301,7 @@ namespace ImageClassifier.Bench
             torch.manual_seed(0);
             using var model = config.BuildModel();
             model.train();
-            using var optimizer = config.BuildOptimizer().Create(model.parameters());
+            using var optimizer = config.BuildOptimizer(model);
             using var inputs = torch.randint(0, 256, inputShape, dtype: ScalarType.Byte);
             using var targets = torch.randint(0, 10, [loader.BatchSize], dtype: ScalarType.Int64);
             var steps = options.Quick ? 5 : 20;
@@ -338,7 +338,7 @@ namespace ImageClassifier.Bench
             torch.manual_seed(0);
             using var model = config.BuildModel();
             model.train();
-            using var optimizer = config.BuildOptimizer().Create(model.parameters());
+            using var optimizer = config.BuildOptimizer(model);
             var samples = new List<(int Step, double WorkingSetMb, double HeapMb)>();
             var process = Process.GetCurrentProcess();
             Console.WriteLine($"  {"step",8} {"working set MB",15} {"GC heap MB",12} {"images/s",10}");
@@ -437,7 +437,7 @@ namespace ImageClassifier.Bench
             torch.manual_seed(0);
             using var model = config.BuildModel();
             model.train();
-            using var optimizer = config.BuildOptimizer().Create(model.parameters());
+            using var optimizer = config.BuildOptimizer(model);
             var batch = config.TrainDataloader!.BatchSize;
             using var inputs = torch.randint(0, 256, [batch, 1, 28, 28], dtype: ScalarType.Byte);
             using var targets = torch.randint(0, 10, [batch], dtype: ScalarType.Int64);

@@ -62,7 +62,7 @@ internal static class PyTorchComparison
         {
             using var model = config.BuildModel();
             model.train();
-            using var optimizer = config.BuildOptimizer().Create(model.parameters());
+            using var optimizer = config.BuildOptimizer(model);
             for (var step = 0; step < warmup + steps; step++)
             {
                 var i = step % count;

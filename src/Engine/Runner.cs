@@ -142,7 +142,7 @@ public sealed class Runner : IDisposable
 
         model.to(Device!);
         this.optimizer?.Dispose();
-        var optimizer = this.optimizer = run.BuildOptimizer().Create(model.parameters());
+        var optimizer = this.optimizer = run.BuildOptimizer(model);
         if (run.AutoScaleBaseBatchSize is { } baseBatchSize)
         {
             ScaleLearningRate(optimizer, (double)trainLoader.BatchSize / baseBatchSize);
@@ -177,6 +177,11 @@ public sealed class Runner : IDisposable
         }
 
         CheckpointTrees.DisposeTensors(resumeState);
+        foreach (var warning in optimWrapper.InitializeCountStatus(model, progress.Iteration, maxIterations))
+        {
+            Say($"warning: {warning}");
+        }
+
         epochLengthForRetention = epochLength;
         var lastCheckpoint = resumePath;
         var lastMetrics = (IReadOnlyDictionary<string, double>)new Dictionary<string, double>();

@@ -7,8 +7,10 @@ namespace ImageClassifier.Engine;
 
 /// <summary>
 /// One optimisation step as the runner takes it: the model's preprocessing, its losses summed as
-/// mmengine's parse_losses does, the finite-loss check, backward, optional gradient clipping and
-/// the optimizer's step, in one dispose scope. With mixed precision (mmengine's AmpOptimWrapper)
+/// mmengine's parse_losses does, the finite-loss check, backward, and (on the iterations that
+/// step when gradients accumulate) optional gradient clipping and the optimizer's step, in one
+/// dispose scope. The returned losses are the model's, before the division
+/// that accumulation applies. With mixed precision (mmengine's AmpOptimWrapper)
 /// the preprocessing, forward pass and loss run under autocast, and with a loss scaler backward
 /// runs on the scaled loss, the gradients are unscaled before clipping, and a step whose gradients
 /// are not finite is skipped (the scale then shrinks). Public so that benchmarks time exactly this.
@@ -84,7 +86,6 @@ public static class TrainingStep
         }
 
         values["loss"] = loss;
-        optimWrapper.ZeroGrad();
         optimWrapper.UpdateParams(total);
         if (optimWrapper.Scaler is { } scaler)
         {

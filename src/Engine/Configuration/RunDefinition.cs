@@ -7,6 +7,8 @@ using ImageClassifier.Engine.Schedulers;
 using ImageClassifier.Models.Classifiers;
 using ImageClassifier.Models.Evaluation;
 using ImageClassifier.Models.Tta;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ImageClassifier.Engine.Configuration;
 
@@ -267,6 +269,39 @@ public sealed class RunDefinition
     /// <exception cref="InvalidOperationException">The run has no optim_wrapper.</exception>
     public OptimizerBuilder BuildOptimizer() =>
         Build("$.optim_wrapper.optimizer", (OptimWrapper ?? throw new InvalidOperationException("The run has no optim_wrapper.")).Optimizer);
+
+    /// <summary>
+    /// Builds the optimizer over <paramref name="model"/>'s parameters, in the groups that
+    /// <c>optim_wrapper.constructor</c> and <c>paramwise_cfg</c> make.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run has no optim_wrapper.</exception>
+    /// <exception cref="Exception">From <see cref="Origin"/>: the optimizer refuses its config, or the model does not allow the grouping.</exception>
+    public optim.Optimizer BuildOptimizer(nn.Module model)
+    {
+        var builder = BuildOptimizer();
+        return builder.Create(GroupParameters(model, builder));
+    }
+
+    /// <summary>
+    /// <paramref name="model"/>'s parameters in the groups that <c>optim_wrapper.constructor</c> and
+    /// <c>paramwise_cfg</c> make, with <paramref name="builder"/>'s learning rate and weight decay as the base.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run has no optim_wrapper.</exception>
+    /// <exception cref="Exception">From <see cref="Origin"/>: the model does not allow the grouping (a backbone without layer depths, a shared parameter).</exception>
+    public IReadOnlyList<ParameterGroup> GroupParameters(nn.Module model, OptimizerBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(builder);
+        var settings = OptimWrapper ?? throw new InvalidOperationException("The run has no optim_wrapper.");
+        try
+        {
+            return settings.BuildConstructor().Group(model, builder.LearningRate, builder.WeightDecay);
+        }
+        catch (ConfigValueException refusal)
+        {
+            throw Origin.Error("$.optim_wrapper." + refusal.Member, refusal.Message);
+        }
+    }
 
     /// <summary>Builds the schedulers, in order (not yet attached).</summary>
     public List<ParamScheduler> BuildSchedulers() =>

@@ -18,6 +18,12 @@ public sealed class AdamW : TorchSharp.Modules.AdamW
     {
     }
 
+    /// <summary>Creates the optimizer over <paramref name="groups"/>; a group's own options win over these defaults.</summary>
+    public AdamW(IEnumerable<ParamGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay, bool amsgrad)
+        : base(groups, lr, beta1, beta2, eps, weightDecay, amsgrad)
+    {
+    }
+
     /// <inheritdoc />
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {

@@ -10,7 +10,6 @@ public sealed class AdamWOptimizer : OptimizerBuilder
     private readonly double beta1;
     private readonly double beta2;
     private readonly double eps;
-    private readonly double weightDecay;
     private readonly bool amsgrad;
 
     /// <summary>Creates the builder.</summary>
@@ -41,7 +40,7 @@ public sealed class AdamWOptimizer : OptimizerBuilder
         beta1 = betas[0];
         beta2 = betas[1];
         this.eps = eps;
-        this.weightDecay = weightDecay;
+        WeightDecay = weightDecay;
         this.amsgrad = amsgrad;
     }
 
@@ -49,6 +48,15 @@ public sealed class AdamWOptimizer : OptimizerBuilder
     public override double LearningRate { get; }
 
     /// <inheritdoc />
-    public override optim.Optimizer Create(IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
-        new AdamW(parameters, LearningRate, beta1, beta2, eps, weightDecay, amsgrad);
+    public override double WeightDecay { get; }
+
+    /// <inheritdoc />
+    public override optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups) => new AdamW(
+        groups.Select(group => new AdamW.ParamGroup(group.Parameters, new AdamW.Options { LearningRate = group.LearningRate, weight_decay = group.WeightDecay })),
+        LearningRate,
+        beta1,
+        beta2,
+        eps,
+        WeightDecay,
+        amsgrad);
 }

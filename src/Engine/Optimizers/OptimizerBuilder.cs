@@ -5,15 +5,18 @@ namespace ImageClassifier.Engine.Optimizers;
 
 /// <summary>
 /// An optimizer as configs name it (<c>optim_wrapper.optimizer</c>, e.g.
-/// <c>{"type": "SGD", "lr": 0.1, "momentum": 0.9}</c>): creates the TorchSharp optimizer for a
-/// model's parameters. mmengine builds <c>torch.optim</c> classes from the same arguments.
+/// <c>{"type": "SGD", "lr": 0.1, "momentum": 0.9}</c>): creates the TorchSharp optimizer over a
+/// model's parameter groups. mmengine builds <c>torch.optim</c> classes from the same arguments.
 /// </summary>
 [ComponentKind("optimizer")]
 public abstract class OptimizerBuilder
 {
-    /// <summary>The configured learning rate, before any scheduler.</summary>
+    /// <summary>The configured learning rate, before any scheduler (mmengine's <c>base_lr</c>, which <c>lr_mult</c> multiplies).</summary>
     public abstract double LearningRate { get; }
 
-    /// <summary>A new optimizer over <paramref name="parameters"/>, one parameter group.</summary>
-    public abstract optim.Optimizer Create(IEnumerable<TorchSharp.Modules.Parameter> parameters);
+    /// <summary>The configured weight decay (mmengine's <c>base_wd</c>, which the <c>*_decay_mult</c> settings multiply).</summary>
+    public abstract double WeightDecay { get; }
+
+    /// <summary>A new optimizer with one parameter group per item of <paramref name="groups"/>, each with its learning rate and weight decay.</summary>
+    public abstract optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups);
 }

@@ -21,6 +21,12 @@ public sealed class SGD : TorchSharp.Modules.SGD
     {
     }
 
+    /// <summary>Creates the optimizer over <paramref name="groups"/>; a group's own options win over these defaults.</summary>
+    public SGD(IEnumerable<ParamGroup> groups, double lr, double momentum, double dampening, double weightDecay, bool nesterov)
+        : base(groups, lr, momentum, dampening, weightDecay, nesterov)
+    {
+    }
+
     /// <inheritdoc />
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {

@@ -9,7 +9,6 @@ public sealed class SgdOptimizer : OptimizerBuilder
 {
     private readonly double momentum;
     private readonly double dampening;
-    private readonly double weightDecay;
     private readonly bool nesterov;
 
     /// <summary>Creates the builder.</summary>
@@ -38,7 +37,7 @@ public sealed class SgdOptimizer : OptimizerBuilder
         LearningRate = lr;
         this.momentum = momentum;
         this.dampening = dampening;
-        this.weightDecay = weightDecay;
+        WeightDecay = weightDecay;
         this.nesterov = nesterov;
     }
 
@@ -46,6 +45,14 @@ public sealed class SgdOptimizer : OptimizerBuilder
     public override double LearningRate { get; }
 
     /// <inheritdoc />
-    public override optim.Optimizer Create(IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
-        new SGD(parameters, LearningRate, momentum, dampening, weightDecay, nesterov);
+    public override double WeightDecay { get; }
+
+    /// <inheritdoc />
+    public override optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups) => new SGD(
+        groups.Select(group => new SGD.ParamGroup(group.Parameters, new SGD.Options { LearningRate = group.LearningRate, weight_decay = group.WeightDecay })),
+        LearningRate,
+        momentum,
+        dampening,
+        WeightDecay,
+        nesterov);
 }

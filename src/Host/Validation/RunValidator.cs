@@ -76,6 +76,12 @@ public static class RunValidator
                     return new RunValidation(run.Model.TypeName, Parameters: null, Wiring: null, warnings);
                 }
 
+                if (run.OptimWrapper is not null)
+                {
+                    // The grouping depends on the model (its layer depths, shared parameters).
+                    run.GroupParameters(model, run.BuildOptimizer());
+                }
+
                 var wiring = ModelWiringCheck.Check(run, model, ModelInputInference.Infer(run));
                 return new RunValidation(run.Model.TypeName, model.parameters().Sum(parameter => parameter.numel()), wiring, warnings);
             }

@@ -11,6 +11,7 @@ using ImageClassifier.Models.Classifiers;
 using ImageClassifier.Models.Evaluation;
 using ImageClassifier.Models.Preprocessors;
 using ImageClassifier.Models.Tta;
+using ImageClassifier.Shared.Json;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Hosting.Configuration.Binding;
@@ -39,6 +40,8 @@ public sealed class RunDefinitionReader
 
     /// <summary>The <c>type</c> of mmcv's test-time augmentation step in <c>tta_pipeline</c>.</summary>
     public const string TestTimeAugType = "TestTimeAug";
+
+    private const string NeedsWeightDecay = "multiplies the optimizer's weight_decay, which optim_wrapper.optimizer leaves out (mmengine then refuses or ignores it): set weight_decay there";
 
     private readonly ConfigDocument document;
     private readonly ConfigBinder binder;
@@ -189,7 +192,7 @@ public sealed class RunDefinitionReader
             return null;
         }
 
-        var type = section.Expect("type", "optimizer", "clip_grad", "dtype", "loss_scale").Type("OptimWrapper", AmpOptimWrapperType);
+        var type = section.Expect("type", "optimizer", "clip_grad", "accumulative_counts", "constructor", "paramwise_cfg", "dtype", "loss_scale").Type("OptimWrapper", AmpOptimWrapperType);
         var amp = type == AmpOptimWrapperType;
         if (!amp)
         {
@@ -208,21 +211,121 @@ public sealed class RunDefinitionReader
         }
 
         var optimizer = binder.BindComponent<OptimizerBuilder>(document, section.PathOf("optimizer"));
-        double? maxNorm = null;
-        var normType = 2.0;
-        if (section.Section("clip_grad") is { } clip)
+        var settings = new OptimWrapperSettings(optimizer, ReadClipGrad(section), amp ? ReadAmp(section) : null)
         {
-            clip.Expect("max_norm", "norm_type");
-            maxNorm = clip.OptionalDouble("max_norm") ?? throw clip.Error("max_norm", "missing: expected the largest gradient norm, such as 35");
-            normType = clip.OptionalDouble("norm_type") ?? 2.0;
-            if (!(maxNorm > 0))
-            {
-                throw clip.Error("max_norm", $"must be greater than 0, but is {ConfigSection.Format(maxNorm.Value)}");
-            }
-
+            AccumulativeCounts = section.Int("accumulative_counts", 1, minimum: 1),
+            Constructor = section.OptionalString("constructor") ?? DefaultOptimWrapperConstructor.TypeName,
+            Paramwise = ReadParamwise(section),
+        };
+        try
+        {
+            settings.BuildConstructor();
+        }
+        catch (ConfigValueException refusal)
+        {
+            throw document.CreateException($"{section.Path}.{refusal.Member}", refusal.Message);
         }
 
-        return new OptimWrapperSettings(optimizer, maxNorm, normType, amp ? ReadAmp(section) : null);
+        return settings;
+    }
+
+    // mmengine passes clip_grad to torch.nn.utils.clip_grad_norm_, or with "type": "value" to
+    // clip_grad_value_; their foreach argument only picks torch's kernel.
+    private static ClipGradSettings? ReadClipGrad(ConfigSection wrapper)
+    {
+        if (wrapper.Section("clip_grad") is not { } clip)
+        {
+            return null;
+        }
+
+        var type = clip.Expect("type", "max_norm", "norm_type", "error_if_nonfinite", "clip_value", "foreach").Type("norm", "value");
+        clip.Bool("foreach", false);
+        var otherKinds = type == "norm" ? new[] { "clip_value" } : ["max_norm", "norm_type", "error_if_nonfinite"];
+        if (Array.Find(otherKinds, clip.Has) is { } misplaced)
+        {
+            throw clip.Error(misplaced, type == "norm"
+                ? "'clip_value' is an argument of clipping by value: add \"type\": \"value\", or clip by norm with max_norm"
+                : $"'{misplaced}' is an argument of clipping by norm, but clip_grad.type is \"value\", which takes clip_value");
+        }
+
+        if (type == "value")
+        {
+            var clipValue = clip.OptionalDouble("clip_value") ?? throw clip.Error("clip_value", "missing: expected the largest gradient magnitude, such as 1.0");
+            return clipValue >= 0 && double.IsFinite(clipValue)
+                ? ClipGradSettings.Value(clipValue)
+                : throw clip.Error("clip_value", $"must be a finite number >= 0, but is {ConfigSection.Format(clipValue)}");
+        }
+
+        var maxNorm = clip.OptionalDouble("max_norm") ?? throw clip.Error("max_norm", "missing: expected the largest gradient norm, such as 35");
+        if (!(maxNorm > 0))
+        {
+            throw clip.Error("max_norm", $"must be greater than 0, but is {ConfigSection.Format(maxNorm)}");
+        }
+
+        // Python configs write float('inf') for the largest magnitude; JSON has no such number.
+        var normType = clip.Raw("norm_type") is ConfigString { Value: "inf" } ? double.PositiveInfinity : clip.OptionalDouble("norm_type") ?? 2.0;
+        if (!(normType > 0))
+        {
+            throw clip.Error("norm_type", $"must be a number greater than 0 or \"inf\", but is {ConfigSection.Format(normType)}");
+        }
+
+        return new ClipGradSettings { MaxNorm = maxNorm, NormType = normType, ErrorIfNonfinite = clip.Bool("error_if_nonfinite", false) };
+    }
+
+    // mmengine's DefaultOptimWrapperConstructor and mmpretrain's LearningRateDecayOptimWrapperConstructor
+    // read these keys; an empty paramwise_cfg is none, as there.
+    private ParamwiseSettings? ReadParamwise(ConfigSection wrapper)
+    {
+        if (wrapper.Section("paramwise_cfg") is not { } paramwise || paramwise.Node.Members.Length == 0)
+        {
+            return null;
+        }
+
+        string[] decayKeys = ["bias_decay_mult", "norm_decay_mult", "dwconv_decay_mult", "flat_decay_mult"];
+        paramwise.Expect([.. decayKeys, "bias_lr_mult", "custom_keys", "bypass_duplicate", "dcn_offset_lr_mult", "layer_decay_rate"]);
+        paramwise.OptionalDouble("dcn_offset_lr_mult");
+
+        // The multipliers multiply the optimizer's weight_decay; mmengine refuses them when the
+        // optimizer's config leaves it out (its base_wd is None), where ours would take the default.
+        var setsWeightDecay = wrapper.Section("optimizer")!.Has("weight_decay");
+        if (!setsWeightDecay && Array.Find(decayKeys, paramwise.Has) is { } decayKey)
+        {
+            throw paramwise.Error(decayKey, NeedsWeightDecay);
+        }
+
+        var customKeys = new List<CustomKeySettings>();
+        if (paramwise.Section("custom_keys") is { } keys)
+        {
+            foreach (var member in keys.Node.Members)
+            {
+                // Keys are parts of parameter names (".pos_embed"), so their paths may need quoting.
+                var entryPath = JsonPathText.Member(keys.Path, member.Name);
+                if (member.Value is not ConfigObject entry)
+                {
+                    throw document.CreateException(entryPath, $"expected an object such as {{\"lr_mult\": 0.1, \"decay_mult\": 0}}, but found {ConfigSection.Describe(member.Value)}");
+                }
+
+                var custom = new ConfigSection(document, entryPath, entry).Expect("lr_mult", "decay_mult");
+                if (custom.Has("decay_mult") && !setsWeightDecay)
+                {
+                    throw custom.Error("decay_mult", NeedsWeightDecay);
+                }
+
+                customKeys.Add(new CustomKeySettings(member.Name, custom.OptionalDouble("lr_mult"), custom.OptionalDouble("decay_mult")));
+            }
+        }
+
+        return new ParamwiseSettings
+        {
+            BiasLrMult = paramwise.OptionalDouble("bias_lr_mult"),
+            BiasDecayMult = paramwise.OptionalDouble("bias_decay_mult"),
+            NormDecayMult = paramwise.OptionalDouble("norm_decay_mult"),
+            DwconvDecayMult = paramwise.OptionalDouble("dwconv_decay_mult"),
+            FlatDecayMult = paramwise.OptionalDouble("flat_decay_mult"),
+            CustomKeys = customKeys,
+            BypassDuplicate = paramwise.Bool("bypass_duplicate", false),
+            LayerDecayRate = paramwise.OptionalDouble("layer_decay_rate"),
+        };
     }
 
     // mmengine's AmpOptimWrapper: dtype and loss_scale (PyTorch GradScaler's arguments).

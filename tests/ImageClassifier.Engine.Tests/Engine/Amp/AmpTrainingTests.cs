@@ -127,7 +127,7 @@ public sealed class AmpTrainingTests : IDisposable
         var config = experiment.Read(cfgOptions);
         using var model = config.BuildModel();
         model.train();
-        using var optimizer = config.BuildOptimizer().Create(model.parameters());
+        using var optimizer = config.BuildOptimizer(model);
         var amp = AmpContext.Create(config.OptimWrapper!.Amp, CPU);
         using var scope = NewDisposeScope();
         torch.manual_seed(1);

@@ -224,7 +224,7 @@ public sealed class RunDefinitionTests : IDisposable
         var fixedScale = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}, \"dtype\": \"float16\", \"loss_scale\": 512.0, \"clip_grad\": {{\"max_norm\": 5}}}}")).OptimWrapper!;
         Assert.Equal(ScalarType.Float16, fixedScale.Amp!.Dtype);
         Assert.Equal(LossScaleSettings.Static(512), fixedScale.Amp.LossScale);
-        Assert.Equal(5, fixedScale.ClipGradMaxNorm);
+        Assert.Equal(5, fixedScale.ClipGrad!.MaxNorm);
 
         var custom = Read(WithWrapper($"{{\"type\": \"AmpOptimWrapper\", {Sgd}, \"dtype\": \"bfloat16\", \"loss_scale\": {{\"init_scale\": 1024, \"growth_factor\": 4, \"backoff_factor\": 0.25, \"growth_interval\": 10}}}}")).OptimWrapper!.Amp!;
         Assert.Equal(ScalarType.BFloat16, custom.Dtype);

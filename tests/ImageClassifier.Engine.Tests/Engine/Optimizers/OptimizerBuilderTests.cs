@@ -11,7 +11,7 @@ public sealed class OptimizerBuilderTests
     private static double[] Steps(OptimizerBuilder builder, int steps)
     {
         using var weight = new Parameter(torch.ones(1, dtype: ScalarType.Float64));
-        using var optimizer = builder.Create([weight]);
+        using var optimizer = builder.Create([new ParameterGroup([("weight", weight)], builder.LearningRate, builder.WeightDecay)]);
         var values = new double[steps];
         for (var i = 0; i < steps; i++)
         {

@@ -14,8 +14,6 @@ namespace ImageClassifier.Engine.Tests.Engine.Optimizers;
 [Collection(TrainingCollection.Name)]
 public sealed class SGDAndAdamWTests
 {
-    private const int Steps = 25;
-
     public static TheoryData<double, double, double, bool> SgdSettings => new()
     {
         { 0, 0, 0, false },
@@ -35,20 +33,20 @@ public sealed class SGDAndAdamWTests
     [MemberData(nameof(SgdSettings))]
     public void Sgd_steps_equal_torch_optim_SGD(double momentum, double dampening, double weightDecay, bool nesterov)
     {
-        var (ours, reference) = Train(
+        var (ours, reference) = OptimizerParity.Train(
             parameters => new SafeSgd(parameters, 0.05, momentum, dampening, weightDecay, nesterov),
             parameters => optim.SGD(parameters, 0.05, momentum, dampening, weightDecay, nesterov));
-        AssertBitwiseEqual(ours, reference);
+        OptimizerParity.AssertBitwiseEqual(ours, reference);
     }
 
     [Theory]
     [MemberData(nameof(AdamWSettings))]
     public void AdamW_steps_equal_torch_optim_AdamW(double weightDecay, bool amsgrad)
     {
-        var (ours, reference) = Train(
+        var (ours, reference) = OptimizerParity.Train(
             parameters => new SafeAdamW(parameters, 0.01, 0.9, 0.99, 1e-8, weightDecay, amsgrad),
             parameters => optim.AdamW(parameters, 0.01, 0.9, 0.99, 1e-8, weightDecay, amsgrad));
-        AssertBitwiseEqual(ours, reference);
+        OptimizerParity.AssertBitwiseEqual(ours, reference);
     }
 
     [Fact]
@@ -62,55 +60,10 @@ public sealed class SGDAndAdamWTests
 
         // A checkpoint of ours resumes in TorchSharp's class, and one written by TorchSharp's
         // class (every checkpoint before ours existed) resumes in ours.
-        plain.load_state_dict(new BinaryReader(new MemoryStream(Save(ours))));
+        OptimizerParity.Load(plain, OptimizerParity.Save(ours));
         Assert.Equal(new float[] { 1, 1, 1 }, ((SGD.State)plain.state_dict().State[0]).momentum_buffer.data<float>().ToArray());
         plain.step();
-        ours.load_state_dict(new BinaryReader(new MemoryStream(Save(plain))));
+        OptimizerParity.Load(ours, OptimizerParity.Save(plain));
         Assert.Equal(new float[] { 1.9f, 1.9f, 1.9f }, ((SGD.State)ours.state_dict().State[0]).momentum_buffer.data<float>().ToArray());
-    }
-
-    private static byte[] Save(optim.Optimizer optimizer)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
-        {
-            ((OptimizerHelper)optimizer).save_state_dict(writer);
-        }
-
-        return stream.ToArray();
-    }
-
-    // Fits a small linear model with each optimizer from the same start and the same batches.
-    private static (float[] Ours, float[] Reference) Train(
-        Func<IEnumerable<Parameter>, optim.Optimizer> makeOurs,
-        Func<IEnumerable<Parameter>, optim.Optimizer> makeReference)
-    {
-        var generator = new Generator(11);
-        using var inputs = torch.randn([Steps, 8, 5], generator: generator);
-        using var targets = torch.randn([Steps, 8, 2], generator: generator);
-        using var start = torch.randn([2, 5], generator: generator);
-        return (Fit(makeOurs, start, inputs, targets), Fit(makeReference, start, inputs, targets));
-    }
-
-    private static float[] Fit(Func<IEnumerable<Parameter>, optim.Optimizer> make, Tensor start, Tensor inputs, Tensor targets)
-    {
-        using var weight = new Parameter(start.clone());
-        using var optimizer = make([weight]);
-        for (var step = 0; step < Steps; step++)
-        {
-            using var scope = torch.NewDisposeScope();
-            optimizer.zero_grad();
-            var prediction = inputs[step].matmul(weight.t());
-            prediction.sub(targets[step]).pow(2).mean().backward();
-            optimizer.step();
-        }
-
-        return weight.detach().data<float>().ToArray();
-    }
-
-    private static void AssertBitwiseEqual(float[] ours, float[] reference)
-    {
-        Assert.Equal(reference.Length, ours.Length);
-        Assert.Equal(reference.Select(BitConverter.SingleToInt32Bits), ours.Select(BitConverter.SingleToInt32Bits));
     }
 }

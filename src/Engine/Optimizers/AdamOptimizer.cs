@@ -1,0 +1,62 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Engine.Optimizers;
+
+/// <summary>Adam with L2 weight decay added to the gradients, as <c>torch.optim.Adam</c>.</summary>
+[RegisterModel("Adam")]
+public sealed class AdamOptimizer : OptimizerBuilder
+{
+    private readonly double beta1;
+    private readonly double beta2;
+    private readonly double eps;
+    private readonly bool amsgrad;
+
+    /// <summary>Creates the builder.</summary>
+    /// <param name="lr">The learning rate.</param>
+    /// <param name="betas">The decay rates of the first and second moment estimates, [beta1, beta2].</param>
+    /// <param name="eps">Added to the denominator for numerical stability.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradients.</param>
+    /// <param name="amsgrad">Use the AMSGrad variant.</param>
+    public AdamOptimizer(
+        [ValueRange(Minimum = 0)] double lr = 1e-3,
+        [DefaultItems(0.9, 0.999)][ValueRange(0, 1, MaximumExclusive = true)] double[]? betas = null,
+        [ValueRange(Minimum = 0)] double eps = 1e-8,
+        [ValueRange(Minimum = 0)] double weightDecay = 0,
+        bool amsgrad = false)
+    {
+        betas ??= [0.9, 0.999];
+        if (!(lr >= 0) || double.IsInfinity(lr))
+        {
+            throw new ConfigValueException("lr", lr, "a finite number >= 0");
+        }
+
+        if (betas.Length != 2 || betas.Any(beta => !(beta >= 0 && beta < 1)))
+        {
+            throw new ConfigValueException("betas", betas, "two numbers in [0, 1)");
+        }
+
+        LearningRate = lr;
+        beta1 = betas[0];
+        beta2 = betas[1];
+        this.eps = eps;
+        WeightDecay = weightDecay;
+        this.amsgrad = amsgrad;
+    }
+
+    /// <inheritdoc />
+    public override double LearningRate { get; }
+
+    /// <inheritdoc />
+    public override double WeightDecay { get; }
+
+    /// <inheritdoc />
+    public override optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups) => new Adam(
+        groups.Select(group => new Adam.ParamGroup(group.Parameters, new Adam.Options { LearningRate = group.LearningRate, weight_decay = group.WeightDecay })),
+        LearningRate,
+        beta1,
+        beta2,
+        eps,
+        WeightDecay,
+        amsgrad);
+}
