@@ -31,6 +31,13 @@ public sealed class ScalarLifetimeStressTests : IDisposable
         new[] { "optim_wrapper.optimizer={\"type\": \"SGD\", \"lr\": 0.05, \"momentum\": 0.9, \"weight_decay\": 0.0001, \"nesterov\": true}", "custom_hooks=[{\"type\": \"EMAHook\", \"ema_type\": \"StochasticWeightAverage\"}]" },
         new[] { "optim_wrapper.optimizer={\"_delete_\": true, \"type\": \"AdamW\", \"lr\": 0.001, \"weight_decay\": 0.05}", "optim_wrapper.clip_grad={\"max_norm\": 1.0}", "custom_hooks=[{\"type\": \"EMAHook\", \"ema_type\": \"MomentumAnnealingEMA\", \"momentum\": 0.001}]" },
         new[] { "optim_wrapper.type=AmpOptimWrapper", "optim_wrapper.dtype=float16", "model.head.loss={\"type\": \"LabelSmoothLoss\", \"label_smooth_val\": 0.1}" },
+        new[]
+        {
+            "optim_wrapper.optimizer={\"_delete_\": true, \"type\": \"Lamb\", \"lr\": 0.005, \"weight_decay\": 0.02}",
+            "optim_wrapper.paramwise_cfg={\"norm_decay_mult\": 0.0, \"bias_lr_mult\": 2.0}",
+            "optim_wrapper.accumulative_counts=2",
+            "optim_wrapper.clip_grad={\"type\": \"value\", \"clip_value\": 1.0}",
+        },
     };
 
     [Theory]
