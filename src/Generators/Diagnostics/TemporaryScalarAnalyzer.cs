@@ -58,6 +58,8 @@ public sealed class TemporaryScalarAnalyzer : DiagnosticAnalyzer
         ["nn.Threshold"] = "write the layer with Scalar fields for its threshold and value",
         ["optim.SGD"] = "build the optimizer through the engine (SGD in optim_wrapper), whose step keeps its scalars",
         ["optim.AdamW"] = "build the optimizer through the engine (AdamW in optim_wrapper), whose step keeps its scalars",
+        ["optim.Adam"] = "build the optimizer through the engine (Adam in optim_wrapper), whose step keeps its scalars",
+        ["optim.RMSProp"] = "build the optimizer through the engine (RMSprop in optim_wrapper), whose step keeps its scalars",
     };
 
     /// <inheritdoc />

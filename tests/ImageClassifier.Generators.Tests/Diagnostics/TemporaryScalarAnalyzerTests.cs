@@ -32,6 +32,7 @@ public sealed class TemporaryScalarAnalyzerTests
     [InlineData("public static Tensor F(Tensor x) => [|nn.functional.leaky_relu(x, 0.2)|];", "functional.leaky_relu turns its numbers into temporary Scalars")]
     [InlineData("public static object F() => [|nn.BatchNorm2d(8)|];", "nn.BatchNorm2d makes temporary Scalars in every forward")]
     [InlineData("public static object F(Tensor p) => [|optim.SGD(new[] { new TorchSharp.Modules.Parameter(p) }, 0.1)|];", "optim.SGD makes temporary Scalars in every step")]
+    [InlineData("public static object F(Tensor p) => [|optim.RMSProp(new[] { new TorchSharp.Modules.Parameter(p) })|];", "optim.RMSProp makes temporary Scalars in every step")]
     public void Temporary_scalars_are_reported_where_they_are_made(string member, string message)
     {
         var diagnostic = MarkedSource.AssertSingle(TemporaryScalarAnalyzer.DiagnosticId, Header + member + "\n}\n", analyzer);
