@@ -9,7 +9,8 @@ namespace ImageClassifier.Hosting.Validation;
 /// schedulers, the hooks, <c>tta_model</c> and the metrics
 /// (so a component that would refuse its config in <c>train</c> refuses it here, with the same
 /// located message), requires the sections that training or testing then needs, checks every
-/// top-k against the class count, builds the model and runs the wiring check
+/// top-k against the class count, builds the model, groups its parameters as <c>optim_wrapper</c>
+/// says and runs the wiring check
 /// (<see cref="ModelWiringCheck"/>). Datasets are bound but not built, since building one reads
 /// its files; first of all, every path the run names must exist (<see cref="RunPathCheck"/>).
 /// </summary>

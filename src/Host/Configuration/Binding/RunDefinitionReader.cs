@@ -29,7 +29,8 @@ namespace ImageClassifier.Hosting.Configuration.Binding;
 /// variables <c>dataset_type</c>, <c>data_root</c> and <c>*_pipeline</c> (JSON has no references: the
 /// dataloaders hold the values), <c>num_workers</c>, <c>persistent_workers</c>, <c>pin_memory</c>,
 /// <c>env_cfg</c>, <c>log_level</c>, <c>log_processor</c> but for its <c>by_epoch</c>, <c>visualizer</c>, <c>vis_backends</c>,
-/// <c>default_scope</c> and <c>randomness.deterministic</c>. The default hooks are bound like any
+/// <c>default_scope</c>, <c>randomness.deterministic</c>, <c>optim_wrapper.clip_grad.foreach</c> and
+/// <c>optim_wrapper.paramwise_cfg.dcn_offset_lr_mult</c>. The default hooks are bound like any
 /// component; the runner does the work of its own (checkpoint, logger, timer, param_scheduler,
 /// sampler_seed, visualization) and calls every other hook at its points.
 /// </remarks>
@@ -283,6 +284,8 @@ public sealed class RunDefinitionReader
 
         string[] decayKeys = ["bias_decay_mult", "norm_decay_mult", "dwconv_decay_mult", "flat_decay_mult"];
         paramwise.Expect([.. decayKeys, "bias_lr_mult", "custom_keys", "bypass_duplicate", "dcn_offset_lr_mult", "layer_decay_rate"]);
+
+        // Read for its kind only: no model here has the deformable convolutions it acts on.
         paramwise.OptionalDouble("dcn_offset_lr_mult");
 
         // The multipliers multiply the optimizer's weight_decay; mmengine refuses them when the
