@@ -31,7 +31,7 @@ public sealed class Lamb : GroupedOptimizer<Lamb.Options>
     /// <param name="trustClip">Cap the trust ratio at 1 (LAMBC).</param>
     /// <param name="alwaysAdapt">Apply the trust ratio to parameters without weight decay too.</param>
     public Lamb(
-        IEnumerable<ParamGroup<Options>> groups,
+        IEnumerable<ParamGroup> groups,
         double lr,
         bool biasCorrection,
         double beta1,
@@ -65,7 +65,7 @@ public sealed class Lamb : GroupedOptimizer<Lamb.Options>
     {
         // The clipping divisor needs every gradient before any group steps, as mmpretrain computes it.
         GlobalTerms? global = null;
-        return _step<ParamGroup<Options>>(group => StepGroup(group, global ??= ComputeGlobalTerms()), closure);
+        return _step<ParamGroup>(group => StepGroup(group, global ??= ComputeGlobalTerms()), closure);
     }
 
     /// <inheritdoc />
@@ -104,7 +104,7 @@ public sealed class Lamb : GroupedOptimizer<Lamb.Options>
         return new GlobalTerms(torch.where(norm.gt(limit), norm.div(limit), one), one);
     }
 
-    private void StepGroup(ParamGroup<Options> group, GlobalTerms global)
+    private void StepGroup(ParamGroup group, GlobalTerms global)
     {
         var options = group.Options;
         options.Step += 1;
@@ -162,6 +162,19 @@ public sealed class Lamb : GroupedOptimizer<Lamb.Options>
     }
 
     private sealed record GlobalTerms(Tensor ClipDivisor, Tensor One);
+
+    /// <summary>A parameter group; momentum schedulers drive its beta1, as mmengine's do for optimizers with betas.</summary>
+    /// <param name="parameters">The group's parameters.</param>
+    /// <param name="options">Its options; unset ones come from the optimizer's.</param>
+    public sealed class ParamGroup(IEnumerable<Parameter> parameters, Options options) : ParamGroup<Options>(parameters, options), optim.IBetas
+    {
+        /// <inheritdoc />
+        public (double, double) Betas
+        {
+            get => (Options.Beta1!.Value, Options.Beta2!.Value);
+            set => (Options.Beta1, Options.Beta2) = value;
+        }
+    }
 
     /// <summary>The options of a parameter group, and its step count (mmpretrain counts steps per group).</summary>
     public sealed class Options : OptimizerOptions

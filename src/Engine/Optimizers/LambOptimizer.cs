@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Engine.Optimizers;
@@ -74,7 +73,7 @@ public sealed class LambOptimizer : OptimizerBuilder
 
     /// <inheritdoc />
     public override optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups) => new Lamb(
-        groups.Select(group => new ParamGroup<Lamb.Options>(group.Parameters, new Lamb.Options { LearningRate = group.LearningRate, WeightDecay = group.WeightDecay })),
+        groups.Select(group => new Lamb.ParamGroup(group.Parameters, new Lamb.Options { LearningRate = group.LearningRate, WeightDecay = group.WeightDecay })),
         LearningRate,
         biasCorrection,
         beta1,

@@ -18,13 +18,13 @@ public sealed class Lion : GroupedOptimizer<Lion.Options>
     /// <param name="beta1">The interpolation between momentum and gradient that the update's sign is taken of.</param>
     /// <param name="beta2">The decay rate of the momentum.</param>
     /// <param name="weightDecay">The decoupled weight decay factor.</param>
-    public Lion(IEnumerable<ParamGroup<Options>> groups, double lr, double beta1, double beta2, double weightDecay)
+    public Lion(IEnumerable<ParamGroup> groups, double lr, double beta1, double beta2, double weightDecay)
         : base(new Options { LearningRate = lr, Beta1 = beta1, Beta2 = beta2, WeightDecay = weightDecay }, groups)
     {
     }
 
     /// <inheritdoc />
-    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup<Options>>(group =>
+    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var options = group.Options;
         var learningRate = options.LearningRate!.Value;
@@ -61,6 +61,19 @@ public sealed class Lion : GroupedOptimizer<Lion.Options>
 
     /// <inheritdoc />
     protected override OptimizerState CreateState(Parameter parameter) => new State(parameter);
+
+    /// <summary>A parameter group; momentum schedulers drive its beta1, as mmengine's do for optimizers with betas.</summary>
+    /// <param name="parameters">The group's parameters.</param>
+    /// <param name="options">Its options; unset ones come from the optimizer's.</param>
+    public sealed class ParamGroup(IEnumerable<Parameter> parameters, Options options) : ParamGroup<Options>(parameters, options), optim.IBetas
+    {
+        /// <inheritdoc />
+        public (double, double) Betas
+        {
+            get => (Options.Beta1!.Value, Options.Beta2!.Value);
+            set => (Options.Beta1, Options.Beta2) = value;
+        }
+    }
 
     /// <summary>The options of a parameter group.</summary>
     public sealed class Options : OptimizerOptions

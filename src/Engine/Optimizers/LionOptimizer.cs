@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Engine.Optimizers;
@@ -45,7 +44,7 @@ public sealed class LionOptimizer : OptimizerBuilder
 
     /// <inheritdoc />
     public override optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups) => new Lion(
-        groups.Select(group => new ParamGroup<Lion.Options>(group.Parameters, new Lion.Options { LearningRate = group.LearningRate, WeightDecay = group.WeightDecay })),
+        groups.Select(group => new Lion.ParamGroup(group.Parameters, new Lion.Options { LearningRate = group.LearningRate, WeightDecay = group.WeightDecay })),
         LearningRate,
         beta1,
         beta2,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImageClassifier.Engine.Optimizers;
+using ImageClassifier.Hosting.Configuration.Binding;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,8 +13,8 @@ namespace ImageClassifier.Engine.Tests.TestHelpers;
 /// two groups with their own learning rates and weight decays, twelve steps of fixed gradients (one
 /// missing once), and the parameters after every step as a reference optimizer took them (torch
 /// 1.13's, or a float64 numpy implementation where torch has none). <see cref="AssertMatches"/>
-/// builds our optimizer from the case's settings through the config binding, with the case's
-/// groups, and compares every step.
+/// binds our optimizer from the case's settings through the catalog, as a config's would be, with
+/// the case's groups, and compares every step.
 /// </summary>
 internal static class OptimizerStepFixture
 {
@@ -29,10 +30,8 @@ internal static class OptimizerStepFixture
     {
         var @case = Cases(optimizer).Single(candidate => candidate.GetProperty("name").GetString() == caseName);
         var settings = JsonNode.Parse(@case.GetProperty("settings").GetRawText())!.AsObject();
-        settings["_delete_"] = true;
         settings["type"] = optimizer;
-        using var experiment = new TinyExperiment();
-        var builder = experiment.Read($"optim_wrapper.optimizer={settings.ToJsonString()}").BuildOptimizer();
+        var builder = (OptimizerBuilder)new ConfigBinder(TinyExperiment.Catalog).BindComponentJson(settings.ToJsonString(), typeof(OptimizerBuilder)).BuildComponent();
 
         var shapes = Document.Value.GetProperty("shapes").EnumerateArray().Select(shape => shape.EnumerateArray().Select(size => size.GetInt64()).ToArray()).ToArray();
         var initial = Values(Document.Value.GetProperty("initial"));

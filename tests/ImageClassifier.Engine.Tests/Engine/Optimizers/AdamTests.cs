@@ -1,7 +1,10 @@
+using ImageClassifier.Engine.Schedulers;
 using ImageClassifier.Engine.Tests.TestHelpers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using AdamOptimizer = ImageClassifier.Engine.Optimizers.AdamOptimizer;
+using ParameterGroup = ImageClassifier.Engine.Optimizers.ParameterGroup;
 using SafeAdam = ImageClassifier.Engine.Optimizers.Adam;
 
 namespace ImageClassifier.Engine.Tests.Engine.Optimizers;
@@ -38,6 +41,18 @@ public sealed class AdamTests
             parameters => new SafeAdam(parameters, 0.01, 0.9, 0.99, 1e-8, weightDecay, amsgrad),
             parameters => optim.Adam(parameters, 0.01, 0.9, 0.99, 1e-8, weightDecay, amsgrad));
         OptimizerParity.AssertBitwiseEqual(ours, reference);
+    }
+
+    [Fact]
+    public void Momentum_schedulers_drive_beta1_in_each_group()
+    {
+        using var weight = new Parameter(torch.ones(1));
+        using var optimizer = new AdamOptimizer(betas: [0.9, 0.999]).Create([new ParameterGroup([("w", weight)], 0.1, 0)]);
+        var group = optimizer.ParamGroups.Single();
+
+        ScheduledParameter.Momentum.Set(group, 0.85);
+
+        Assert.Equal((0.85, 0.999), ((Adam.ParamGroup)group).Betas);
     }
 
     [Fact]

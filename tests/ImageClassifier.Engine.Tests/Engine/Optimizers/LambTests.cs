@@ -1,4 +1,5 @@
 using ImageClassifier.Engine.Optimizers;
+using ImageClassifier.Engine.Schedulers;
 using ImageClassifier.Engine.Tests.TestHelpers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -64,6 +65,18 @@ public sealed class LambTests
 
         using var lion = new LionOptimizer().Create([new ParameterGroup([("w", weight)], 1e-4, 0)]);
         Assert.Throws<InvalidDataException>(() => OptimizerParity.Load(lion, OptimizerParity.Save(lamb)));
+    }
+
+    [Fact]
+    public void Momentum_schedulers_drive_beta1_as_for_mmengines_optimizers_with_betas()
+    {
+        using var weight = new Parameter(torch.ones(1));
+        using var optimizer = new LambOptimizer(betas: [0.9, 0.999]).Create([new ParameterGroup([("w", weight)], 0.1, 0)]);
+        var group = optimizer.ParamGroups.Single();
+
+        ScheduledParameter.Momentum.Set(group, 0.85);
+
+        Assert.Equal((0.85, 0.999), ((Lamb.ParamGroup)group).Betas);
     }
 
     [Fact]

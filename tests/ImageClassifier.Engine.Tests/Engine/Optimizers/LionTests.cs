@@ -1,4 +1,5 @@
 using ImageClassifier.Engine.Optimizers;
+using ImageClassifier.Engine.Schedulers;
 using ImageClassifier.Engine.Tests.TestHelpers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -39,6 +40,18 @@ public sealed class LionTests
         var group = restored.ParamGroups.Cast<ParamGroup<Lion.Options>>().Single();
         Assert.Equal((0.02, 0.02, 0.1), (group.Options.LearningRate, group.Options.InitialLearningRate, group.Options.WeightDecay));
         Assert.Equal(new[] { 1f, 1f, 1f }, ((Lion.State)restored.state_dict().State[0]).ExpAvg.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Momentum_schedulers_drive_beta1_as_for_mmengines_optimizers_with_betas()
+    {
+        using var weight = new Parameter(torch.ones(1));
+        using var optimizer = new LionOptimizer(betas: [0.9, 0.99]).Create([new ParameterGroup([("w", weight)], 0.1, 0)]);
+        var group = optimizer.ParamGroups.Single();
+
+        ScheduledParameter.Momentum.Set(group, 0.85);
+
+        Assert.Equal((0.85, 0.99), ((Lion.ParamGroup)group).Betas);
     }
 
     [Fact]

@@ -1,7 +1,10 @@
+using ImageClassifier.Engine.Schedulers;
 using ImageClassifier.Engine.Tests.TestHelpers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using RmspropOptimizer = ImageClassifier.Engine.Optimizers.RmspropOptimizer;
+using ParameterGroup = ImageClassifier.Engine.Optimizers.ParameterGroup;
 using SafeRMSProp = ImageClassifier.Engine.Optimizers.RMSProp;
 
 namespace ImageClassifier.Engine.Tests.Engine.Optimizers;
@@ -40,6 +43,18 @@ public sealed class RMSPropTests
             parameters => new SafeRMSProp(parameters, 0.01, 0.9, 1e-8, weightDecay, momentum, centered),
             parameters => optim.RMSProp(parameters, 0.01, 0.9, 1e-8, weightDecay, momentum, centered));
         OptimizerParity.AssertBitwiseEqual(ours, reference);
+    }
+
+    [Fact]
+    public void Momentum_schedulers_drive_the_momentum_in_each_group()
+    {
+        using var weight = new Parameter(torch.ones(1));
+        using var optimizer = new RmspropOptimizer(momentum: 0.9).Create([new ParameterGroup([("w", weight)], 0.1, 0)]);
+        var group = optimizer.ParamGroups.Single();
+
+        ScheduledParameter.Momentum.Set(group, 0.85);
+
+        Assert.Equal(0.85, ((RMSProp.ParamGroup)group).Momentum);
     }
 
     [Fact]

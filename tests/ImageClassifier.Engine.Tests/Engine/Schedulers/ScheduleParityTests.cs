@@ -42,7 +42,7 @@ public sealed class ScheduleParityTests
             .Select(config => (ParamScheduler)binder.BindComponentJson(config.GetRawText(), typeof(ParamScheduler)).BuildComponent())
             .ToList();
         using var parameter = new Parameter(zeros(1));
-        using var optimizer = builder.Create([parameter]);
+        using var optimizer = builder.Create([new ParameterGroup([("p", parameter)], builder.LearningRate, builder.WeightDecay)]);
         var maxEpochs = entry.TryGetProperty("max_epochs", out var epochs) ? epochs.GetInt32() : 100;
         var epochLength = entry.TryGetProperty("epoch_length", out var length) ? length.GetInt32() : 10;
         foreach (var scheduler in schedulers)
