@@ -41,7 +41,7 @@ public sealed class EMAHookTests : IDisposable
     public void Averages_as_mmengines_formulas_say(string emaType, double? momentum, int? gamma, int interval, bool updateBuffers, int beginIter, int beginEpoch)
     {
         using var model = experiment.Read().BuildModel();
-        using var optimizer = experiment.Read().BuildOptimizer().Create(model.parameters());
+        using var optimizer = experiment.Read().BuildOptimizer(model);
         var hook = new EMAHook(emaType, beginIter: beginIter, beginEpoch: beginEpoch, momentum: momentum, gamma: gamma, interval: interval, updateBuffers: updateBuffers);
         var names = model.named_parameters().Select(pair => pair.name).ToHashSet();
         var reference = Snapshot(model);
@@ -110,7 +110,7 @@ public sealed class EMAHookTests : IDisposable
     public void Swaps_the_averages_in_for_evaluation_and_back_for_training()
     {
         using var model = experiment.Read().BuildModel();
-        using var optimizer = experiment.Read().BuildOptimizer().Create(model.parameters());
+        using var optimizer = experiment.Read().BuildOptimizer(model);
         var hook = new EMAHook(momentum: 0.5);
         hook.BeforeRun(Context(model, optimizer, 0));
         var random = new Random(3);
@@ -141,7 +141,7 @@ public sealed class EMAHookTests : IDisposable
     public void Checkpoints_hold_the_averages_in_state_dict_and_the_training_weights_in_ema_state_dict()
     {
         using var model = experiment.Read().BuildModel();
-        using var optimizer = experiment.Read().BuildOptimizer().Create(model.parameters());
+        using var optimizer = experiment.Read().BuildOptimizer(model);
         var hook = new EMAHook(momentum: 0.5);
         hook.BeforeRun(Context(model, optimizer, 0));
         var random = new Random(5);

@@ -21,7 +21,7 @@ public sealed class EarlyStoppingHookTests : IDisposable
     public EarlyStoppingHookTests()
     {
         model = experiment.Read().BuildModel();
-        optimizer = experiment.Read().BuildOptimizer().Create(model.parameters());
+        optimizer = experiment.Read().BuildOptimizer(model);
     }
 
     public void Dispose()
