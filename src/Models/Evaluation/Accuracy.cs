@@ -19,10 +19,7 @@ public sealed class Accuracy : Metric
 {
     private readonly int[] topk;
     private readonly double?[] thrs;
-    private readonly List<Tensor> predictions = [];
-    private readonly List<Tensor> targets = [];
-    private bool? fromScores;
-    private long sampleCount;
+    private readonly PredictionRecord record = new();
 
     /// <summary>Creates the metric.</summary>
     /// <param name="topk">The k of each top-k accuracy.</param>
@@ -49,7 +46,7 @@ public sealed class Accuracy : Metric
     public IReadOnlyList<double?> Thrs => thrs;
 
     /// <inheritdoc />
-    public override long SampleCount => sampleCount;
+    public override long SampleCount => record.SampleCount;
 
     /// <summary>
     /// The accuracies (percent) of <paramref name="pred"/> against the labels
@@ -131,56 +128,17 @@ public sealed class Accuracy : Metric
     /// Keeps a copy of one batch: scores (N, C) or predicted labels (N), and labels (N). Every
     /// batch must be of the same kind.
     /// </summary>
-    public override void Process(Tensor predictions, Tensor targets)
-    {
-        ArgumentNullException.ThrowIfNull(predictions);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (predictions.dim() is not (1 or 2))
-        {
-            throw new ArgumentException($"predictions must be labels (N) or scores (N, C), but have shape ({string.Join(", ", predictions.shape)}).", nameof(predictions));
-        }
-
-        var scores = predictions.dim() == 2;
-        if (fromScores is { } earlier && earlier != scores)
-        {
-            throw new ArgumentException($"Every batch must hold {(earlier ? "scores (N, C)" : "labels (N)")} as the first one did, but this one holds {(scores ? "scores" : "labels")}.", nameof(predictions));
-        }
-
-        if (targets.numel() != predictions.shape[0])
-        {
-            throw new ArgumentException($"The size of the predictions ({predictions.shape[0]}) doesn't match the targets ({string.Join(", ", targets.shape)}).", nameof(targets));
-        }
-
-        using var scope = torch.NewDisposeScope();
-        var keptPredictions = predictions.detach().to(CPU).clone();
-        var keptTargets = targets.detach().reshape(-1).to_type(ScalarType.Int64).to(CPU).clone();
-        this.predictions.Add(keptPredictions.DetachFromDisposeScope());
-        this.targets.Add(keptTargets.DetachFromDisposeScope());
-        fromScores = scores;
-        sampleCount += predictions.shape[0];
-    }
+    public override void Process(Tensor predictions, Tensor targets) => record.Add(predictions, targets);
 
     /// <inheritdoc />
-    public override void Reset()
-    {
-        foreach (var tensor in predictions.Concat(targets))
-        {
-            tensor.Dispose();
-        }
-
-        predictions.Clear();
-        targets.Clear();
-        fromScores = null;
-        sampleCount = 0;
-    }
+    public override void Reset() => record.Clear();
 
     /// <inheritdoc />
     protected override IEnumerable<KeyValuePair<string, double>> ComputeMetrics()
     {
         using var scope = torch.NewDisposeScope();
-        var pred = torch.cat(predictions, 0);
-        var target = torch.cat(targets, 0);
-        if (fromScores != true)
+        var (pred, target) = record.Concatenated();
+        if (record.FromScores != true)
         {
             return [new("top1", Calculate(pred, target)[0, 0])];
         }

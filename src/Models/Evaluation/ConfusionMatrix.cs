@@ -14,10 +14,8 @@ namespace ImageClassifier.Models.Evaluation;
 public sealed class ConfusionMatrix : Metric
 {
     private readonly int? numClasses;
-    private readonly List<Tensor> predictedLabels = [];
-    private readonly List<Tensor> targets = [];
+    private readonly PredictionRecord record = new();
     private int? classesSeen;
-    private long sampleCount;
 
     /// <summary>Creates the metric.</summary>
     /// <param name="numClasses">The class count when the predictions are labels; scores give their own.</param>
@@ -34,7 +32,7 @@ public sealed class ConfusionMatrix : Metric
     }
 
     /// <inheritdoc />
-    public override long SampleCount => sampleCount;
+    public override long SampleCount => record.SampleCount;
 
     /// <summary>
     /// The counts of <paramref name="pred"/> (scores (N, C), whose best class is the prediction, or
@@ -79,45 +77,24 @@ public sealed class ConfusionMatrix : Metric
     /// <summary>Keeps the predicted labels of one batch (the best class of scores (N, C), or labels (N)) and its labels (N).</summary>
     public override void Process(Tensor predictions, Tensor targets)
     {
-        ArgumentNullException.ThrowIfNull(predictions);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (predictions.dim() is not (1 or 2))
-        {
-            throw new ArgumentException($"predictions must be labels (N) or scores (N, C), but have shape ({string.Join(", ", predictions.shape)}).", nameof(predictions));
-        }
-
+        PredictionRecord.CheckShapes(predictions, targets);
         if (predictions.dim() == 1 && numClasses is null)
         {
             throw new ArgumentException("ConfusionMatrix needs num_classes when the predictions are labels instead of scores.", nameof(predictions));
         }
 
-        if (targets.numel() != predictions.shape[0])
-        {
-            throw new ArgumentException($"The size of the predictions ({predictions.shape[0]}) doesn't match the targets ({string.Join(", ", targets.shape)}).", nameof(targets));
-        }
-
         using var scope = torch.NewDisposeScope();
-        var labels = predictions.dim() == 2 ? predictions.argmax(1) : predictions;
 
-        // As in mmpretrain, scores decide the class count.
+        // As in mmpretrain, scores decide the class count; only the predicted labels are kept.
         classesSeen = predictions.dim() == 2 ? (int)predictions.shape[1] : numClasses;
-        predictedLabels.Add(labels.detach().to_type(ScalarType.Int64).to(CPU).clone().DetachFromDisposeScope());
-        this.targets.Add(targets.detach().reshape(-1).to_type(ScalarType.Int64).to(CPU).clone().DetachFromDisposeScope());
-        sampleCount += predictions.shape[0];
+        record.Add((predictions.dim() == 2 ? predictions.argmax(1) : predictions).to_type(ScalarType.Int64), targets);
     }
 
     /// <inheritdoc />
     public override void Reset()
     {
-        foreach (var tensor in predictedLabels.Concat(targets))
-        {
-            tensor.Dispose();
-        }
-
-        predictedLabels.Clear();
-        targets.Clear();
+        record.Clear();
         classesSeen = null;
-        sampleCount = 0;
     }
 
     /// <inheritdoc />
@@ -127,7 +104,8 @@ public sealed class ConfusionMatrix : Metric
     protected override IEnumerable<KeyValuePair<string, Array>> ComputeArrayMetrics()
     {
         using var scope = torch.NewDisposeScope();
-        var counts = Calculate(torch.cat(predictedLabels, 0), torch.cat(targets, 0), classesSeen);
+        var (predictedLabels, targets) = record.Concatenated();
+        var counts = Calculate(predictedLabels, targets, classesSeen);
         var rows = new long[counts.GetLength(0)][];
         for (var row = 0; row < rows.Length; row++)
         {

@@ -36,10 +36,7 @@ public sealed class SingleLabelMetric : Metric
     private readonly string[] items;
     private readonly string? average;
     private readonly int? numClasses;
-    private readonly List<Tensor> predictions = [];
-    private readonly List<Tensor> targets = [];
-    private bool? fromScores;
-    private long sampleCount;
+    private readonly PredictionRecord record = new();
 
     /// <summary>Creates the metric.</summary>
     /// <param name="thrs">Score thresholds: a prediction counts only if its score is above the threshold; null means no threshold.</param>
@@ -99,7 +96,7 @@ public sealed class SingleLabelMetric : Metric
     public string? Average => average;
 
     /// <inheritdoc />
-    public override long SampleCount => sampleCount;
+    public override long SampleCount => record.SampleCount;
 
     /// <summary>
     /// Precision, recall, F1-score and support of <paramref name="pred"/> against the labels
@@ -178,48 +175,16 @@ public sealed class SingleLabelMetric : Metric
     public override void Process(Tensor predictions, Tensor targets)
     {
         ArgumentNullException.ThrowIfNull(predictions);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (predictions.dim() is not (1 or 2))
-        {
-            throw new ArgumentException($"predictions must be labels (N) or scores (N, C), but have shape ({string.Join(", ", predictions.shape)}).", nameof(predictions));
-        }
-
-        var scores = predictions.dim() == 2;
-        if (fromScores is { } earlier && earlier != scores)
-        {
-            throw new ArgumentException($"Every batch must hold {(earlier ? "scores (N, C)" : "labels (N)")} as the first one did, but this one holds {(scores ? "scores" : "labels")}.", nameof(predictions));
-        }
-
-        if (!scores && numClasses is null)
+        if (predictions.dim() == 1 && numClasses is null)
         {
             throw new ArgumentException("SingleLabelMetric needs num_classes when the predictions are labels instead of scores.", nameof(predictions));
         }
 
-        if (targets.numel() != predictions.shape[0])
-        {
-            throw new ArgumentException($"The size of the predictions ({predictions.shape[0]}) doesn't match the targets ({string.Join(", ", targets.shape)}).", nameof(targets));
-        }
-
-        using var scope = torch.NewDisposeScope();
-        this.predictions.Add(predictions.detach().to(CPU).clone().DetachFromDisposeScope());
-        this.targets.Add(targets.detach().reshape(-1).to_type(ScalarType.Int64).to(CPU).clone().DetachFromDisposeScope());
-        fromScores = scores;
-        sampleCount += predictions.shape[0];
+        record.Add(predictions, targets);
     }
 
     /// <inheritdoc />
-    public override void Reset()
-    {
-        foreach (var tensor in predictions.Concat(targets))
-        {
-            tensor.Dispose();
-        }
-
-        predictions.Clear();
-        targets.Clear();
-        fromScores = null;
-        sampleCount = 0;
-    }
+    public override void Reset() => record.Clear();
 
     /// <inheritdoc />
     protected override IEnumerable<KeyValuePair<string, double>> ComputeMetrics() =>
@@ -233,15 +198,14 @@ public sealed class SingleLabelMetric : Metric
     private List<KeyValuePair<string, double[]>> Named()
     {
         using var scope = torch.NewDisposeScope();
-        var pred = torch.cat(predictions, 0);
-        var target = torch.cat(targets, 0);
+        var (pred, target) = record.Concatenated();
         var averageSuffix = average switch
         {
             null => "_classwise",
             "micro" => "_micro",
             _ => string.Empty,
         };
-        if (fromScores != true)
+        if (record.FromScores != true)
         {
             return Pack(Calculate(pred, target, average: average, numClasses: numClasses)[0], averageSuffix);
         }

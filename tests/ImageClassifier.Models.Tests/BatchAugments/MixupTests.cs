@@ -1,9 +1,11 @@
 using ImageClassifier.Models.BatchAugments;
+using ImageClassifier.Models.Tests.TestHelpers;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Models.Tests.BatchAugments;
 
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class MixupTests
 {
     [Fact]

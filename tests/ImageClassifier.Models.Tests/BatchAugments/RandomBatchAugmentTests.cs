@@ -1,8 +1,10 @@
 using ImageClassifier.Models.BatchAugments;
+using ImageClassifier.Models.Tests.TestHelpers;
 using TorchSharp;
 
 namespace ImageClassifier.Models.Tests.BatchAugments;
 
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class RandomBatchAugmentTests
 {
     [Fact]
