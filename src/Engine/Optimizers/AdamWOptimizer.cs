@@ -26,15 +26,8 @@ public sealed class AdamWOptimizer : OptimizerBuilder
         bool amsgrad = false)
     {
         betas ??= [0.9, 0.999];
-        if (!(lr >= 0) || double.IsInfinity(lr))
-        {
-            throw new ConfigValueException("lr", lr, "a finite number >= 0");
-        }
-
-        if (betas.Length != 2 || betas.Any(beta => !(beta >= 0 && beta < 1)))
-        {
-            throw new ConfigValueException("betas", betas, "two numbers in [0, 1)");
-        }
+        RequireLearningRate(lr);
+        RequireBetas(betas);
 
         LearningRate = lr;
         beta1 = betas[0];

@@ -38,15 +38,8 @@ public sealed class LambOptimizer : OptimizerBuilder
         bool alwaysAdapt = false)
     {
         betas ??= [0.9, 0.999];
-        if (!(lr >= 0) || double.IsInfinity(lr))
-        {
-            throw new ConfigValueException("lr", lr, "a finite number >= 0");
-        }
-
-        if (betas.Length != 2 || betas.Any(beta => !(beta >= 0 && beta < 1)))
-        {
-            throw new ConfigValueException("betas", betas, "two numbers in [0, 1)");
-        }
+        RequireLearningRate(lr);
+        RequireBetas(betas);
 
         if (!(maxGradNorm > 0))
         {

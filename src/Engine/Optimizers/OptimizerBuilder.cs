@@ -19,4 +19,23 @@ public abstract class OptimizerBuilder
 
     /// <summary>A new optimizer with one parameter group per item of <paramref name="groups"/>, each with its learning rate and weight decay.</summary>
     public abstract optim.Optimizer Create(IReadOnlyList<ParameterGroup> groups);
+
+    /// <summary>Refuses a learning rate that is negative, NaN or infinite (a [ValueRange] lets infinity through).</summary>
+    protected static void RequireLearningRate(double lr)
+    {
+        if (!(lr >= 0) || double.IsInfinity(lr))
+        {
+            throw new ConfigValueException("lr", lr, "a finite number >= 0");
+        }
+    }
+
+    /// <summary>Refuses Adam-style <c>betas</c> that are not two numbers in [0, 1).</summary>
+    protected static void RequireBetas(double[] betas)
+    {
+        ArgumentNullException.ThrowIfNull(betas);
+        if (betas.Length != 2 || betas.Any(beta => !(beta >= 0 && beta < 1)))
+        {
+            throw new ConfigValueException("betas", betas, "two numbers in [0, 1)");
+        }
+    }
 }

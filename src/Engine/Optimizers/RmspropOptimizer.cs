@@ -27,10 +27,7 @@ public sealed class RmspropOptimizer : OptimizerBuilder
         [ValueRange(Minimum = 0)] double momentum = 0,
         bool centered = false)
     {
-        if (!(lr >= 0) || double.IsInfinity(lr))
-        {
-            throw new ConfigValueException("lr", lr, "a finite number >= 0");
-        }
+        RequireLearningRate(lr);
 
         LearningRate = lr;
         this.alpha = alpha;

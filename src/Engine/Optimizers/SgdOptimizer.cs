@@ -24,10 +24,7 @@ public sealed class SgdOptimizer : OptimizerBuilder
         [ValueRange(Minimum = 0)] double weightDecay = 0,
         bool nesterov = false)
     {
-        if (!(lr >= 0) || double.IsInfinity(lr))
-        {
-            throw new ConfigValueException("lr", lr, "a finite number >= 0");
-        }
+        RequireLearningRate(lr);
 
         if (nesterov && (momentum <= 0 || dampening != 0))
         {
