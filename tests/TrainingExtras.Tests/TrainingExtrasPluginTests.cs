@@ -105,6 +105,38 @@ public sealed class TrainingExtrasPluginTests : IDisposable
         Assert.Equal("$.custom_hooks[0].interval", error.JsonPath);
     }
 
+    [Theory]
+    [InlineData("\"VERY_HIGH\"", true)]
+    [InlineData("\"very_low\"", false)]
+    [InlineData("5", true)]
+    public void Any_hook_entry_takes_mmengines_priority_which_orders_the_hooks(string priority, bool runsFirst)
+    {
+        // ProgressFileHook declares no priority; EarlyStoppingHook runs at LOWEST (100) unless told otherwise.
+        var config = Path.Combine(root, "priority.json");
+        Directory.CreateDirectory(root);
+        File.WriteAllText(config, Config("/nowhere").Replace(
+            "{\"type\": \"ProgressFileHook\", \"interval\": 2}",
+            $"{{\"type\": \"EarlyStoppingHook\", \"monitor\": \"accuracy/top1\", \"priority\": \"NORMAL\"}}, {{\"type\": \"ProgressFileHook\", \"interval\": 2, \"priority\": {priority}}}",
+            StringComparison.Ordinal));
+
+        var hooks = Host.LoadRun(config).BuildHooks();
+
+        Assert.Equal(runsFirst ? ["ProgressFileHook", "EarlyStoppingHook"] : ["EarlyStoppingHook", "ProgressFileHook"], hooks.Select(hook => hook.GetType().Name));
+    }
+
+    [Fact]
+    public void A_priority_that_is_no_name_nor_0_to_100_is_a_config_error_at_its_key()
+    {
+        var config = Path.Combine(root, "bad-priority.json");
+        Directory.CreateDirectory(root);
+        File.WriteAllText(config, Config("/nowhere").Replace("\"ProgressFileHook\", \"interval\": 2", "\"ProgressFileHook\", \"interval\": 2, \"priority\": \"URGENT\"", StringComparison.Ordinal));
+
+        var error = Assert.Throws<ImageClassifier.Hosting.Configuration.ConfigException>(() => Host.LoadRun(config));
+
+        Assert.Equal("$.custom_hooks[0].priority", error.JsonPath);
+        Assert.Contains("an integer from 0 to 100, but found the string \"URGENT\"", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_hook_that_refuses_its_config_when_the_run_builds_it_is_reported_at_its_place_in_custom_hooks()
     {

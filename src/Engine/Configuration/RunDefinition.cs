@@ -82,6 +82,14 @@ public sealed class RunDefinition
     /// </summary>
     public IReadOnlyList<ComponentConfig<Hook>> Hooks { get; init; } = [];
 
+    /// <summary>
+    /// mmengine's per-entry <c>priority</c> of hooks in <see cref="Hooks"/>, by config (the same
+    /// instance), where the config gives one that the hook itself does not declare; it wins over
+    /// the hook's own <see cref="Hook.Priority"/>.
+    /// </summary>
+    public IReadOnlyDictionary<ComponentConfig<Hook>, int> HookPriorities { get; init; } =
+        new Dictionary<ComponentConfig<Hook>, int>(ReferenceEqualityComparer.Instance);
+
     /// <summary><c>randomness.seed</c>; null picks one at random.</summary>
     public int? Seed { get; init; }
 
@@ -311,9 +319,12 @@ public sealed class RunDefinition
     public List<Metric> BuildMetrics(RunStage stage) =>
         [.. EvaluatorOf(stage).Select((metric, index) => Build($"$.{EvaluatorKey(stage)}[{index}]", metric))];
 
-    /// <summary>Builds <see cref="Hooks"/>, in the order they run: by priority, then as configured.</summary>
+    /// <summary>Builds <see cref="Hooks"/>, in the order they run: by priority (an entry's own from <see cref="HookPriorities"/> first), then as configured.</summary>
     public List<Hook> BuildHooks() =>
-        [.. Hooks.Select((hook, index) => Build($"$.hooks[{index}]", hook)).OrderBy(hook => hook.Priority)];
+        [.. Hooks
+            .Select((config, index) => (Hook: Build($"$.hooks[{index}]", config), Priority: HookPriorities.TryGetValue(config, out var priority) ? (int?)priority : null))
+            .OrderBy(entry => entry.Priority ?? entry.Hook.Priority)
+            .Select(entry => entry.Hook)];
 
     /// <summary>The metrics of <paramref name="stage"/>'s evaluator (none for training).</summary>
     public IReadOnlyList<ComponentConfig<Metric>> EvaluatorOf(RunStage stage) => stage switch

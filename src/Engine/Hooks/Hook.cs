@@ -97,6 +97,18 @@ public abstract class Hook
     {
     }
 
+    /// <summary>
+    /// A <c>priority</c> as mmengine reads it: one of its names (any case, as its <c>get_priority</c>
+    /// upper-cases them) or an integer from 0 to 100; null when it is neither.
+    /// </summary>
+    public static int? ParsePriority(object? value) => value switch
+    {
+        string name when PriorityNames.TryGetValue(name.ToUpperInvariant(), out var named) => named,
+        int number when number is >= 0 and <= 100 => number,
+        long number when number is >= 0 and <= 100 => (int)number,
+        _ => null,
+    };
+
     /// <summary>The number of one of mmengine's priority names (<see cref="PriorityNames"/>), for a hook's <c>priority</c> key.</summary>
     /// <exception cref="ConfigValueException">The name is not one of them.</exception>
     protected static int PriorityOf(string name) =>

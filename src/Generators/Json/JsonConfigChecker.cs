@@ -263,6 +263,12 @@ internal sealed class JsonConfigChecker(KnownComponents components, ConstraintCa
                 continue;
             }
 
+            if (KindWideMembers.Contains(component.Kind, member.Name))
+            {
+                // The host reads it off the entry (a hook's priority), as mmengine's runner does.
+                continue;
+            }
+
             var names = component.Members.Select(known => known.JsonName).ToList();
             Located(DiagnosticDescriptors.UnknownConfigMember, member.NameSpan, memberPath, ConfigMessages.UnknownMember(owner, member.Name, names, (component.Name, component.Kind)));
         }

@@ -106,6 +106,19 @@ public sealed class JsonConfigAnalyzerTests
             {
             }
         }
+
+        [ComponentKind("hook")]
+        public abstract class Hook
+        {
+        }
+
+        [RegisterModel]
+        public sealed class MarkerHook : Hook
+        {
+            public MarkerHook([ValueRange(Minimum = 1)] int interval = 1)
+            {
+            }
+        }
         """;
 
     // The components with their generated configs, as a build analyzes them.
@@ -177,6 +190,23 @@ public sealed class JsonConfigAnalyzerTests
         var diagnostic = Assert.Single(Analyze(json));
 
         AssertOutside(diagnostic, 4, 70, "out_indices[0]", ZeroToThree, "4");
+    }
+
+    [Fact]
+    public void Any_hook_entry_may_carry_mmengines_priority_and_no_other_component_may()
+    {
+        const string json = """
+            {
+              "custom_hooks": [{"type": "MarkerHook", "interval": 2, "priority": "HIGH"}],
+              "model": {"type": "ImageClassifier", "backbone": {"type": "ResNet_CIFAR", "depth": 18, "priority": 1}}
+            }
+            """;
+
+        var diagnostic = Assert.Single(Analyze(json));
+
+        var position = diagnostic.Location.GetLineSpan().StartLinePosition;
+        Assert.Equal(("ICG019", 3, 90), (diagnostic.Id, position.Line + 1, position.Character + 1));
+        Assert.StartsWith("$.model.backbone.priority: ResNet_CIFAR (a backbone) has no member 'priority'", diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]

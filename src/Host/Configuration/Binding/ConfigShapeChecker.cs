@@ -264,6 +264,13 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
             }
 
             var memberPath = path.Member(member.Name);
+            if (!properties.ContainsKey(member.Name) && KindWideMembers.Contains(registration?.Kind, member.Name))
+            {
+                // Read off the entry by its section's reader (a hook's priority); the serializer never sees it.
+                json?.Remove(member.Name);
+                continue;
+            }
+
             if (!properties.TryGetValue(member.Name, out var property))
             {
                 var component = registration is null ? ((string, string)?)null : (registration.Name, registration.Kind);

@@ -12,6 +12,7 @@ using ImageClassifier.Models.Evaluation;
 using ImageClassifier.Models.Preprocessors;
 using ImageClassifier.Models.Tta;
 using ImageClassifier.Shared.Json;
+using ImageClassifier.Shared.Text;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Hosting.Configuration.Binding;
@@ -121,6 +122,7 @@ public sealed class RunDefinitionReader
             LoggerInterval = loggerInterval,
             LogByEpoch = logByEpoch,
             Hooks = hooks,
+            HookPriorities = ReadHookPriorities(hooks),
             Seed = seed,
             WorkDir = ReadTopString("work_dir"),
             LoadFrom = ReadTopString("load_from"),
@@ -516,6 +518,31 @@ public sealed class RunDefinitionReader
 
     // default_hooks by role and custom_hooks in order, bound through the catalog like any
     // component; a hook that is not one of the runner's own joins the run's hooks.
+    // mmengine's runner takes "priority" off any hook entry; a hook that declares its own binds it instead.
+    private Dictionary<ComponentConfig<Hook>, int> ReadHookPriorities(List<ComponentConfig<Hook>> hooks)
+    {
+        var priorities = new Dictionary<ComponentConfig<Hook>, int>(ReferenceEqualityComparer.Instance);
+        foreach (var hook in hooks)
+        {
+            var path = $"{boundPaths[hook]}.{KindWideMembers.HookPriority}";
+            if (hook.GetType().GetProperty(nameof(Hook.Priority)) is not null || !document.TryGetNode(path, out var node))
+            {
+                continue;
+            }
+
+            object? value = node switch
+            {
+                ConfigString text => text.Value,
+                ConfigNumber { IsInteger: true } number when long.TryParse(number.Literal, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var integer) => integer,
+                _ => null,
+            };
+            priorities[hook] = Hook.ParsePriority(value)
+                ?? throw document.CreateException(path, ConfigMessages.Mismatch($"one of mmengine's priority names ({string.Join(", ", Hook.PriorityNames.Keys.Select(MessageText.JsonQuote))}) or an integer from 0 to 100", ValueDescriber.Found(node)));
+        }
+
+        return priorities;
+    }
+
     private List<ComponentConfig<Hook>> ReadHooks()
     {
         var hooks = new List<ComponentConfig<Hook>>();
