@@ -25,6 +25,9 @@ public static class WeightInitialization
     {
         ArgumentNullException.ThrowIfNull(root);
         using var noGrad = torch.no_grad();
+
+        // The fills work in place on the parameters; the scope frees their temporaries now, not at a garbage collection.
+        using var scope = torch.NewDisposeScope();
         var pretrained = new List<(nn.Module Module, PretrainedInit Initializer)>();
         Visit(root, pretrained);
         foreach (var (module, initializer) in pretrained)
@@ -45,6 +48,7 @@ public static class WeightInitialization
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(path);
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         var ancestors = new List<nn.Module>();
         var target = root;
         foreach (var name in path.Split('.', StringSplitOptions.RemoveEmptyEntries))

@@ -57,8 +57,8 @@ public sealed class ClsDataPreprocessor : DataPreprocessor
 
             // Non-persistent, as mmpretrain registers them, so checkpoints carry no data_preprocessor
             // keys; registered before RegisterComponents, which would make them persistent.
-            this.mean = torch.tensor(mean, ScalarType.Float32).view(-1, 1, 1).DetachFromDisposeScope();
-            this.std = torch.tensor(std, ScalarType.Float32).view(-1, 1, 1).DetachFromDisposeScope();
+            this.mean = torch.tensor(mean, [mean.Length, 1, 1], ScalarType.Float32).DetachFromDisposeScope();
+            this.std = torch.tensor(std, [std.Length, 1, 1], ScalarType.Float32).DetachFromDisposeScope();
             register_buffer(nameof(this.mean), this.mean, persistent: false);
             register_buffer(nameof(this.std), this.std, persistent: false);
         }

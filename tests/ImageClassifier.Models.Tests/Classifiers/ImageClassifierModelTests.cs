@@ -1,7 +1,9 @@
+using ImageClassifier.Models.Backbones;
+using ImageClassifier.Models.BatchAugments;
 using ImageClassifier.Models.Classifiers;
+using ImageClassifier.Models.Heads;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Necks;
-using ImageClassifier.Models.BatchAugments;
 using ImageClassifier.Models.Preprocessors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -232,6 +234,21 @@ public sealed class ImageClassifierModelTests
         var error = Assert.Throws<ArgumentException>(() => new ImageClassifierModel(new TinyBackbone(), new GlobalAveragePooling(), new TinyHead(8, 3), dataPreprocessor: preprocessor, trainCfg: augments));
 
         Assert.Equal("trainCfg", error.ParamName);
+    }
+
+    [Fact]
+    public void BuildingAndDisposingLeavesNoTensorBehind()
+    {
+        // Initialisation's temporaries and the preprocessor's mean and std once leaked 8 tensors per model.
+        DisposeScopeManager.Statistics.Reset();
+
+        new ImageClassifierModel(
+            new ResNet(depth: 18, baseChannels: 8, stemChannels: 8),
+            new GlobalAveragePooling(),
+            new LinearClsHeadConfig { NumClasses = 10, InChannels = 64 }.Build(),
+            dataPreprocessor: new ClsDataPreprocessor(mean: [1.0, 2, 3], std: [2.0, 2, 2])).Dispose();
+
+        Assert.Equal(0, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     [Fact]
