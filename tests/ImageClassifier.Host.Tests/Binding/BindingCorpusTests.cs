@@ -1,7 +1,7 @@
 using ImageClassifier.Cli.Commands;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Configuration.Binding;
-using ImageClassifier.Hosting.Tests.Commands;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using ImageClassifier.Hosting.Tests.Configuration;
 
 namespace ImageClassifier.Hosting.Tests.Binding;

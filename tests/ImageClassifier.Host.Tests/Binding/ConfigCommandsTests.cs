@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ImageClassifier.Cli.Commands;
-using ImageClassifier.Hosting.Tests.Commands;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using ImageClassifier.Hosting.Tests.Configuration;
 
 namespace ImageClassifier.Hosting.Tests.Binding;

@@ -109,7 +109,7 @@ public sealed class BrokenConfigCorpusTests
     public void Each_broken_file_fails_validate_with_exit_code_two_and_one_located_error(string file, string errorFile, int line, int column, string fragment)
     {
         _ = fragment;
-        var run = Commands.CliRun.Invoke(ImageClassifier.Hosting.Catalog.BuiltInComponents.CreateCatalog, "validate", Path.Combine(CorpusDirectory, file));
+        var run = TestHelpers.CliRun.Invoke(ImageClassifier.Hosting.Catalog.BuiltInComponents.CreateCatalog, "validate", Path.Combine(CorpusDirectory, file));
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith($"error: {Path.Combine(CorpusDirectory, errorFile)}:{line}:{column}: ", run.Error, StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Cli.Commands;
-using ImageClassifier.Hosting.Tests.Commands;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using static ImageClassifier.Hosting.Tests.Plugins.PluginSandbox;
 
 namespace ImageClassifier.Hosting.Tests.Plugins;

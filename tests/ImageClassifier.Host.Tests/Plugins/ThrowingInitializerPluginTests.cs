@@ -40,7 +40,7 @@ public sealed class ThrowingInitializerPluginTests : IDisposable
         var folder = _sandbox.Folder("plugins");
         AddPlugin(folder, plugin);
 
-        var run = Commands.CliRun.Invoke(ImageClassifier.Hosting.Catalog.BuiltInComponents.CreateCatalog, "plugins", "--plugins", folder);
+        var run = TestHelpers.CliRun.Invoke(ImageClassifier.Hosting.Catalog.BuiltInComponents.CreateCatalog, "plugins", "--plugins", folder);
 
         Assert.Contains(plugin, run.Output + run.Error, StringComparison.Ordinal);
         Assert.Contains(expected, run.Output + run.Error, StringComparison.Ordinal);

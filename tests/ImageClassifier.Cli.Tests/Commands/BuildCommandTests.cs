@@ -1,9 +1,10 @@
 using ImageClassifier.Cli.Commands;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using ImageClassifier.Hosting.Tests.Configuration;
 using ImageClassifier.Hosting.Tests.Validation;
 using static ImageClassifier.Hosting.Tests.Validation.ValidationConfigs;
 
-namespace ImageClassifier.Hosting.Tests.Commands;
+namespace ImageClassifier.Cli.Tests.Commands;
 
 /// <summary>icls build over the built-in components: the input it reads from the config and the wiring check.</summary>
 public sealed class BuildCommandTests : IDisposable

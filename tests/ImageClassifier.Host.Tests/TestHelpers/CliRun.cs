@@ -2,7 +2,7 @@ using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Cli.Commands;
 using ImageClassifier.Hosting.Tests.TestComponents;
 
-namespace ImageClassifier.Hosting.Tests.Commands;
+namespace ImageClassifier.Hosting.Tests.TestHelpers;
 
 /// <summary>One in-process run of icls with captured output.</summary>
 public sealed record CliRun(int ExitCode, string Output, string Error)

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using ImageClassifier.Cli.Commands;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using ImageClassifier.Hosting.Tests.TestComponents;
 
-namespace ImageClassifier.Hosting.Tests.Commands;
+namespace ImageClassifier.Cli.Tests.Commands;
 
 public sealed class DescribeCommandTests
 {
@@ -16,7 +17,7 @@ public sealed class DescribeCommandTests
         foreach (var expected in new[]
         {
             "TinyNet (backbone)", "The TinyNet test backbone.", typeof(TinyNet).FullName!, typeof(TinyNetConfig).FullName!,
-            "built-in", "ImageClassifier.Host.Tests", "out_indices", "OutIndices", "[3]", "between 0 and 3",
+            "built-in", "ImageClassifier.Cli.Tests", "out_indices", "OutIndices", "[3]", "between 0 and 3",
             "(from BaseNet)", "depth", "required", "one of 18, 34", "drop_rate", "double?",
         })
         {
@@ -36,7 +37,7 @@ public sealed class DescribeCommandTests
         Assert.Equal("backbone", root.GetProperty("kind").GetString());
         Assert.Equal(typeof(TinyNet).FullName, root.GetProperty("component_type").GetString());
         Assert.Equal(typeof(TestBackbone).FullName, root.GetProperty("kind_type").GetString());
-        Assert.Equal("ImageClassifier.Host.Tests", root.GetProperty("assembly_name").GetString());
+        Assert.Equal("ImageClassifier.Cli.Tests", root.GetProperty("assembly_name").GetString());
         Assert.Equal(typeof(TinyNet).Assembly.Location, root.GetProperty("assembly_path").GetString());
         Assert.False(root.GetProperty("override").GetBoolean());
         Assert.Empty(root.GetProperty("replaces").EnumerateArray());

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Cli.Commands;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using ImageClassifier.Hosting.Tests.TestComponents;
 
-namespace ImageClassifier.Hosting.Tests.Commands;
+namespace ImageClassifier.Cli.Tests.Commands;
 
 public sealed class ListModelsCommandTests
 {
@@ -55,7 +56,7 @@ public sealed class ListModelsCommandTests
         Assert.Equal(typeof(TinyNet).FullName, tiny.GetProperty("component_type").GetString());
         Assert.Equal(typeof(TinyNetConfig).FullName, tiny.GetProperty("config_type").GetString());
         Assert.Equal("built-in", tiny.GetProperty("origin").GetString());
-        Assert.Equal("ImageClassifier.Host.Tests", tiny.GetProperty("assembly_name").GetString());
+        Assert.Equal("ImageClassifier.Cli.Tests", tiny.GetProperty("assembly_name").GetString());
         Assert.Equal("The TinyNet test backbone.", tiny.GetProperty("summary").GetString());
     }
 

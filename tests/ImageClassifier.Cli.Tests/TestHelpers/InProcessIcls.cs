@@ -1,6 +1,7 @@
 using ImageClassifier.Cli.Commands;
+using ImageClassifier.Engine.Tests.TestHelpers;
 
-namespace ImageClassifier.Engine.Tests.TestHelpers;
+namespace ImageClassifier.Cli.Tests.TestHelpers;
 
 /// <summary>Runs the icls command line in this process, over the tiny experiment's catalog.</summary>
 public static class InProcessIcls

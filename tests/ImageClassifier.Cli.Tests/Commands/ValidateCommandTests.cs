@@ -1,10 +1,11 @@
 using ImageClassifier.Cli.Commands;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using ImageClassifier.Hosting.Tests.Configuration;
 using ImageClassifier.Hosting.Tests.Plugins;
 using ImageClassifier.Hosting.Tests.Validation;
 using static ImageClassifier.Hosting.Tests.Validation.ValidationConfigs;
 
-namespace ImageClassifier.Hosting.Tests.Commands;
+namespace ImageClassifier.Cli.Tests.Commands;
 
 /// <summary>icls validate over the built-in components: the wiring check and every section a run uses.</summary>
 public sealed class ValidateCommandTests : IDisposable

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using ImageClassifier.Data.Images;
+using ImageClassifier.Cli.Tests.TestHelpers;
 using ImageClassifier.Engine.Tests.TestHelpers;
 using ImageClassifier.Cli.Commands;
 using ImageClassifier.Models.Weights;
 using static TorchSharp.torch;
-using static ImageClassifier.Engine.Tests.TestHelpers.InProcessIcls;
+using static ImageClassifier.Cli.Tests.TestHelpers.InProcessIcls;
 
-namespace ImageClassifier.Engine.Tests.Commands;
+namespace ImageClassifier.Cli.Tests.Commands;
 
 /// <summary>icls train, test and infer against checkpoints that do not fit, bad image files and impossible top-k, in-process.</summary>
 [Collection(TrainingCollection.Name)]

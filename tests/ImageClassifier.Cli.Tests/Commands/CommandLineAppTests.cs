@@ -1,7 +1,9 @@
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Cli.Commands;
+using ImageClassifier.Hosting.Tests.TestComponents;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 
-namespace ImageClassifier.Hosting.Tests.Commands;
+namespace ImageClassifier.Cli.Tests.Commands;
 
 public sealed class CommandLineAppTests
 {
@@ -74,7 +76,7 @@ public sealed class CommandLineAppTests
             () =>
             {
                 var catalog = CliRun.SampleCatalog();
-                catalog.Register(TestComponents.TestDescriptors.Backbone("TinyNet", componentType: typeof(object)), "my-plugin");
+                catalog.Register(TestDescriptors.Backbone("TinyNet", componentType: typeof(object)), "my-plugin");
                 return catalog;
             },
             "list-models");

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using ImageClassifier.Engine.Tests.TestHelpers;
 using ImageClassifier.Models.Checkpoints;
-using static ImageClassifier.Engine.Tests.TestHelpers.InProcessIcls;
+using static ImageClassifier.Cli.Tests.TestHelpers.InProcessIcls;
 
-namespace ImageClassifier.Engine.Tests.Commands;
+namespace ImageClassifier.Cli.Tests.Commands;
 
 /// <summary><c>icls convert</c> over the torchvision fixture of the model tests (Fixtures/Conversion there).</summary>
 public sealed class ConvertCommandTests : IDisposable
