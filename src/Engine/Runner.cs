@@ -122,11 +122,7 @@ public sealed class Runner : IDisposable
         }
 
         var valMetrics = run.BuildMetrics(RunStage.Val);
-        var epochLength = trainLoader.Count;
-        if (epochLength == 0)
-        {
-            throw run.Origin.Error("$.train_dataloader.batch_size", $"the training set has {trainLoader.Dataset.Count} samples, fewer than one batch of {trainLoader.BatchSize} with drop_last: no iteration would run");
-        }
+        var epochLength = run.EpochLengthOf(trainLoader);
 
         // mmengine's IterBasedTrainLoop counts as one epoch; its data loader still cycles through sampler epochs.
         var maxEpochs = loop.ByEpoch ? loop.MaxEpochs : 1;
@@ -148,7 +144,7 @@ public sealed class Runner : IDisposable
             ScaleLearningRate(optimizer, (double)trainLoader.BatchSize / baseBatchSize);
         }
 
-        var schedulers = AttachSchedulers(optimizer, loop.ByEpoch ? maxEpochs : null, maxIterations, epochLength);
+        var schedulers = run.AttachSchedulers(optimizer, epochLength);
         var optimWrapper = run.OptimWrapper!.Wrap(optimizer, model.parameters(), amp?.Scaler, options.GradientReducer);
         ReleaseHooks();
         hooks = run.BuildHooks();
@@ -629,24 +625,6 @@ public sealed class Runner : IDisposable
         }
 
         return path;
-    }
-
-    private List<ParamScheduler> AttachSchedulers(optim.Optimizer optimizer, int? maxEpochs, int maxIterations, int epochLength)
-    {
-        var schedulers = run.BuildSchedulers();
-        for (var i = 0; i < schedulers.Count; i++)
-        {
-            try
-            {
-                schedulers[i].Attach(optimizer, maxEpochs, maxIterations, epochLength);
-            }
-            catch (ConfigValueException refusal)
-            {
-                throw run.Origin.Error($"$.param_scheduler[{i}].{refusal.Member}", refusal.Message);
-            }
-        }
-
-        return schedulers;
     }
 
     private static void ScaleLearningRate(optim.Optimizer optimizer, double factor)

@@ -23,11 +23,11 @@ public sealed partial class ImageClassifierHost
     public RunDefinition ReadRun(ConfigDocument document) => RunDefinitionReader.Read(document, Catalog);
 
     /// <summary>
-    /// Checks everything <paramref name="run"/> uses that can be checked without reading its data:
+    /// Checks everything <paramref name="run"/> uses, reading no data but the training set's size:
     /// that every path it names exists (<see cref="CheckPaths"/>, for all its stages and load_from),
-    /// builds the pipelines' transforms, samplers, optimizer, schedulers, metrics and the model, and
-    /// runs a zero batch through the model's parts (<see cref="CheckWiring"/>). <c>icls validate</c>
-    /// is this call.
+    /// builds the pipelines' transforms, samplers, optimizer, schedulers (attached for the run's
+    /// length in iterations), hooks, metrics and the model, and runs a zero batch through the
+    /// model's parts (<see cref="CheckWiring"/>). <c>icls validate</c> is this call.
     /// </summary>
     /// <returns>The model's size, the wiring check's input and output, and warnings.</returns>
     /// <exception cref="ConfigException">For a run bound from JSON: the first problem, at its file, line and column.</exception>

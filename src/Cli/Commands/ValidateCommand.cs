@@ -8,9 +8,9 @@ namespace ImageClassifier.Cli.Commands;
 
 /// <summary>
 /// <c>icls validate CONFIG [--cfg-options k=v ...]</c>: loads a config with its bases and overrides,
-/// binds every section a run uses, builds what can be built without reading data (transforms,
-/// samplers, optimizer, schedulers, metrics, the model) so that a component's own refusal is found
-/// too, and runs a zero batch through the model's parts to check that they fit
+/// binds every section a run uses, builds its parts (transforms, samplers, optimizer, schedulers
+/// attached for the training set's length, hooks, metrics, the model) so that a component's own
+/// refusal is found too, and runs a zero batch through the model's parts to check that they fit
 /// (<see cref="ImageClassifierHost.Validate"/>). Prints "OK: ..." or the error with its file, line
 /// and column (exit code 2). A config without a model (a schedule or dataset fragment for
 /// <c>_base_</c>) is only bound. A plugin that failed to load (a missing or conflicting dependency,

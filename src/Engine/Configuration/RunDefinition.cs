@@ -315,6 +315,44 @@ public sealed class RunDefinition
     public List<ParamScheduler> BuildSchedulers() =>
         [.. ParamSchedulers.Select((scheduler, index) => Build($"$.param_scheduler[{index}]", scheduler))];
 
+    /// <summary>
+    /// Builds the schedulers and attaches each to <paramref name="optimizer"/> for a run of
+    /// <see cref="TrainLoop"/>'s length, which resolves their ranges.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose settings they schedule.</param>
+    /// <param name="epochLength">Iterations per epoch of the training data (<see cref="EpochLengthOf"/>).</param>
+    /// <exception cref="InvalidOperationException">The run has no train_cfg.</exception>
+    /// <exception cref="Exception">From <see cref="Origin"/>: a scheduler refuses its config or its resolved range.</exception>
+    public List<ParamScheduler> AttachSchedulers(optim.Optimizer optimizer, int epochLength)
+    {
+        var loop = TrainLoop ?? throw new InvalidOperationException("The run has no train_cfg.");
+        var maxIterations = loop.ByEpoch ? checked(loop.MaxEpochs * epochLength) : loop.MaxIterations;
+        var schedulers = BuildSchedulers();
+        for (var i = 0; i < schedulers.Count; i++)
+        {
+            try
+            {
+                schedulers[i].Attach(optimizer, loop.ByEpoch ? loop.MaxEpochs : null, maxIterations, epochLength);
+            }
+            catch (ConfigValueException refusal)
+            {
+                throw Origin.Error($"$.param_scheduler[{i}].{refusal.Member}", refusal.Message);
+            }
+        }
+
+        return schedulers;
+    }
+
+    /// <summary>Iterations per epoch of <paramref name="trainLoader"/>.</summary>
+    /// <exception cref="Exception">From <see cref="Origin"/>: the training data holds less than one batch, which drop_last drops.</exception>
+    public int EpochLengthOf(DataLoader trainLoader)
+    {
+        ArgumentNullException.ThrowIfNull(trainLoader);
+        return trainLoader.Count > 0
+            ? trainLoader.Count
+            : throw Origin.Error("$.train_dataloader.batch_size", $"the training set has {trainLoader.Dataset.Count} samples, fewer than one batch of {trainLoader.BatchSize} with drop_last: no iteration would run");
+    }
+
     /// <summary>Builds the metrics of <paramref name="stage"/>'s evaluator (<c>val_evaluator</c> or <c>test_evaluator</c>).</summary>
     public List<Metric> BuildMetrics(RunStage stage) =>
         [.. EvaluatorOf(stage).Select((metric, index) => Build($"$.{EvaluatorKey(stage)}[{index}]", metric))];

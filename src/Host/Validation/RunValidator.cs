@@ -4,15 +4,16 @@ using TorchSharp;
 namespace ImageClassifier.Hosting.Validation;
 
 /// <summary>
-/// Checks every section a run uses as far as that is possible without reading data: it builds each
-/// pipeline's transforms (<c>tta_pipeline</c>'s too), the samplers, the optimizer's builder, the
-/// schedulers, the hooks, <c>tta_model</c> and the metrics
-/// (so a component that would refuse its config in <c>train</c> refuses it here, with the same
-/// located message), requires the sections that training or testing then needs, checks every
-/// top-k against the class count, builds the model, groups its parameters as <c>optim_wrapper</c>
-/// says and runs the wiring check
-/// (<see cref="ModelWiringCheck"/>). Datasets are bound but not built, since building one reads
-/// its files; first of all, every path the run names must exist (<see cref="RunPathCheck"/>).
+/// Checks every section a run uses: it builds each pipeline's transforms (<c>tta_pipeline</c>'s
+/// too), the samplers, the optimizer's builder, the schedulers, the hooks, <c>tta_model</c> and the
+/// metrics (so a component that would refuse its config in <c>train</c> refuses it here, with the
+/// same located message), requires the sections that training or testing then needs, checks every
+/// top-k against the class count, builds the model, builds the optimizer over it as
+/// <c>optim_wrapper</c> groups it, attaches the schedulers to it (which resolves their ranges) and
+/// runs the wiring check (<see cref="ModelWiringCheck"/>). Of the datasets only the training data
+/// is built, when the run trains, since the schedulers' ranges depend on its length in batches;
+/// the others are bound but not built, since building one reads its files. First of all, every
+/// path the run names must exist (<see cref="RunPathCheck"/>).
 /// </summary>
 public static class RunValidator
 {
@@ -79,8 +80,13 @@ public static class RunValidator
 
                 if (run.OptimWrapper is not null)
                 {
-                    // The grouping depends on the model (its layer depths, shared parameters).
-                    run.GroupParameters(model, run.BuildOptimizer());
+                    // The grouping depends on the model (its layer depths, shared parameters), the
+                    // schedulers' ranges on the run's length in iterations, so on the training data's.
+                    using var optimizer = run.BuildOptimizer(model);
+                    if (run.TrainDataloader is not null && run.TrainLoop is not null)
+                    {
+                        DisposeAll(run.AttachSchedulers(optimizer, run.EpochLengthOf(run.BuildDataLoader(RunStage.Train, seed: 0))));
+                    }
                 }
 
                 var wiring = ModelWiringCheck.Check(run, model, ModelInputInference.Infer(run));

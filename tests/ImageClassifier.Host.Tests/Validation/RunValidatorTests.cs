@@ -1,3 +1,4 @@
+using ImageClassifier.Data.Datasets;
 using ImageClassifier.Engine.Configuration;
 using ImageClassifier.Hosting.Configuration;
 using ImageClassifier.Hosting.Tests.Configuration;
@@ -6,7 +7,7 @@ using static ImageClassifier.Hosting.Tests.Validation.ValidationConfigs;
 
 namespace ImageClassifier.Hosting.Tests.Validation;
 
-/// <summary>Validation of every section a run uses, without reading data.</summary>
+/// <summary>Validation of every section a run uses.</summary>
 public sealed class RunValidatorTests : IDisposable
 {
     private const string OneChannelResNet = """{"type": "ResNet", "depth": 18, "in_channels": 1, "stem_channels": 8, "base_channels": 8}""";
@@ -96,6 +97,56 @@ public sealed class RunValidatorTests : IDisposable
         Assert.Contains("top-5 needs at least 5 classes, but the model has 4", error.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(8, 1, null)]
+    [InlineData(8, 2, "greater than begin (2): the run is not longer than begin")]
+    [InlineData(12, 2, null)]
+    public void A_scheduler_range_resolves_against_the_training_data_length_as_in_training(int trainImages, int begin, string? refusal)
+    {
+        // Four images a batch, one epoch: an iteration scheduler without an end ends after trainImages / 4 iterations.
+        WriteFashionMnistTrainingSet(trainImages);
+        var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("train_dataloader", "FashionMNIST", dataRoot: folder.Root),
+            Optimizer,
+            TrainLoop,
+            $$"""
+            "param_scheduler": {"type": "LinearLR", "by_epoch": false, "begin": {{begin}}}
+            """));
+        var run = Read(folder, text);
+
+        if (refusal is null)
+        {
+            RunValidator.Validate(run);
+            return;
+        }
+
+        var validated = Assert.Throws<ConfigException>(() => RunValidator.Validate(run));
+        using var model = run.BuildModel();
+        using var optimizer = run.BuildOptimizer(model);
+        var trained = Assert.Throws<ConfigException>(() => run.AttachSchedulers(optimizer, run.EpochLengthOf(run.BuildDataLoader(RunStage.Train, seed: 0))));
+        Assert.Equal(trained.Message, validated.Message);
+        // A single scheduler written without a list is located where it is written.
+        Assert.Equal("$.param_scheduler.end", validated.JsonPath);
+        Assert.Contains(refusal, validated.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Training_data_smaller_than_one_kept_batch_is_refused_at_the_batch_size()
+    {
+        WriteFashionMnistTrainingSet(3);
+        var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            """
+            "train_dataloader": {"batch_size": 4, "drop_last": true, "dataset": {"type": "FashionMNIST", "data_root": "ROOT", "pipeline": [{"type": "PackInputs"}]}}
+            """.Replace("ROOT", folder.Root, StringComparison.Ordinal),
+            Optimizer,
+            TrainLoop));
+
+        var error = Assert.Throws<ConfigException>(() => RunValidator.Validate(Read(folder, text)));
+
+        Assert.Equal("$.train_dataloader.batch_size", error.JsonPath);
+        Assert.Equal("the training set has 3 samples, fewer than one batch of 4 with drop_last: no iteration would run", error.Detail);
+    }
+
     [Fact]
     public void The_host_validates_a_run_bound_from_json_or_written_in_csharp()
     {
@@ -109,5 +160,11 @@ public sealed class RunValidatorTests : IDisposable
         Assert.Equal("$.model.head.in_channels", jsonError.JsonPath);
         Assert.Equal("$.model.head.in_channels", codeError.Path);
         Assert.Equal(jsonError.Detail, codeError.Detail);
+    }
+
+    private void WriteFashionMnistTrainingSet(int count)
+    {
+        File.WriteAllBytes(Path.Combine(folder.Root, "train-images-idx3-ubyte"), IdxFile.Encode(new byte[count * 28 * 28], count, 28, 28));
+        File.WriteAllBytes(Path.Combine(folder.Root, "train-labels-idx1-ubyte"), IdxFile.Encode(new byte[count], count));
     }
 }
