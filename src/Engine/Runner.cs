@@ -558,12 +558,8 @@ public sealed class Runner : IDisposable
 
         if (run.Checkpoint is { SaveBest: { } saveBest } hook)
         {
-            var key = saveBest != "auto" ? saveBest
-                : result.Metrics.Keys.FirstOrDefault() ?? throw run.Origin.Error("$.default_hooks.checkpoint.save_best", "\"auto\" takes the validation's first number, but it computes none (only lists or matrices); name a metric, or add one such as Accuracy to val_evaluator");
-            if (!result.Metrics.TryGetValue(key, out var score))
-            {
-                throw run.Origin.Error("$.default_hooks.checkpoint.save_best", $"the validation computes no '{key}'; it computes {string.Join(", ", result.Metrics.Keys.Select(name => $"'{name}'"))}");
-            }
+            var key = run.SaveBestKey(saveBest, [.. result.Metrics.Keys]);
+            var score = result.Metrics[key];
 
             var greater = hook.Rule is null ? !key.Contains("loss", StringComparison.OrdinalIgnoreCase) : hook.Rule == "greater";
             var better = progress.BestScore is not { } best || (greater ? score > best : score < best);

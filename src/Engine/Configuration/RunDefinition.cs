@@ -343,6 +343,27 @@ public sealed class RunDefinition
         return schedulers;
     }
 
+    /// <summary>The validation value that <paramref name="saveBest"/> (<c>default_hooks.checkpoint.save_best</c>) names.</summary>
+    /// <param name="saveBest">A value name ("accuracy/top1"), or "auto" for the first.</param>
+    /// <param name="metricNames">The names of the numbers the validation computes, in order.</param>
+    /// <exception cref="Exception">From <see cref="Origin"/>: the validation computes no such number.</exception>
+    public string SaveBestKey(string saveBest, IReadOnlyList<string> metricNames)
+    {
+        ArgumentNullException.ThrowIfNull(saveBest);
+        ArgumentNullException.ThrowIfNull(metricNames);
+        const string Path = "$.default_hooks.checkpoint.save_best";
+        if (saveBest == "auto")
+        {
+            return metricNames.Count > 0
+                ? metricNames[0]
+                : throw Origin.Error(Path, "\"auto\" takes the validation's first number, but it computes none (only lists or matrices); name a metric, or add one such as Accuracy to val_evaluator");
+        }
+
+        return metricNames.Contains(saveBest, StringComparer.Ordinal)
+            ? saveBest
+            : throw Origin.Error(Path, $"the validation computes no '{saveBest}'; it computes {string.Join(", ", metricNames.Select(name => $"'{name}'"))}");
+    }
+
     /// <summary>Iterations per epoch of <paramref name="trainLoader"/>.</summary>
     /// <exception cref="Exception">From <see cref="Origin"/>: the training data holds less than one batch, which drop_last drops.</exception>
     public int EpochLengthOf(DataLoader trainLoader)

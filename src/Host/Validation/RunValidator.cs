@@ -1,4 +1,5 @@
 using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Models.Evaluation;
 using TorchSharp;
 
 namespace ImageClassifier.Hosting.Validation;
@@ -8,7 +9,7 @@ namespace ImageClassifier.Hosting.Validation;
 /// too), the samplers, the optimizer's builder, the schedulers, the hooks, <c>tta_model</c> and the
 /// metrics (so a component that would refuse its config in <c>train</c> refuses it here, with the
 /// same located message), requires the sections that training or testing then needs, checks every
-/// top-k against the class count, builds the model, builds the optimizer over it as
+/// top-k against the class count and <c>save_best</c> against the validation's value names, builds the model, builds the optimizer over it as
 /// <c>optim_wrapper</c> groups it, attaches the schedulers to it (which resolves their ranges) and
 /// runs the wiring check (<see cref="ModelWiringCheck"/>). Of the datasets only the training data
 /// is built, when the run trains, since the schedulers' ranges depend on its length in batches;
@@ -71,6 +72,10 @@ public static class RunValidator
                 {
                     ClassCount.CheckTopk(run, numClasses, built as Classifier, RunDefinition.EvaluatorKey(RunStage.Val), valMetrics);
                     ClassCount.CheckTopk(run, numClasses, model: null, RunDefinition.EvaluatorKey(RunStage.Test), testMetrics);
+                    if (run.TrainDataloader is not null && valMetrics.Count > 0 && run.Checkpoint is { SaveBest: { } saveBest })
+                    {
+                        run.SaveBestKey(saveBest, NumberNames(valMetrics, numClasses));
+                    }
                 }
 
                 if (built is not torch.nn.Module model)
@@ -118,6 +123,23 @@ public static class RunValidator
         {
             DisposeAll([run.Origin.Build($"$.{key}.sampler", sampler)]);
         }
+    }
+
+    /// <summary>The names of the numbers <paramref name="metrics"/> compute, in the order the validation gives them.</summary>
+    private static List<string> NumberNames(IReadOnlyList<Metric> metrics, int numClasses)
+    {
+        // The names follow from a metric's settings and the class count, not from the values: one sample shows them all.
+        using var scores = torch.zeros(1, numClasses);
+        using var targets = torch.zeros(1, dtype: torch.int64);
+        var names = new List<string>();
+        foreach (var metric in metrics)
+        {
+            metric.Process(scores, targets);
+            names.AddRange(metric.Compute().Keys);
+            metric.Reset();
+        }
+
+        return names;
     }
 
     private static void DisposeAll(IEnumerable<object> built)

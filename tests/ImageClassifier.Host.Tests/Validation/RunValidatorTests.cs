@@ -130,6 +130,34 @@ public sealed class RunValidatorTests : IDisposable
         Assert.Contains(refusal, validated.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("auto", null)]
+    [InlineData("accuracy/top5", null)]
+    [InlineData("accuracy/top2", "the validation computes no 'accuracy/top2'; it computes 'accuracy/top1', 'accuracy/top5'")]
+    public void Save_best_must_name_a_number_the_validation_computes(string saveBest, string? refusal)
+    {
+        WriteFashionMnistTrainingSet(8);
+        var text = Config(backbone: OneChannelResNet, sections: string.Join(",\n  ",
+            Loader("train_dataloader", "FashionMNIST", dataRoot: folder.Root),
+            Loader("val_dataloader", "FashionMNIST", dataRoot: folder.Root),
+            "\"val_evaluator\": {\"type\": \"Accuracy\", \"topk\": [1, 5]}",
+            Optimizer,
+            TrainLoop,
+            $$$"""
+            "default_hooks": {"checkpoint": {"type": "CheckpointHook", "save_best": "{{{saveBest}}}"}}
+            """));
+
+        if (refusal is null)
+        {
+            RunValidator.Validate(Read(folder, text));
+            return;
+        }
+
+        var error = Assert.Throws<ConfigException>(() => RunValidator.Validate(Read(folder, text)));
+        Assert.Equal("$.default_hooks.checkpoint.save_best", error.JsonPath);
+        Assert.Equal(refusal, error.Detail);
+    }
+
     [Fact]
     public void Training_data_smaller_than_one_kept_batch_is_refused_at_the_batch_size()
     {
