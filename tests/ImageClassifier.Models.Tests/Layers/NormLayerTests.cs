@@ -67,6 +67,48 @@ public sealed class NormLayerTests
     }
 
     [Fact]
+    public void LN_normalises_the_last_dimension_of_token_sequences()
+    {
+        var builder = new LayerNormalizationConfig { Eps = 1e-6 }.Build();
+        Assert.Equal("ln", builder.Abbreviation);
+        using var layer = builder.Create(4);
+        Assert.Equal(["bias", "weight"], layer.state_dict().Keys.Order());
+
+        using var scope = NewDisposeScope();
+        var input = arange(2 * 3 * 4, dtype: float64).reshape(2, 3, 4).pow(2).to(float32);
+        var output = layer.call(input).to(float64);
+        var reference = input.to(float64);
+        var expected = (reference - reference.mean([2L], keepdim: true)) / (reference.var([2L], unbiased: false, keepdim: true) + 1e-6).sqrt();
+        var difference = (output - expected).abs().max().item<double>();
+        Assert.True(difference < 1e-5, $"max |diff| {difference}");
+    }
+
+    [Fact]
+    public void LN2d_normalises_the_channels_at_each_position_and_keeps_layer_norm_keys()
+    {
+        var builder = new LayerNorm2dNormalizationConfig { Eps = 1e-6 }.Build();
+        Assert.Equal("ln", builder.Abbreviation);
+        using var layer = builder.Create(3);
+        Assert.Equal(["bias", "weight"], layer.state_dict().Keys.Order());
+
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        {
+            layer.state_dict()["weight"].copy_(tensor(new float[] { 0.5f, 1f, 2f }));
+            layer.state_dict()["bias"].copy_(tensor(new float[] { 0f, 1f, -1f }));
+        }
+
+        var input = arange(2 * 3 * 2 * 2, dtype: float64).reshape(2, 3, 2, 2).sin().to(float32);
+        var output = layer.call(input).to(float64);
+        var reference = input.to(float64);
+        var normalised = (reference - reference.mean([1L], keepdim: true)) / (reference.var([1L], unbiased: false, keepdim: true) + 1e-6).sqrt();
+        var expected = normalised * tensor(new double[] { 0.5, 1, 2 }).reshape(1, 3, 1, 1) + tensor(new double[] { 0, 1, -1 }).reshape(1, 3, 1, 1);
+        Assert.Equal([2L, 3, 2, 2], output.shape);
+        var difference = (output - expected).abs().max().item<double>();
+        Assert.True(difference < 1e-5, $"max |diff| {difference}");
+    }
+
+    [Fact]
     public void Constant_init_fills_the_weight_and_zeroes_the_bias()
     {
         using var layer = nn.BatchNorm2d(3);
