@@ -10,4 +10,11 @@ public sealed class ComponentKindAttribute(string name) : Attribute
 {
     /// <summary>The kind's name, lower-case as in configs and listings.</summary>
     public string Name { get; } = name;
+
+    /// <summary>
+    /// The registered name a config of this kind stands for when it leaves out "type", as
+    /// mmpretrain's classifiers take a <c>data_preprocessor</c> without one for a
+    /// <c>ClsDataPreprocessor</c>; null when "type" is required.
+    /// </summary>
+    public string? DefaultType { get; init; }
 }

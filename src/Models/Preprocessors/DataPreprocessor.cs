@@ -6,9 +6,10 @@ namespace ImageClassifier.Models.Preprocessors;
 /// <summary>
 /// Prepares a batch for the model, mmengine's <c>data_preprocessor</c>: <c>forward</c> turns images
 /// as the data loader stacks them (N, C, H, W) into the model's input, <see cref="ProcessTargets"/>
-/// the labels into the form the loss wants. A classifier runs it in <c>Preprocess</c>.
+/// the labels into the form the loss wants. A classifier runs it in <c>Preprocess</c>. A config
+/// without "type" is a ClsDataPreprocessor's, as in mmpretrain.
 /// </summary>
-[ComponentKind("preprocessor")]
+[ComponentKind("preprocessor", DefaultType = "ClsDataPreprocessor")]
 public abstract class DataPreprocessor : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the module; <paramref name="name"/> is its TorchSharp module name.</summary>

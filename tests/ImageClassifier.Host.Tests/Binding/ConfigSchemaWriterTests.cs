@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Hosting.Configuration.Binding;
 
 namespace ImageClassifier.Hosting.Tests.Binding;
@@ -52,6 +53,17 @@ public sealed class ConfigSchemaWriterTests
 
         Assert.Equal(["kind:backbone", "kind:head", "kind:loss", "kind:neck", "kind:network"], Defs.Select(entry => entry.Key).Where(key => key.StartsWith("kind:", StringComparison.Ordinal)));
         Assert.Equal(new JsonArray("ToyLoss", "ToyCrossEntropy").ToJsonString(), Defs["loss:ToyLoss"]!["properties"]!["type"]!["enum"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void A_kind_with_a_default_component_lets_type_out_for_that_component_only()
+    {
+        var builtIn = new ConfigBinder(BuiltInComponents.CreateCatalog()).CreateSchema()["$defs"]!.AsObject();
+
+        Assert.Null(builtIn["kind:preprocessor"]!["required"]);
+        Assert.DoesNotContain("type", builtIn["preprocessor:ClsDataPreprocessor"]!["required"]!.AsArray().Select(name => (string)name!));
+        Assert.Contains("type", builtIn["kind:backbone"]!["required"]!.AsArray().Select(name => (string)name!));
+        Assert.Contains("type", builtIn["backbone:ResNet"]!["required"]!.AsArray().Select(name => (string)name!));
     }
 
     [Fact]

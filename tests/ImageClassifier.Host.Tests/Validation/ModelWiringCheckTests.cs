@@ -63,15 +63,19 @@ public sealed class ModelWiringCheckTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false, "$.model.data_preprocessor.mean")]
-    [InlineData(true, "$.data_preprocessor.mean")]
-    public void A_preprocessor_whose_mean_does_not_match_the_datasets_channels_is_an_error_at_mean(bool topLevel, string jsonPath)
+    [InlineData(false, "\"type\": \"ClsDataPreprocessor\", ", "$.model.data_preprocessor.mean")]
+    [InlineData(true, "\"type\": \"ClsDataPreprocessor\", ", "$.data_preprocessor.mean")]
+
+    // Without "type" a preprocessor is a ClsDataPreprocessor, as mmpretrain's classifiers take it.
+    [InlineData(false, "", "$.model.data_preprocessor.mean")]
+    [InlineData(true, "", "$.data_preprocessor.mean")]
+    public void A_preprocessor_whose_mean_does_not_match_the_datasets_channels_is_an_error_at_mean(bool topLevel, string type, string jsonPath)
     {
-        const string Preprocessor = """{"type": "ClsDataPreprocessor", "mean": [125.3, 123.0, 113.9], "std": [63.0, 62.1, 66.7]}""";
+        var preprocessor = "{" + type + "\"mean\": [125.3, 123.0, 113.9], \"std\": [63.0, 62.1, 66.7]}";
         var loader = Loader("test_dataloader", "MNIST");
         var text = topLevel
-            ? Config(backbone: """{"type": "ResNet", "depth": 18, "in_channels": 1, "stem_channels": 8, "base_channels": 8}""", sections: $"\"data_preprocessor\": {Preprocessor},\n  {loader}")
-            : Config(backbone: """{"type": "ResNet", "depth": 18, "in_channels": 1, "stem_channels": 8, "base_channels": 8}""", preprocessor: Preprocessor, sections: loader);
+            ? Config(backbone: """{"type": "ResNet", "depth": 18, "in_channels": 1, "stem_channels": 8, "base_channels": 8}""", sections: $"\"data_preprocessor\": {preprocessor},\n  {loader}")
+            : Config(backbone: """{"type": "ResNet", "depth": 18, "in_channels": 1, "stem_channels": 8, "base_channels": 8}""", preprocessor: preprocessor, sections: loader);
 
         var error = Assert.Throws<ConfigException>(() => ModelWiringCheck.Check(Read(folder, text)));
 

@@ -97,6 +97,14 @@ internal sealed class ComponentTypeMap
     public string? KindNameOf(Type kindType) =>
         kindNames.TryGetValue(kindType, out var name) ? name : kindType.GetCustomAttribute<ComponentKindAttribute>(inherit: false)?.Name;
 
+    /// <summary>The registration a config of <paramref name="kindType"/> stands for without "type" (<see cref="ComponentKindAttribute.DefaultType"/>), or null.</summary>
+    public ComponentRegistration? KindDefault(Type kindType) =>
+        kindType.GetCustomAttribute<ComponentKindAttribute>(inherit: false) is { DefaultType: { } name }
+            && KindNameOf(kindType) is { } kind
+            && TryFind(kind, name, out var registration)
+                ? registration
+                : null;
+
     /// <summary>Finds a registration by name or alias within a kind (case-sensitive).</summary>
     public bool TryFind(string kind, string key, [NotNullWhen(true)] out ComponentRegistration? registration) =>
         byKey.TryGetValue((kind, key), out registration);
@@ -148,7 +156,7 @@ internal sealed class ComponentTypeMap
         if (declaredType.IsGenericType && declaredType.GetGenericTypeDefinition() == typeof(ComponentConfig<>))
         {
             var kindType = declaredType.GetGenericArguments()[0];
-            position = new ComponentPosition(KindNameOf(kindType) ?? kindType.Name, declaredType, Default: null);
+            position = new ComponentPosition(KindNameOf(kindType) ?? kindType.Name, declaredType, KindDefault(kindType));
             return true;
         }
 

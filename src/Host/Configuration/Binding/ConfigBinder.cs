@@ -133,7 +133,7 @@ public sealed class ConfigBinder
         {
             var kind = map.KindNameOf(kindType)
                 ?? throw new ArgumentException($"{TypeNames.Format(kindType)} is not a component kind base: it carries no [ComponentKind].", nameof(kindType));
-            position = new ComponentPosition(kind, ComponentTypeMap.ConfigBaseOf(kindType), null);
+            position = new ComponentPosition(kind, ComponentTypeMap.ConfigBaseOf(kindType), map.KindDefault(kindType));
         }
 
         return BindComponent(document, JsonPaths.Parse(jsonPath), position);

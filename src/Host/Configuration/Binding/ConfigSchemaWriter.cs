@@ -102,7 +102,11 @@ internal sealed class ConfigSchemaWriter(ComponentTypeMap map, JsonSerializerOpt
         }
 
         schema["type"] = "object";
-        schema["required"] = new JsonArray(ConfigBinder.TypeKey);
+        if (map.KindDefault(map.Kinds[kind]) is null)
+        {
+            schema["required"] = new JsonArray(ConfigBinder.TypeKey);
+        }
+
         schema["oneOf"] = new JsonArray(components.Select(component => (JsonNode)Reference(ComponentKey(component))).ToArray());
         return schema;
     }
@@ -117,7 +121,10 @@ internal sealed class ConfigSchemaWriter(ComponentTypeMap map, JsonSerializerOpt
         typeSchema["description"] = $"The {registration.Kind} '{registration.Name}' ({TypeNames.Format(descriptor.ComponentType)}).";
 
         var properties = new JsonObject { [ConfigBinder.TypeKey] = typeSchema, [ConfigKeys.Delete] = DeleteSchema() };
-        var required = new JsonArray(ConfigBinder.TypeKey);
+        // The kind's default component is the one a config without "type" stands for.
+        var required = map.Kinds.TryGetValue(registration.Kind, out var kindType) && map.KindDefault(kindType) == registration
+            ? new JsonArray()
+            : new JsonArray(ConfigBinder.TypeKey);
         foreach (var property in ConfigMembers.Of(options.GetTypeInfo(descriptor.ConfigType)).OrderBy(property => property.Order))
         {
             var parameter = descriptor.Parameters.FirstOrDefault(candidate => candidate.JsonName == property.Name);

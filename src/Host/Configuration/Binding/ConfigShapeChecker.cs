@@ -184,6 +184,11 @@ internal sealed class ConfigShapeChecker(ComponentTypeMap map, JsonSerializerOpt
         if (!obj.TryGetMember(ConfigBinder.TypeKey, out var typeMember))
         {
             registration = position.Default ?? throw BindingErrors.AtValue(document, path, MissingType(position));
+            if (position.DeclaredType.IsAbstract && json is JsonObject untyped)
+            {
+                // A kind's default: the serializer picks the config class by "type" alone.
+                untyped[ConfigBinder.TypeKey] = registration.Name;
+            }
         }
         else
         {

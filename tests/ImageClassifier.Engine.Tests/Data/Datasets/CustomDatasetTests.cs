@@ -118,4 +118,48 @@ public sealed class CustomDatasetTests : IDisposable
         Assert.Equal(folder.Combine("a", "1.png"), sample.Source);
         Assert.Contains(lenient.Warnings, warning => warning.Contains(truncated, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_ann_file_lists_the_images_and_their_labels_under_the_prefix()
+    {
+        Fixtures.WritePng(folder.Combine("images", "b c.png"), 3, 2, 2, 30);
+        Fixtures.WritePng(folder.Combine("images", "a.png"), 3, 2, 2, 10);
+        File.WriteAllText(folder.Combine("list.txt"), "b c.png 2\n\na.png\t0\n");
+
+        var numbered = new CustomDataset(folder.Path, dataPrefix: "images", annFile: "list.txt");
+        var named = new CustomDataset(folder.Path, dataPrefix: "images", annFile: "list.txt", classes: ["x", "y", "z"]);
+
+        Assert.Equal(["0", "1", "2"], numbered.Classes);
+        Assert.Equal(["x", "y", "z"], named.Classes);
+        Assert.Equal([(folder.Combine("images", "b c.png"), 2), (folder.Combine("images", "a.png"), 0)], numbered.Samples);
+        Assert.All(numbered.Get(0).Image.Pixels, value => Assert.Equal(30, value));
+    }
+
+    [Theory]
+    [InlineData("a.png\n", "line 1: expected an image path and a label (a whole number from 0), separated by a space, but found 'a.png'")]
+    [InlineData("a.png 0\na.png -1\n", "line 2: expected an image path and a label (a whole number from 0), separated by a space, but found 'a.png -1'")]
+    [InlineData("\n\n", "lists no images: expected one \"path label\" line per image")]
+    public void A_malformed_ann_file_is_an_error_naming_the_file_and_line(string text, string problem)
+    {
+        Fixtures.WritePng(folder.Combine("a.png"), 3, 2, 2, 10);
+        var list = folder.Combine("list.txt");
+        File.WriteAllText(list, text);
+
+        var error = Assert.Throws<DataFormatException>(() => new CustomDataset(folder.Path, annFile: "list.txt"));
+
+        Assert.Equal(list, error.Path);
+        Assert.Equal(problem, error.Problem);
+    }
+
+    [Fact]
+    public void Labels_beyond_the_listed_classes_are_refused_at_classes()
+    {
+        Fixtures.WritePng(folder.Combine("a.png"), 3, 2, 2, 10);
+        File.WriteAllText(folder.Combine("list.txt"), "a.png 3\n");
+
+        var error = Assert.Throws<ConfigValueException>(() => new CustomDataset(folder.Path, annFile: "list.txt", classes: ["x", "y"]));
+
+        Assert.Equal("classes", error.Member);
+        Assert.Contains("a name for each of the 4 labels 'list.txt' uses (0 to 3)", error.Message, StringComparison.Ordinal);
+    }
 }
