@@ -10,6 +10,7 @@ namespace ImageClassifier.Cli.Commands;
 /// <param name="Origin">Who registered it.</param>
 /// <param name="AssemblyName">Its assembly.</param>
 /// <param name="AssemblyVersion">Its assembly's version.</param>
+/// <param name="Archs">The archs its config offers, with parameter counts when asked for.</param>
 public sealed record ComponentListEntryJson(
     string Name,
     string Kind,
@@ -19,4 +20,5 @@ public sealed record ComponentListEntryJson(
     string ConfigType,
     string Origin,
     string AssemblyName,
-    string? AssemblyVersion);
+    string? AssemblyVersion,
+    IReadOnlyList<ComponentArchJson> Archs);

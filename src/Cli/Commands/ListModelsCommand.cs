@@ -4,7 +4,11 @@ using Spectre.Console;
 
 namespace ImageClassifier.Cli.Commands;
 
-/// <summary><c>icls list-models [PATTERN] [--kind K] [--json]</c>: the registered components, as a table or JSON.</summary>
+/// <summary>
+/// <c>icls list-models [PATTERN] [--kind K] [--params] [--json]</c>: the registered components, as a
+/// table or JSON, with the archs each offers (<see cref="ComponentArch"/>) and, with --params, each
+/// arch's parameter count.
+/// </summary>
 internal sealed class ListModelsCommand : Command
 {
     private readonly CommandContext _context;
@@ -21,6 +25,11 @@ internal sealed class ListModelsCommand : Command
         HelpName = "KIND",
     };
 
+    private readonly Option<bool> _params = new("--params")
+    {
+        Description = "Build every arch listed and show its parameter count (slow for the large ones).",
+    };
+
     private readonly Option<bool> _json = new("--json")
     {
         Description = "Write JSON (snake_case keys) instead of a table.",
@@ -33,6 +42,7 @@ internal sealed class ListModelsCommand : Command
         Arguments.Add(_pattern);
         CommandContext.RejectOptionLikeValues(_pattern);
         Options.Add(_kind);
+        Options.Add(_params);
         Options.Add(_json);
         SetAction(parseResult => _context.Run(parseResult, Execute));
     }
@@ -43,10 +53,14 @@ internal sealed class ListModelsCommand : Command
         var catalog = _context.Catalog;
         var kind = parseResult.GetValue(_kind) is { } asked ? catalog.ResolveKind(asked) : null;
         var components = catalog.List(pattern, kind);
+        var counted = parseResult.GetValue(_params);
+        var archs = components.ToDictionary(
+            component => component,
+            component => ComponentArch.Of(component).Select(arch => new ComponentArchJson(arch.Label, counted ? arch.CountParameters(catalog) : null)).ToArray());
 
         if (parseResult.GetValue(_json))
         {
-            var entries = components.Select(ToJson).ToArray();
+            var entries = components.Select(component => ToJson(component, archs[component])).ToArray();
             _context.WriteJson(new ComponentListJson(string.IsNullOrEmpty(pattern) ? null : pattern, kind, entries.Length, entries));
             return ExitCodes.Ok;
         }
@@ -58,13 +72,14 @@ internal sealed class ListModelsCommand : Command
             return ExitCodes.Ok;
         }
 
-        var table = new Table().AddColumn("Kind").AddColumn("Name").AddColumn("Aliases").AddColumn("Origin").AddColumn("Summary");
+        var table = new Table().AddColumn("Kind").AddColumn("Name").AddColumn("Aliases").AddColumn("Archs").AddColumn("Origin").AddColumn("Summary");
         foreach (var component in components)
         {
             table.AddRow(
                 new Text(component.Kind),
                 new Text(component.Name, new Style(decoration: Decoration.Bold)),
                 new Text(string.Join(", ", component.Aliases)),
+                new Text(string.Join(", ", archs[component].Select(arch => arch.Parameters is { } count ? $"{arch.Name} ({count / 1e6:F1}M)" : arch.Name))),
                 new Text(component.Source.Origin),
                 new Text(component.Descriptor.Summary ?? string.Empty));
         }
@@ -75,7 +90,7 @@ internal sealed class ListModelsCommand : Command
         return ExitCodes.Ok;
     }
 
-    private static ComponentListEntryJson ToJson(ComponentRegistration registration)
+    private static ComponentListEntryJson ToJson(ComponentRegistration registration, IReadOnlyList<ComponentArchJson> archs)
     {
         var description = ComponentCatalog.Describe(registration);
         return new ComponentListEntryJson(
@@ -87,7 +102,8 @@ internal sealed class ListModelsCommand : Command
             description.ConfigType,
             description.Origin,
             description.AssemblyName,
-            description.AssemblyVersion);
+            description.AssemblyVersion,
+            archs);
     }
 
     private static string EmptyNote(ComponentCatalog catalog, string? pattern, string? kind)

@@ -25,6 +25,26 @@ public sealed class ListModelsCommandTests
     }
 
     [Fact]
+    public void Archs_are_listed_and_with_params_counted_by_building_each()
+    {
+        var table = CliRun.Invoke(BuiltInComponents.CreateCatalog, "list-models", "ResNet", "--kind", "backbone");
+        var counted = CliRun.Invoke(BuiltInComponents.CreateCatalog, "list-models", "ResNet", "--kind", "backbone", "--params", "--json");
+
+        Assert.Equal(ExitCodes.Ok, table.ExitCode);
+        Assert.Contains("Archs", table.Output);
+        Assert.Contains("152", table.Output);
+        Assert.Equal(ExitCodes.Ok, counted.ExitCode);
+        using var json = JsonDocument.Parse(counted.Output);
+        var archs = json.RootElement.GetProperty("components")[0].GetProperty("archs").EnumerateArray().ToArray();
+        Assert.Equal(["18", "34", "50", "101", "152"], archs.Select(arch => arch.GetProperty("name").GetString()));
+
+        // torchvision's resnet18 and resnet50 have 11,689,512 and 25,557,032 parameters, their fc
+        // layers (512 and 2048 inputs, 1000 outputs) 513,000 and 2,049,000 of them; a backbone has none.
+        Assert.Equal(11_689_512 - 513_000, archs[0].GetProperty("parameters").GetInt64());
+        Assert.Equal(25_557_032 - 2_049_000, archs[2].GetProperty("parameters").GetInt64());
+    }
+
+    [Fact]
     public void Filters_by_pattern_and_kind()
     {
         var run = CliRun.Invoke(CliRun.SampleCatalog(), "list-models", "*net*", "--kind", "backbone");
