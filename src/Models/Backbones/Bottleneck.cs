@@ -34,7 +34,7 @@ public class Bottleneck : ResidualBlock, IConvNormPairs
     /// <param name="norm">Builds the norms.</param>
     /// <param name="dropPathRate">Stochastic depth rate of the residual branch.</param>
     /// <param name="groups">Groups of the 3x3 conv; 1 is ResNet's block, and ignores the next two.</param>
-    /// <param name="widthPerGroup">ResNeXt's width per group at base_channels.</param>
+    /// <param name="widthPerGroup">ResNeXt's width per group where out / expansion is base_channels (the first stage).</param>
     /// <param name="baseChannels">The backbone's base_channels; out / expansion must be a multiple of it when grouped.</param>
     public Bottleneck(
         int inChannels,

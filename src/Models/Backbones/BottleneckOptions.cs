@@ -6,6 +6,6 @@ namespace ImageClassifier.Models.Backbones;
 /// after the last norm.
 /// </summary>
 /// <param name="Groups">Groups of the 3x3 conv; 1 keeps ResNet's width (out / expansion) and ignores <paramref name="WidthPerGroup"/>.</param>
-/// <param name="WidthPerGroup">Channels per group in the first stage when base_channels is 64 (ResNeXt's "4d"); later stages double it.</param>
+/// <param name="WidthPerGroup">Channels per group of the first stage (ResNeXt's "4d"); later stages double it.</param>
 /// <param name="SeRatio">Squeeze ratio of the SE layer (<see cref="SEBottleneck"/>); null for none.</param>
 public sealed record BottleneckOptions(int Groups = 1, int WidthPerGroup = 4, int? SeRatio = null);

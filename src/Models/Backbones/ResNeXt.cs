@@ -17,7 +17,7 @@ public partial class ResNeXt : ResNet
     /// <summary>Creates the backbone; the parameters are mmpretrain's ResNeXt arguments, with its defaults.</summary>
     /// <param name="depth">Network depth: 50, 101 or 152 (bottleneck blocks only).</param>
     /// <param name="groups">Groups of each bottleneck's 3x3 conv.</param>
-    /// <param name="widthPerGroup">Channels per group in the first stage (at base_channels 64; the width scales with out / expansion / base_channels).</param>
+    /// <param name="widthPerGroup">Channels per group of the first stage's 3x3 convs; each later stage doubles it (the width is groups * width_per_group * (out / expansion) / base_channels).</param>
     /// <param name="inChannels">Channels of the input images.</param>
     /// <param name="stemChannels">Output channels of the stem.</param>
     /// <param name="baseChannels">Middle channels of the first stage; its output has base_channels * expansion, and each later stage doubles it.</param>
@@ -69,6 +69,6 @@ public partial class ResNeXt : ResNet
     /// <summary>Groups of each bottleneck's 3x3 conv.</summary>
     public int Groups { get; }
 
-    /// <summary>Channels per group in the first stage at base_channels 64.</summary>
+    /// <summary>Channels per group of the first stage's 3x3 convs; each later stage doubles it.</summary>
     public int WidthPerGroup { get; }
 }

@@ -12,7 +12,7 @@ public partial class SEResNeXt : SEResNet
     /// <summary>Creates the backbone from every SEResNet argument and the grouping.</summary>
     /// <param name="config">The SEResNet arguments.</param>
     /// <param name="groups">Groups of each bottleneck's 3x3 conv.</param>
-    /// <param name="widthPerGroup">Channels per group in the first stage (at base_channels 64; the width scales with out / expansion / base_channels).</param>
+    /// <param name="widthPerGroup">Channels per group of the first stage's 3x3 convs; each later stage doubles it (the width is groups * width_per_group * (out / expansion) / base_channels).</param>
     public SEResNeXt(SEResNetConfig config, [ValueRange(Minimum = 1)] int groups = 32, [ValueRange(Minimum = 1)] int widthPerGroup = 4)
         : base(config, groups, widthPerGroup)
     {
@@ -23,6 +23,6 @@ public partial class SEResNeXt : SEResNet
     /// <summary>Groups of each bottleneck's 3x3 conv.</summary>
     public int Groups { get; }
 
-    /// <summary>Channels per group in the first stage at base_channels 64.</summary>
+    /// <summary>Channels per group of the first stage's 3x3 convs; each later stage doubles it.</summary>
     public int WidthPerGroup { get; }
 }

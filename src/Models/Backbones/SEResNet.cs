@@ -68,7 +68,7 @@ public partial class SEResNet : ResNet
     /// </summary>
     /// <param name="config">The SEResNet arguments.</param>
     /// <param name="groups">Groups of each bottleneck's 3x3 conv.</param>
-    /// <param name="widthPerGroup">Channels per group in the first stage at base_channels 64.</param>
+    /// <param name="widthPerGroup">Channels per group of the first stage's 3x3 convs; each later stage doubles it.</param>
     protected SEResNet(SEResNetConfig config, int groups, int widthPerGroup)
         : base(
             new BottleneckOptions(groups, widthPerGroup, (config ?? throw new ArgumentNullException(nameof(config))).SeRatio),
