@@ -20,7 +20,14 @@ public static class ResLayer
     /// <param name="AvgDown">Downsample the shortcut by average pooling before a stride-1 conv.</param>
     /// <param name="Conv">Builds the convolutions.</param>
     /// <param name="Norm">Builds the norms.</param>
-    public sealed record BlockSettings(bool Bottleneck, int Expansion, string Style, bool AvgDown, ConvLayerBuilder Conv, NormLayerBuilder Norm);
+    public sealed record BlockSettings(bool Bottleneck, int Expansion, string Style, bool AvgDown, ConvLayerBuilder Conv, NormLayerBuilder Norm)
+    {
+        /// <summary>ResNeXt's groups and SE-ResNet's SE layer for the bottlenecks; the default is ResNet's plain block.</summary>
+        public BottleneckOptions Options { get; init; } = new();
+
+        /// <summary>The backbone's base_channels, which ResNeXt's grouped width is relative to.</summary>
+        public int BaseChannels { get; init; } = 64;
+    }
 
     /// <summary>Builds a stage of <paramref name="numBlocks"/> blocks: (N, in, H, W) to (N, out, H / stride, W / stride).</summary>
     /// <param name="settings">The shared block settings.</param>
@@ -41,11 +48,19 @@ public static class ResLayer
             var blockStride = index == 0 ? stride : 1;
             var downsample = index == 0 ? Downsample(settings, inChannels, outChannels, stride) : null;
             blocks.Add(settings.Bottleneck
-                ? new Bottleneck(blockIn, outChannels, settings.Expansion, blockStride, dilation, settings.Style, downsample, settings.Conv, settings.Norm, dropPathRates[index])
+                ? CreateBottleneck(settings, blockIn, outChannels, blockStride, dilation, downsample, dropPathRates[index])
                 : new BasicBlock(blockIn, outChannels, settings.Expansion, blockStride, dilation, downsample, settings.Conv, settings.Norm, dropPathRates[index]));
         }
 
         return nn.Sequential(blocks);
+    }
+
+    private static Bottleneck CreateBottleneck(BlockSettings settings, int inChannels, int outChannels, int stride, int dilation, Sequential? downsample, double dropPathRate)
+    {
+        var (groups, widthPerGroup, seRatio) = settings.Options;
+        return seRatio is { } ratio
+            ? new SEBottleneck(inChannels, outChannels, settings.Expansion, stride, dilation, settings.Style, downsample, settings.Conv, settings.Norm, dropPathRate, ratio, groups, widthPerGroup, settings.BaseChannels)
+            : new Bottleneck(inChannels, outChannels, settings.Expansion, stride, dilation, settings.Style, downsample, settings.Conv, settings.Norm, dropPathRate, groups, widthPerGroup, settings.BaseChannels);
     }
 
     private static Sequential? Downsample(BlockSettings settings, int inChannels, int outChannels, int stride)

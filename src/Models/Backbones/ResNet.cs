@@ -95,11 +95,51 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
         bool zeroInitResidual = true,
         Initializer[]? initCfg = null,
         [ValueRange(0, 1, MaximumExclusive = true)] double dropPathRate = 0.0)
+        : this(null, depth, inChannels, stemChannels, baseChannels, expansion, numStages, strides, dilations, outIndices, style, deepStem, avgDown, frozenStages, convCfg, normCfg, normEval, withCp, zeroInitResidual, initCfg, dropPathRate)
+    {
+    }
+
+#pragma warning disable CS1573 // The other parameters are documented on the public constructor.
+    /// <summary>
+    /// Creates a ResNet whose bottlenecks are ResNeXt's grouped ones or carry SE layers, as
+    /// mmpretrain's <c>ResNeXt</c> and <c>SEResNet</c> do through <c>make_res_layer</c>. The other
+    /// parameters are the public constructor's, without its defaults.
+    /// </summary>
+    /// <param name="bottleneckOptions">The bottlenecks' groups and SE layer; null for ResNet's own blocks. When set, depth must be 50, 101 or 152.</param>
+    protected ResNet(
+        BottleneckOptions? bottleneckOptions,
+        int depth,
+        int inChannels,
+        int stemChannels,
+        int baseChannels,
+        int? expansion,
+        int numStages,
+        int[]? strides,
+        int[]? dilations,
+        int[]? outIndices,
+        string style,
+        bool deepStem,
+        bool avgDown,
+        int frozenStages,
+        ConvLayerBuilder? convCfg,
+        NormLayerBuilder? normCfg,
+        bool normEval,
+        bool withCp,
+        bool zeroInitResidual,
+        Initializer[]? initCfg,
+        double dropPathRate)
+#pragma warning restore CS1573
         : base(nameof(ResNet))
     {
         if (!ArchSettings.TryGetValue(depth, out var arch))
         {
             throw new ConfigValueException("depth", depth, "one of 18, 34, 50, 101, 152");
+        }
+
+        if (bottleneckOptions is not null && !arch.Bottleneck)
+        {
+            // mmpretrain's ResNeXt and SEResNet list only the bottleneck depths.
+            throw new ConfigValueException("depth", depth, "one of 50, 101, 152");
         }
 
         if (numStages is < 1 or > 4)
@@ -153,7 +193,11 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
         MakeStemLayer(inChannels, stemChannels, deepStem);
 
         stageBlocks = arch.StageBlocks[..numStages];
-        var settings = new ResLayer.BlockSettings(arch.Bottleneck, blockExpansion, style, avgDown, ConvCfg, NormCfg);
+        var settings = new ResLayer.BlockSettings(arch.Bottleneck, blockExpansion, style, avgDown, ConvCfg, NormCfg)
+        {
+            Options = bottleneckOptions ?? new BottleneckOptions(),
+            BaseChannels = baseChannels,
+        };
         layers = new Sequential[numStages];
         stageOutChannels = new int[numStages];
         var stageIn = stemChannels;

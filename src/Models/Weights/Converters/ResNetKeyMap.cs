@@ -10,7 +10,10 @@ namespace ImageClassifier.Models.Weights.Converters;
 /// with V1d's average pool at <c>downsample.0</c> of striding stages in both), so the map adds
 /// <c>backbone.</c>, moves <c>fc</c> to <c>head.fc</c>, renames timm's deep stem (<c>conv1.0</c> ...
 /// <c>conv1.6</c>, <c>bn1</c>) to mmpretrain's <c>stem.0-2.conv/bn</c>, and shifts timm's averaged
-/// shortcut in a stage that does not stride, where mmpretrain has no pool.
+/// shortcut in a stage that does not stride, where mmpretrain has no pool. ResNeXt
+/// (torchvision's <c>resnext50_32x4d</c>, <c>resnext101_32x8d</c>, <c>resnext101_64x4d</c>) is a
+/// ResNet with grouped 3x3 convs under the same keys, so this map converts it too; SE-ResNet and
+/// SE-ResNeXt are not converted: torchvision has neither, and timm's SE keys have no mapping here.
 /// </summary>
 public sealed partial class ResNetKeyMap : IStateDictKeyMap
 {
@@ -19,7 +22,7 @@ public sealed partial class ResNetKeyMap : IStateDictKeyMap
 
     /// <inheritdoc />
     public bool Handles(Backbone backbone, WeightSource source) =>
-        backbone is ResNet resnet && source != WeightSource.Mmpretrain
+        backbone is ResNet resnet and not SEResNet && source != WeightSource.Mmpretrain
         && (!resnet.DeepStem || source == WeightSource.Timm);
 
     /// <inheritdoc />
