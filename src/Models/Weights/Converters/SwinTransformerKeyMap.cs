@@ -89,8 +89,7 @@ public sealed partial class SwinTransformerKeyMap : IStateDictKeyMap
 
         // torchvision's channel k * C + c (neighbour k of (0, 0), (1, 0), (0, 1), (1, 1), so
         // k = row + 2 * column) becomes mmcv's c * 4 + 2 * row + column.
-        var gathered = tensor.shape[^1];
-        var channels = gathered / 4;
+        var channels = tensor.shape[^1] / 4;
         var leading = tensor.shape[..^1];
         var byNeighbour = tensor.reshape([.. leading, 2, 2, channels]);
         var last = leading.Length;
