@@ -27,6 +27,9 @@ public static class DefaultInitCfg
         new ConstantInit(val: 1, layer: ["BatchNorm2d"]),
     ];
 
+    /// <summary>EfficientNet: the same as ResNet, Kaiming on <c>Conv2d</c> (which includes its same-padding convolution) and constant 1 on norms.</summary>
+    public static Initializer[] EfficientNet() => ConvolutionsAndNorms();
+
     /// <summary>LinearClsHead: the <c>Linear</c> weight from N(0, 0.01²), bias 0.</summary>
     public static Initializer[] LinearClsHead() => [new NormalInit(std: 0.01, layer: ["Linear"])];
 
