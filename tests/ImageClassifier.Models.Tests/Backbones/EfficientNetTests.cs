@@ -64,17 +64,18 @@ public sealed class EfficientNetTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("b0", new[] { 32, 16, 24, 40, 112, 320, 1280 }, new[] { 1, 2, 2, 6, 5 })]
-    [InlineData("b4", new[] { 48, 24, 32, 56, 160, 448, 1792 }, new[] { 2, 4, 4, 12, 10 })]
-    [InlineData("b7", new[] { 64, 32, 48, 80, 224, 640, 2560 }, new[] { 4, 7, 7, 20, 17 })]
-    [InlineData("b8", new[] { 72, 32, 56, 88, 248, 704, 2816 }, new[] { 4, 8, 8, 22, 19 })]
-    [InlineData("es", new[] { 32, 24, 32, 48, 144, 192, 1280 }, new[] { 1, 2, 4, 9, 2 })]
-    [InlineData("em", new[] { 32, 24, 32, 48, 144, 192, 1280 }, new[] { 2, 3, 5, 11, 3 })]
-    [InlineData("el", new[] { 40, 32, 40, 56, 176, 232, 1536 }, new[] { 2, 3, 6, 13, 3 })]
-    public void Archs_are_scaled_as_mmpretrain_scales_them(string arch, int[] channels, int[] blocks)
+    [InlineData("b0", 224, new[] { 32, 16, 24, 40, 112, 320, 1280 }, new[] { 1, 2, 2, 6, 5 })]
+    [InlineData("b4", 380, new[] { 48, 24, 32, 56, 160, 448, 1792 }, new[] { 2, 4, 4, 12, 10 })]
+    [InlineData("b7", 600, new[] { 64, 32, 48, 80, 224, 640, 2560 }, new[] { 4, 7, 7, 20, 17 })]
+    [InlineData("b8", 672, new[] { 72, 32, 56, 88, 248, 704, 2816 }, new[] { 4, 8, 8, 22, 19 })]
+    [InlineData("es", 224, new[] { 32, 24, 32, 48, 144, 192, 1280 }, new[] { 1, 2, 4, 9, 2 })]
+    [InlineData("em", 240, new[] { 32, 24, 32, 48, 144, 192, 1280 }, new[] { 2, 3, 5, 11, 3 })]
+    [InlineData("el", 300, new[] { 40, 32, 40, 56, 176, 232, 1536 }, new[] { 2, 3, 6, 13, 3 })]
+    public void Archs_are_scaled_as_mmpretrain_scales_them(string arch, int resolution, int[] channels, int[] blocks)
     {
         using var backbone = new EfficientNetConfig { Arch = arch }.Build();
         var network = (EfficientNet)backbone;
+        Assert.Equal(resolution, network.Resolution);
         Assert.Equal(channels, network.FeatureInfo.Select(stage => stage.Channels));
         Assert.Equal(blocks, network.StageBlocks.Select(stage => stage.Count));
         Assert.Equal([2, 2, 4, 8, 16, 32, 32], network.FeatureInfo.Select(stage => stage.Reduction));
