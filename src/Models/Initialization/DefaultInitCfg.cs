@@ -16,6 +16,20 @@ public static class DefaultInitCfg
     /// <summary>MobileNetV2: the same as ResNet, Kaiming on <c>Conv2d</c> and constant 1 on norms.</summary>
     public static Initializer[] MobileNetV2() => ConvolutionsAndNorms();
 
+    /// <summary>
+    /// MobileNetV3: Kaiming on <c>Conv2d</c> (fan_out, leaky_relu with slope 0, normal), the
+    /// <c>Linear</c> weight from N(0, 0.01²), weight 1 and bias 0 on <c>BatchNorm2d</c>.
+    /// </summary>
+    public static Initializer[] MobileNetV3() =>
+    [
+        new KaimingInit(nonlinearity: Nonlinearity.LeakyRelu, layer: ["Conv2d"]),
+        new NormalInit(std: 0.01, layer: ["Linear"]),
+        new ConstantInit(val: 1, layer: ["BatchNorm2d"]),
+    ];
+
+    /// <summary>EfficientNet: the same as ResNet, Kaiming on <c>Conv2d</c> (which includes its same-padding convolution) and constant 1 on norms.</summary>
+    public static Initializer[] EfficientNet() => ConvolutionsAndNorms();
+
     /// <summary>LinearClsHead: the <c>Linear</c> weight from N(0, 0.01²), bias 0.</summary>
     public static Initializer[] LinearClsHead() => [new NormalInit(std: 0.01, layer: ["Linear"])];
 

@@ -28,6 +28,9 @@ public static class LayerTypeNames
         ["InstanceNorm1d"] = "_InstanceNorm",
         ["InstanceNorm2d"] = "_InstanceNorm",
         ["InstanceNorm3d"] = "_InstanceNorm",
+
+        // mmcv's same-padding convolution derives from nn.Conv2d, so layer "Conv2d" initialises it.
+        ["Conv2dAdaptivePadding"] = "Conv2d",
     };
 
     // TorchSharp's plumbing between a layer and nn.Module; matching on it would pick everything.

@@ -19,6 +19,8 @@ public sealed class ActivationTests
         { "Sigmoid", new SigmoidActivationConfig().Build(), x => 1 / (1 + Math.Exp(-x)) },
         { "Tanh", new TanhActivationConfig().Build(), Math.Tanh },
         { "HSwish", new HSwishActivationConfig().Build(), x => x * Math.Clamp(x + 3, 0, 6) / 6 },
+        { "HSigmoid", new HSigmoidActivationConfig().Build(), x => Math.Clamp(x + 3, 0, 6) / 6 },
+        { "HSigmoid mmcv 1", new HSigmoidActivationConfig { Bias = 1, Divisor = 2 }.Build(), x => Math.Clamp((x + 1) / 2, 0, 1) },
     };
 
     [Theory]
@@ -43,6 +45,7 @@ public sealed class ActivationTests
         Assert.Equal("GELU", new GeluActivationConfig().TypeName);
         Assert.Equal("SiLU", new SiLUActivationConfig().TypeName);
         Assert.Equal("HSwish", new HSwishActivationConfig().TypeName);
+        Assert.Equal("HSigmoid", new HSigmoidActivationConfig().TypeName);
         Assert.Contains("Swish", SiLUActivationConfig.Descriptor.Aliases);
         Assert.Equal("activation", ReLUActivationConfig.Descriptor.Kind);
     }
