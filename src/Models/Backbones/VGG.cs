@@ -115,12 +115,7 @@ public partial class VGG : Backbone, IHasInitConfig, IHasFeatureInfo
         Depth = depth;
         NumClasses = numClasses;
         WithNorm = normCfg is not null;
-        InitCfg = initCfg ??
-        [
-            new KaimingInit(layer: ["Conv2d"]),
-            new ConstantInit(val: 1, layer: ["_BatchNorm"]),
-            new NormalInit(std: 0.01, layer: ["Linear"]),
-        ];
+        InitCfg = initCfg ?? DefaultInitCfg.VGG();
         this.frozenStages = frozenStages;
         this.normEval = normEval;
 

@@ -30,6 +30,17 @@ public static class DefaultInitCfg
     /// <summary>EfficientNet: the same as ResNet, Kaiming on <c>Conv2d</c> (which includes its same-padding convolution) and constant 1 on norms.</summary>
     public static Initializer[] EfficientNet() => ConvolutionsAndNorms();
 
+    /// <summary>
+    /// VGG: Kaiming on <c>Conv2d</c>, weight 1 and bias 0 on batch norms, and its built-in
+    /// classifier's <c>Linear</c> weights from N(0, 0.01²).
+    /// </summary>
+    public static Initializer[] VGG() =>
+    [
+        new KaimingInit(layer: ["Conv2d"]),
+        new ConstantInit(val: 1, layer: ["_BatchNorm"]),
+        new NormalInit(std: 0.01, layer: ["Linear"]),
+    ];
+
     /// <summary>LinearClsHead: the <c>Linear</c> weight from N(0, 0.01²), bias 0.</summary>
     public static Initializer[] LinearClsHead() => [new NormalInit(std: 0.01, layer: ["Linear"])];
 
