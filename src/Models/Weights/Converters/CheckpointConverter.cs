@@ -15,7 +15,7 @@ namespace ImageClassifier.Models.Weights.Converters;
 public static class CheckpointConverter
 {
     /// <summary>The families with maps from torchvision and timm.</summary>
-    public static IReadOnlyList<IStateDictKeyMap> KeyMaps { get; } = [new ResNetKeyMap(), new MobileNetV2KeyMap()];
+    public static IReadOnlyList<IStateDictKeyMap> KeyMaps { get; } = [new ResNetKeyMap(), new MobileNetV2KeyMap(), new ConvNeXtKeyMap()];
 
     /// <summary>Reads <paramref name="sourcePath"/>, converts it for <paramref name="model"/> and writes <paramref name="destinationPath"/>.</summary>
     /// <returns>How many tensors were converted.</returns>
@@ -68,7 +68,7 @@ public static class CheckpointConverter
             {
                 unplaced.Add(key);
             }
-            else if (!converted.TryAdd(target, tensor))
+            else if (!converted.TryAdd(target, map.MapTensor(key, tensor, backbone, source)))
             {
                 throw new StateDictLoadException($"{Describe(sourceName)}: two keys become '{target}' under the {source} {map.Family} map; one of them is '{key}'.");
             }

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace ImageClassifier.Models.Weights.Converters;
 
 /// <summary>
@@ -17,4 +19,12 @@ public interface IStateDictKeyMap
     /// for a key the family has no place for (the converter reports it as unexpected).
     /// </summary>
     string? Map(string key, Backbone backbone, WeightSource source);
+
+    /// <summary>
+    /// The tensor to store under the mapped key of <paramref name="key"/>: <paramref name="tensor"/>
+    /// itself, unless the family lays that parameter out otherwise (torchvision's ConvNeXt keeps its
+    /// layer scale as (C, 1, 1), mmpretrain as (C)); then a view or a new tensor in the caller's
+    /// dispose scope.
+    /// </summary>
+    Tensor MapTensor(string key, Tensor tensor, Backbone backbone, WeightSource source) => tensor;
 }
