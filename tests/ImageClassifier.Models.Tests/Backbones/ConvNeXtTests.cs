@@ -1,12 +1,10 @@
 using System.Text.Json;
 using ImageClassifier.Models.Backbones;
 using ImageClassifier.Models.Checkpoints;
-using ImageClassifier.Models.Layers;
 using ImageClassifier.Models.Tests.Classifiers;
 using ImageClassifier.Models.Tests.TestHelpers;
 using ImageClassifier.Models.Weights;
 using ImageClassifier.Models.Weights.Converters;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
