@@ -76,9 +76,6 @@ public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
     /// <summary>The probability of dropping the branch in training.</summary>
     public double DropPathRate => drop_path.DropProb;
 
-    /// <summary>Whether the block has a layer scale.</summary>
-    public bool HasLayerScale => gamma is not null;
-
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
