@@ -41,6 +41,17 @@ public static class DefaultInitCfg
         new NormalInit(std: 0.01, layer: ["Linear"]),
     ];
 
+    /// <summary>
+    /// ConvNeXt: truncated normal (std 0.02, bias 0) on <c>Conv2d</c> and <c>Linear</c>, weight 1
+    /// and bias 0 on <c>LayerNorm</c> (mmpretrain's LayerNorm2d derives from it; ours starts at 1
+    /// and 0 anyway).
+    /// </summary>
+    public static Initializer[] ConvNeXt() =>
+    [
+        new TruncNormalInit(std: 0.02, bias: 0, layer: ["Conv2d", "Linear"]),
+        new ConstantInit(val: 1, bias: 0, layer: ["LayerNorm"]),
+    ];
+
     /// <summary>LinearClsHead: the <c>Linear</c> weight from N(0, 0.01²), bias 0.</summary>
     public static Initializer[] LinearClsHead() => [new NormalInit(std: 0.01, layer: ["Linear"])];
 

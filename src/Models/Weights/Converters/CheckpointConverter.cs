@@ -15,7 +15,11 @@ namespace ImageClassifier.Models.Weights.Converters;
 public static class CheckpointConverter
 {
     /// <summary>The families with maps from torchvision and timm.</summary>
-    public static IReadOnlyList<IStateDictKeyMap> KeyMaps { get; } = [new ResNetKeyMap(), new MobileNetV2KeyMap(), new MobileNetV3KeyMap(), new EfficientNetKeyMap(), new SwinTransformerKeyMap(), new VGGKeyMap(), new DenseNetKeyMap()];
+    public static IReadOnlyList<IStateDictKeyMap> KeyMaps { get; } =
+    [
+        new ResNetKeyMap(), new MobileNetV2KeyMap(), new MobileNetV3KeyMap(), new EfficientNetKeyMap(), new SwinTransformerKeyMap(),
+        new VGGKeyMap(), new DenseNetKeyMap(), new ConvNeXtKeyMap(),
+    ];
 
     /// <summary>Reads <paramref name="sourcePath"/>, converts it for <paramref name="model"/> and writes <paramref name="destinationPath"/>.</summary>
     /// <returns>How many tensors were converted.</returns>
