@@ -15,7 +15,7 @@ namespace ImageClassifier.Models.Weights.Converters;
 public static class CheckpointConverter
 {
     /// <summary>The families with maps from torchvision and timm.</summary>
-    public static IReadOnlyList<IStateDictKeyMap> KeyMaps { get; } = [new ResNetKeyMap(), new MobileNetV2KeyMap()];
+    public static IReadOnlyList<IStateDictKeyMap> KeyMaps { get; } = [new ResNetKeyMap(), new MobileNetV2KeyMap(), new VisionTransformerKeyMap()];
 
     /// <summary>Reads <paramref name="sourcePath"/>, converts it for <paramref name="model"/> and writes <paramref name="destinationPath"/>.</summary>
     /// <returns>How many tensors were converted.</returns>
