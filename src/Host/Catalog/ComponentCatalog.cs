@@ -78,39 +78,27 @@ public sealed class ComponentCatalog
     /// <see cref="ComponentProviderAttribute"/>, creates the provider it names and registers what it
     /// provides. The assembly's types are not scanned.
     /// </summary>
+    /// <remarks>
+    /// A plugin's component (any origin but "built-in") whose name or an alias a built-in component
+    /// of its kind already holds, and that does not override it, is registered under its
+    /// plugin-qualified name <c>&lt;origin&gt;.&lt;name&gt;</c> (aliases likewise) instead of failing
+    /// the plugin: the built-in zoo grows towards mmpretrain's names, so a plugin written before a
+    /// name became built-in keeps loading, while configs that name it keep meaning mmpretrain's
+    /// component. <see cref="ComponentRegistration.DeclaredName"/> keeps the name it declared.
+    /// </remarks>
     /// <param name="assembly">The assembly, e.g. ImageClassifier.Models or a plugin.</param>
     /// <param name="origin">Who brings it: "built-in", or the plugin's name.</param>
     /// <returns>What was registered; empty for an assembly without the attribute.</returns>
     /// <exception cref="ComponentProviderException">The provider is unusable or cannot be created.</exception>
-    /// <exception cref="DuplicateComponentException">A component clashes with one already registered; nothing is registered.</exception>
+    /// <exception cref="DuplicateComponentException">A component clashes with one already registered (not a built-in, for a plugin), or its qualified name is taken; nothing is registered.</exception>
     public IReadOnlyList<ComponentRegistration> RegisterAssembly(Assembly assembly, string origin)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         ArgumentException.ThrowIfNullOrWhiteSpace(origin);
         var provider = CreateProvider(assembly, origin);
-        return provider is null ? [] : Register(provider, origin);
-    }
-
-    /// <summary>
-    /// Registers a plugin's components as <see cref="RegisterAssembly"/> does, except that a
-    /// component whose name (or an alias) a built-in component of its kind already holds, and that
-    /// does not override it, is registered under its plugin-qualified name
-    /// <c>&lt;plugin&gt;.&lt;name&gt;</c> (aliases likewise) instead of failing the plugin: the
-    /// built-in zoo grows towards mmpretrain's names, and a plugin written before a name became
-    /// built-in keeps loading, while configs that name it keep meaning mmpretrain's component.
-    /// <see cref="ComponentRegistration.DeclaredName"/> keeps the name the plugin declared.
-    /// </summary>
-    /// <param name="assembly">The plugin's main assembly.</param>
-    /// <param name="pluginName">The plugin's name: its origin, and the qualifier of a name a built-in holds.</param>
-    /// <returns>What was registered; empty for an assembly without the attribute.</returns>
-    /// <exception cref="ComponentProviderException">The provider is unusable or cannot be created.</exception>
-    /// <exception cref="DuplicateComponentException">A component clashes with another plugin's, or its qualified name is taken; nothing is registered.</exception>
-    public IReadOnlyList<ComponentRegistration> RegisterPlugin(Assembly assembly, string pluginName)
-    {
-        ArgumentNullException.ThrowIfNull(assembly);
-        ArgumentException.ThrowIfNullOrWhiteSpace(pluginName);
-        var provider = CreateProvider(assembly, pluginName);
-        return provider is null ? [] : Commit(ListComponents(provider, pluginName), pluginName, allowOverride: false, qualifyBuiltInClashes: true);
+        return provider is null
+            ? []
+            : Commit(ListComponents(provider, origin), origin, allowOverride: false, qualifyBuiltInClashes: origin != BuiltInComponents.Origin);
     }
 
     /// <summary>Registers every component of <paramref name="provider"/>, all or none.</summary>

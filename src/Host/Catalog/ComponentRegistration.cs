@@ -30,7 +30,7 @@ public sealed class ComponentRegistration
     /// <summary>
     /// The name the component's assembly declared: <see cref="Name"/>, except for a plugin's
     /// component whose name a built-in holds, registered as "&lt;plugin&gt;.&lt;name&gt;"
-    /// (see <see cref="ComponentCatalog.RegisterPlugin"/>).
+    /// (see <see cref="ComponentCatalog.RegisterAssembly"/>).
     /// </summary>
     public string DeclaredName { get; }
 

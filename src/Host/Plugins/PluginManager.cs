@@ -137,7 +137,7 @@ internal sealed class PluginManager
 
         try
         {
-            var registrations = _catalog.RegisterPlugin(assembly, candidate.Name);
+            var registrations = _catalog.RegisterAssembly(assembly, candidate.Name);
             return new PluginLoadResult
             {
                 Name = candidate.Name,

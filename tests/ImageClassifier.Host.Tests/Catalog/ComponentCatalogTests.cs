@@ -422,12 +422,12 @@ public sealed class ComponentCatalogTests
     }
 
     [Fact]
-    public void RegisterPlugin_qualifies_a_component_whose_name_a_built_in_holds()
+    public void RegisterAssembly_qualifies_a_plugins_component_whose_name_a_built_in_holds()
     {
         var catalog = new ComponentCatalog();
         var builtIn = catalog.Register(TestDescriptors.Backbone("TinyNet", componentType: typeof(object)), "built-in");
 
-        var registered = catalog.RegisterPlugin(typeof(TestProvider).Assembly, "MyPlugin");
+        var registered = catalog.RegisterAssembly(typeof(TestProvider).Assembly, "MyPlugin");
 
         Assert.Equal(["MyPlugin.TinyNet", "TinyNeck"], Names(registered));
         Assert.Equal(["TinyNet", "TinyNeck"], registered.Select(registration => registration.DeclaredName));
@@ -438,12 +438,12 @@ public sealed class ComponentCatalogTests
     }
 
     [Fact]
-    public void RegisterPlugin_still_refuses_a_name_another_plugin_holds()
+    public void RegisterAssembly_still_refuses_a_plugins_component_whose_name_another_plugin_holds()
     {
         var catalog = new ComponentCatalog();
         catalog.Register(TestDescriptors.Backbone("TinyNet", componentType: typeof(object)), "OtherPlugin");
 
-        var error = Assert.Throws<DuplicateComponentException>(() => catalog.RegisterPlugin(typeof(TestProvider).Assembly, "MyPlugin"));
+        var error = Assert.Throws<DuplicateComponentException>(() => catalog.RegisterAssembly(typeof(TestProvider).Assembly, "MyPlugin"));
 
         Assert.Equal("TinyNet", error.Name);
         Assert.False(catalog.TryFind("TinyNeck", out _));
