@@ -127,6 +127,15 @@ public sealed partial class ImageClassifierHost
     private ComponentRegistration RegistrationOf(ComponentConfig config)
     {
         var configType = config.GetType();
+
+        // By the config's own type first: a plugin's component registered under its qualified
+        // name (a built-in holds the name its config class carries) is found only so.
+        var registered = Catalog.List().FirstOrDefault(candidate => candidate.Descriptor.ConfigType == configType);
+        if (registered is not null)
+        {
+            return registered;
+        }
+
         ComponentRegistration? sameName = null;
         foreach (var kind in Catalog.Kinds)
         {

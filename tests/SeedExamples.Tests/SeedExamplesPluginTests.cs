@@ -21,11 +21,30 @@ public class SeedExamplesPluginTests
         Assert.Equal(PluginStatus.Loaded, plugin.Status);
 
         Assert.Equal("backbone", host.Catalog.Find("ResNet_CIFAR").Kind);
-        Assert.Equal("head", host.Catalog.Find("VisionTransformerClsHead").Kind);
+        Assert.Equal("head", host.Catalog.Find("SeedExamples.VisionTransformerClsHead").Kind);
         Assert.Equal("loss", host.Catalog.Find("L1Loss").Kind);
         Assert.All(
-            new[] { "ResNet_CIFAR", "VisionTransformerClsHead", "L1Loss" },
+            new[] { "ResNet_CIFAR", "SeedExamples.VisionTransformerClsHead", "L1Loss" },
             name => Assert.Equal("SeedExamples", host.Describe(name).Origin));
+    }
+
+    [Fact]
+    public void TheBuiltInVisionTransformerClsHeadKeepsItsNameAndThePluginsIsQualified()
+    {
+        // The zoo's head is mmpretrain's, so configs and checkpoints that name it keep their meaning
+        // with the plugin loaded; the plugin, written before the name became built-in, still loads.
+        var host = SamplePluginHost.Host;
+        var builtIn = host.Catalog.Find("VisionTransformerClsHead", "head");
+        var plugins = host.Catalog.Find("SeedExamples.VisionTransformerClsHead", "head");
+
+        Assert.Equal("built-in", builtIn.Source.Origin);
+        Assert.Equal("VisionTransformerClsHead", plugins.DeclaredName);
+        Assert.Equal("SeedExamples.Heads.VisionTransformerClsHead", plugins.Descriptor.ComponentType.FullName);
+
+        var binder = new ConfigBinder(host.Catalog);
+        var config = binder.BindComponentJson("""{"type": "VisionTransformerClsHead", "num_classes": 5, "in_channels": 8}""", typeof(Head));
+        using var head = (Head)host.Build(config);
+        Assert.Equal(["layers.head.bias", "layers.head.weight"], head.state_dict().Keys.Where(key => key.StartsWith("layers.", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -117,7 +136,7 @@ public class SeedExamplesPluginTests
     public void VisionTransformerHeadScoresTheClassToken()
     {
         var binder = new ConfigBinder(SamplePluginHost.Host.Catalog);
-        var config = binder.BindComponentJson("""{"type": "VisionTransformerClsHead", "num_classes": 5, "in_channels": 8, "hidden_dim": 6}""", typeof(Head));
+        var config = binder.BindComponentJson("""{"type": "SeedExamples.VisionTransformerClsHead", "num_classes": 5, "in_channels": 8, "hidden_dim": 6}""", typeof(Head));
         using var head = (Head)SamplePluginHost.Host.Build(config);
         var keys = head.state_dict().Keys.ToArray();
         Assert.Contains("fc1.weight", keys);

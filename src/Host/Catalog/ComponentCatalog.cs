@@ -78,17 +78,27 @@ public sealed class ComponentCatalog
     /// <see cref="ComponentProviderAttribute"/>, creates the provider it names and registers what it
     /// provides. The assembly's types are not scanned.
     /// </summary>
+    /// <remarks>
+    /// A plugin's component (any origin but "built-in") whose name or an alias a built-in component
+    /// of its kind already holds, and that does not override it, is registered under its
+    /// plugin-qualified name <c>&lt;origin&gt;.&lt;name&gt;</c> (aliases likewise) instead of failing
+    /// the plugin: the built-in zoo grows towards mmpretrain's names, so a plugin written before a
+    /// name became built-in keeps loading, while configs that name it keep meaning mmpretrain's
+    /// component. <see cref="ComponentRegistration.DeclaredName"/> keeps the name it declared.
+    /// </remarks>
     /// <param name="assembly">The assembly, e.g. ImageClassifier.Models or a plugin.</param>
     /// <param name="origin">Who brings it: "built-in", or the plugin's name.</param>
     /// <returns>What was registered; empty for an assembly without the attribute.</returns>
     /// <exception cref="ComponentProviderException">The provider is unusable or cannot be created.</exception>
-    /// <exception cref="DuplicateComponentException">A component clashes with one already registered; nothing is registered.</exception>
+    /// <exception cref="DuplicateComponentException">A component clashes with one already registered (not a built-in, for a plugin), or its qualified name is taken; nothing is registered.</exception>
     public IReadOnlyList<ComponentRegistration> RegisterAssembly(Assembly assembly, string origin)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         ArgumentException.ThrowIfNullOrWhiteSpace(origin);
         var provider = CreateProvider(assembly, origin);
-        return provider is null ? [] : Register(provider, origin);
+        return provider is null
+            ? []
+            : Commit(ListComponents(provider, origin), origin, allowOverride: false, qualifyBuiltInClashes: origin != BuiltInComponents.Origin);
     }
 
     /// <summary>Registers every component of <paramref name="provider"/>, all or none.</summary>
@@ -101,6 +111,11 @@ public sealed class ComponentCatalog
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentException.ThrowIfNullOrWhiteSpace(origin);
+        return Commit(ListComponents(provider, origin), origin, allowOverride: false);
+    }
+
+    private static IReadOnlyList<ComponentDescriptor> ListComponents(IComponentProvider provider, string origin)
+    {
         IReadOnlyList<ComponentDescriptor>? components;
         try
         {
@@ -119,7 +134,7 @@ public sealed class ComponentCatalog
                 $"The component provider {TypeNames.Format(provider.GetType())} ({origin}) returned a null component list or a null component.");
         }
 
-        return Commit(components, origin, allowOverride: false);
+        return components;
     }
 
     /// <summary>Registers one component.</summary>
@@ -338,7 +353,7 @@ public sealed class ComponentCatalog
         }
     }
 
-    private IReadOnlyList<ComponentRegistration> Commit(IReadOnlyList<ComponentDescriptor> descriptors, string origin, bool allowOverride)
+    private IReadOnlyList<ComponentRegistration> Commit(IReadOnlyList<ComponentDescriptor> descriptors, string origin, bool allowOverride, bool qualifyBuiltInClashes = false)
     {
         lock (_writeLock)
         {
@@ -348,10 +363,13 @@ public sealed class ComponentCatalog
             var registrations = current.Registrations.ToBuilder();
             var overrides = current.Overrides.ToBuilder();
             var added = new List<ComponentRegistration>(descriptors.Count);
-            foreach (var descriptor in descriptors)
+            foreach (var declared in descriptors)
             {
-                Validate(descriptor);
-                var kind = descriptor.Kind;
+                Validate(declared);
+                var kind = declared.Kind;
+                var descriptor = qualifyBuiltInClashes && !allowOverride && !declared.Override && ClashesWithBuiltIn(byKey, declared)
+                    ? Qualified(declared, origin)
+                    : declared;
                 AddKind(kinds, kind, descriptor.KindType, $"{TypeNames.Format(descriptor.ComponentType)} ({origin})");
 
                 ComponentRegistration? target = null;
@@ -360,7 +378,7 @@ public sealed class ComponentCatalog
                     byKey.TryGetValue(new ComponentKey(kind, descriptor.Name), out target);
                 }
 
-                var registration = new ComponentRegistration(descriptor, ComponentSource.For(descriptor.Assembly, origin), target);
+                var registration = new ComponentRegistration(descriptor, ComponentSource.For(descriptor.Assembly, origin), target, declared.Name);
                 foreach (var key in registration.Keys)
                 {
                     if (byKey.TryGetValue(new ComponentKey(kind, key), out var existing) && existing != target)
@@ -393,6 +411,24 @@ public sealed class ComponentCatalog
             return added;
         }
     }
+
+    private static bool ClashesWithBuiltIn(ImmutableDictionary<ComponentKey, ComponentRegistration>.Builder byKey, ComponentDescriptor descriptor) =>
+        descriptor.Aliases.Prepend(descriptor.Name).Any(key =>
+            byKey.TryGetValue(new ComponentKey(descriptor.Kind, key), out var existing) && existing.Source.Origin == BuiltInComponents.Origin);
+
+    private static ComponentDescriptor Qualified(ComponentDescriptor descriptor, string origin) => new()
+    {
+        Name = $"{origin}.{descriptor.Name}",
+        Aliases = [.. descriptor.Aliases.Select(alias => $"{origin}.{alias}")],
+        Kind = descriptor.Kind,
+        KindType = descriptor.KindType,
+        ComponentType = descriptor.ComponentType,
+        ConfigType = descriptor.ConfigType,
+        BaseName = descriptor.BaseName,
+        Summary = descriptor.Summary,
+        Parameters = descriptor.Parameters,
+        Override = descriptor.Override,
+    };
 
     private static void Validate(ComponentDescriptor descriptor)
     {

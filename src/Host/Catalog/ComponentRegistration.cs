@@ -3,9 +3,10 @@ namespace ImageClassifier.Hosting.Catalog;
 /// <summary>One component as a catalog holds it: its descriptor and where it came from.</summary>
 public sealed class ComponentRegistration
 {
-    internal ComponentRegistration(ComponentDescriptor descriptor, ComponentSource source, ComponentRegistration? replaced)
+    internal ComponentRegistration(ComponentDescriptor descriptor, ComponentSource source, ComponentRegistration? replaced, string? declaredName = null)
     {
         Descriptor = descriptor;
+        DeclaredName = declaredName ?? descriptor.Name;
         Source = source;
         Replaced = replaced;
         Aliases = descriptor.Aliases
@@ -25,6 +26,13 @@ public sealed class ComponentRegistration
 
     /// <summary>The registry name.</summary>
     public string Name => Descriptor.Name;
+
+    /// <summary>
+    /// The name the component's assembly declared: <see cref="Name"/>, except for a plugin's
+    /// component whose name a built-in holds, registered as "&lt;plugin&gt;.&lt;name&gt;"
+    /// (see <see cref="ComponentCatalog.RegisterAssembly"/>).
+    /// </summary>
+    public string DeclaredName { get; }
 
     /// <summary>The kind ("backbone").</summary>
     public string Kind => Descriptor.Kind;

@@ -72,6 +72,7 @@ public static class StateDictLoader
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(stateDict);
+        stateDict = ApplyLoadHooks(module, stateDict);
         var expected = module.state_dict();
         var missing = expected.Keys.Where(name => !stateDict.ContainsKey(name)).ToList();
         var unexpected = stateDict.Keys.Where(name => !expected.ContainsKey(name)).ToList();
@@ -224,5 +225,36 @@ public static class StateDictLoader
             null,
             "The checkpoint holds no state dict: expected a 'state_dict' or 'model' entry, or a dictionary of tensors at its root; " +
             $"its top-level keys are: {string.Join(", ", root.Keys.Take(20))}.");
+    }
+
+    // The hooks rewrite a copy: the caller's dictionary is not ours to change.
+    private static IReadOnlyDictionary<string, Tensor> ApplyLoadHooks(nn.Module module, IReadOnlyDictionary<string, Tensor> stateDict)
+    {
+        var hooks = new List<(IStateDictLoadHook Hook, string Prefix)>();
+        if (module is IStateDictLoadHook own)
+        {
+            hooks.Add((own, string.Empty));
+        }
+
+        foreach (var (name, child) in module.named_modules())
+        {
+            if (name.Length > 0 && child is IStateDictLoadHook hook)
+            {
+                hooks.Add((hook, name + "."));
+            }
+        }
+
+        if (hooks.Count == 0)
+        {
+            return stateDict;
+        }
+
+        var rewritten = new Dictionary<string, Tensor>(stateDict, StringComparer.Ordinal);
+        foreach (var (hook, prefix) in hooks)
+        {
+            hook.BeforeLoad(rewritten, prefix);
+        }
+
+        return rewritten;
     }
 }

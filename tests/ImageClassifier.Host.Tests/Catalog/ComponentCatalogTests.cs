@@ -422,6 +422,34 @@ public sealed class ComponentCatalogTests
     }
 
     [Fact]
+    public void RegisterAssembly_qualifies_a_plugins_component_whose_name_a_built_in_holds()
+    {
+        var catalog = new ComponentCatalog();
+        var builtIn = catalog.Register(TestDescriptors.Backbone("TinyNet", componentType: typeof(object)), "built-in");
+
+        var registered = catalog.RegisterAssembly(typeof(TestProvider).Assembly, "MyPlugin");
+
+        Assert.Equal(["MyPlugin.TinyNet", "TinyNeck"], Names(registered));
+        Assert.Equal(["TinyNet", "TinyNeck"], registered.Select(registration => registration.DeclaredName));
+        Assert.Same(builtIn, catalog.Find("TinyNet", "backbone"));
+        Assert.Equal(typeof(TinyNet), catalog.Find("MyPlugin.tiny_net", "backbone").Descriptor.ComponentType);
+        Assert.Equal("MyPlugin", catalog.Describe("MyPlugin.TinyNet").Origin);
+        Assert.Empty(catalog.Overrides);
+    }
+
+    [Fact]
+    public void RegisterAssembly_still_refuses_a_plugins_component_whose_name_another_plugin_holds()
+    {
+        var catalog = new ComponentCatalog();
+        catalog.Register(TestDescriptors.Backbone("TinyNet", componentType: typeof(object)), "OtherPlugin");
+
+        var error = Assert.Throws<DuplicateComponentException>(() => catalog.RegisterAssembly(typeof(TestProvider).Assembly, "MyPlugin"));
+
+        Assert.Equal("TinyNet", error.Name);
+        Assert.False(catalog.TryFind("TinyNeck", out _));
+    }
+
+    [Fact]
     public void RegisterAssembly_registers_nothing_from_an_assembly_without_the_attribute()
     {
         var catalog = new ComponentCatalog();

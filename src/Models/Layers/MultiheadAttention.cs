@@ -1,0 +1,71 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Layers;
+
+/// <summary>
+/// mmpretrain's <c>MultiheadAttention</c> (self-attention over a token sequence): one fused
+/// projection <c>qkv</c> to queries, keys and values (in that order, each split into
+/// <c>num_heads</c> contiguous heads), scaled dot-product attention per head, the output projection
+/// <c>proj</c>, dropout and the residual path's drop path. (N, L, C) in, (N, L, embed_dims) out; the
+/// caller adds the shortcut. Keys: <c>qkv.weight</c> (3 embed_dims, input_dims), <c>qkv.bias</c>,
+/// <c>proj.weight</c>, <c>proj.bias</c>.
+/// </summary>
+public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
+{
+    // mmpretrain's attribute names, so they are the checkpoint keys.
+    private readonly nn.Module<Tensor, Tensor> qkv;
+    private readonly nn.Module<Tensor, Tensor> proj;
+    private readonly nn.Module<Tensor, Tensor> proj_drop;
+    private readonly nn.Module<Tensor, Tensor> out_drop;
+    private readonly double attnDrop;
+
+    /// <summary>Creates the attention.</summary>
+    /// <param name="embedDims">Channels of the queries, keys, values and output; a multiple of <paramref name="numHeads"/>.</param>
+    /// <param name="numHeads">Parallel attention heads.</param>
+    /// <param name="inputDims">Channels of the input tokens; null for <paramref name="embedDims"/>.</param>
+    /// <param name="attnDrop">Dropout of the attention weights, in training.</param>
+    /// <param name="projDrop">Dropout after the output projection.</param>
+    /// <param name="dropPath">Drop path probability of the residual branch (mmpretrain's <c>dropout_layer: {type: DropPath}</c>).</param>
+    /// <param name="qkvBias">Whether <c>qkv</c> has a bias.</param>
+    /// <param name="projBias">Whether <c>proj</c> has a bias.</param>
+    public MultiheadAttention(int embedDims, int numHeads, int? inputDims = null, double attnDrop = 0, double projDrop = 0, double dropPath = 0, bool qkvBias = true, bool projBias = true)
+        : base(nameof(MultiheadAttention))
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embedDims);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numHeads);
+        if (embedDims % numHeads != 0)
+        {
+            throw new ArgumentException($"embed_dims ({embedDims}) must be a multiple of num_heads ({numHeads}).", nameof(numHeads));
+        }
+
+        EmbedDims = embedDims;
+        NumHeads = numHeads;
+        this.attnDrop = attnDrop;
+        qkv = nn.Linear(inputDims ?? embedDims, embedDims * 3, hasBias: qkvBias);
+        proj = nn.Linear(embedDims, embedDims, hasBias: projBias);
+        proj_drop = nn.Dropout(projDrop);
+        out_drop = dropPath > 0 ? new DropPath(dropPath) : nn.Identity();
+        RegisterComponents();
+    }
+
+    /// <summary>Channels of the output.</summary>
+    public int EmbedDims { get; }
+
+    /// <summary>Parallel attention heads.</summary>
+    public int NumHeads { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (batch, length) = (input.shape[0], input.shape[1]);
+
+        // (N, L, 3 C) -> (3, N, heads, L, C / heads): the order mmpretrain and torch's fused
+        // in_proj_weight share, so torchvision's weights load unchanged.
+        var parts = qkv.call(input).reshape(batch, length, 3, NumHeads, EmbedDims / NumHeads).permute(2, 0, 3, 1, 4);
+        var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], p: training ? attnDrop : 0);
+        var merged = attended.transpose(1, 2).reshape(batch, length, EmbedDims);
+        return out_drop.call(proj_drop.call(proj.call(merged))).MoveToOuterDisposeScope();
+    }
+}
