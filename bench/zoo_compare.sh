@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Each zoo family's forward against torchvision's model of the same arch, on the same CPU:
+# batch 1 and batch 32 at 224 x 224, icls through the inferencer (norms folded) and PyTorch as users
+# run it (eval, no_grad, one thread per core), alternating which side goes first, each in its own
+# process. Prints pytorch_ms/icls_ms per family and batch (>1: icls faster; the issue's bar is 1/1.1).
+# PyTorch is Debian's python3-torch and python3-torchvision (installed here when missing; run as root).
+# Usage: bench/zoo_compare.sh [ROUNDS] [STEPS] [FAMILY ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-2}
+steps=${2:-10}
+shift $(( $# > 2 ? 2 : $# ))
+if ! /usr/bin/python3 -c "import torchvision" 2>/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-torchvision >/dev/null
+fi
+declare -A models=(
+  [resnet50]='{"type": "ImageClassifier", "data_preprocessor": {"mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375], "to_rgb": true}, "backbone": {"type": "ResNet", "depth": 50}, "neck": {"type": "GlobalAveragePooling"}, "head": {"type": "LinearClsHead", "num_classes": 1000, "in_channels": 2048}}'
+  [resnext50_32x4d]='{"type": "ImageClassifier", "data_preprocessor": {"mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375], "to_rgb": true}, "backbone": {"type": "ResNeXt", "depth": 50}, "neck": {"type": "GlobalAveragePooling"}, "head": {"type": "LinearClsHead", "num_classes": 1000, "in_channels": 2048}}'
+  [mobilenet_v3_large]='{"type": "ImageClassifier", "data_preprocessor": {"mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375], "to_rgb": true}, "backbone": {"type": "MobileNetV3", "arch": "large"}, "neck": {"type": "GlobalAveragePooling"}, "head": {"type": "LinearClsHead", "num_classes": 1000, "in_channels": 960}}'
+  [efficientnet_b0]='{"type": "ImageClassifier", "data_preprocessor": {"mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375], "to_rgb": true}, "backbone": {"type": "EfficientNet", "arch": "b0", "conv_cfg": {"type": "Conv2d"}}, "neck": {"type": "GlobalAveragePooling"}, "head": {"type": "LinearClsHead", "num_classes": 1000, "in_channels": 1280}}'
+  [vgg16]='{"type": "ImageClassifier", "data_preprocessor": {"mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375], "to_rgb": true}, "backbone": {"type": "VGG", "depth": 16, "num_classes": 1000}, "head": {"type": "ClsHead"}}'
+  [densenet121]='{"type": "ImageClassifier", "data_preprocessor": {"mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375], "to_rgb": true}, "backbone": {"type": "DenseNet", "arch": "121"}, "neck": {"type": "GlobalAveragePooling"}, "head": {"type": "LinearClsHead", "num_classes": 1000, "in_channels": 1024}}'
+  [convnext_tiny]='{"type": "ImageClassifier", "data_preprocessor": {"mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375], "to_rgb": true}, "backbone": {"type": "ConvNeXt", "arch": "tiny"}, "head": {"type": "LinearClsHead", "num_classes": 1000, "in_channels": 768}}'
+  [vit_b_16]='{"type": "ImageClassifier", "data_preprocessor": {"mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375], "to_rgb": true}, "backbone": {"type": "VisionTransformer", "arch": "b"}, "head": {"type": "VisionTransformerClsHead", "num_classes": 1000, "in_channels": 768}}'
+  [swin_t]='{"type": "ImageClassifier", "data_preprocessor": {"mean": [123.675, 116.28, 103.53], "std": [58.395, 57.12, 57.375], "to_rgb": true}, "backbone": {"type": "SwinTransformer", "arch": "tiny"}, "neck": {"type": "GlobalAveragePooling"}, "head": {"type": "LinearClsHead", "num_classes": 1000, "in_channels": 768}}'
+)
+families=("$@")
+(( ${#families[@]} )) || families=(resnet50 resnext50_32x4d mobilenet_v3_large efficientnet_b0 vgg16 densenet121 convnext_tiny vit_b_16 swin_t)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+dotnet build bench/ImageClassifier.Bench -c Release --artifacts-path "$work/art" -v q -nologo >/dev/null
+bench="$work/art/bin/ImageClassifier.Bench/release/icls-bench.dll"
+for round in $(seq 1 "$rounds"); do
+  for family in "${families[@]}"; do
+    for batch in 1 32; do
+      if (( round % 2 )); then order="pytorch icls"; else order="icls pytorch"; fi
+      for side in $order; do
+        if [[ $side == pytorch ]]; then
+          /usr/bin/python3 bench/pytorch/zoo_forward_bench.py --model "$family" --batch "$batch" --steps "$steps" --threads "$(nproc)" | sed "s/^{/{\"family\": \"$family\", /"
+        else
+          dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" 2>/dev/null | tail -1 | sed "s/^{/{\"family\": \"$family\", /"
+        fi
+      done
+    done
+  done
+done | tee "$work/results.jsonl"
+/usr/bin/python3 - "$work/results.jsonl" <<'PY'
+import json, statistics, sys
+runs = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+for family in dict.fromkeys(r["family"] for r in runs):
+    for batch in (1, 32):
+        ours = statistics.median(r["median_ms"] for r in runs if r["family"] == family and r["batch"] == batch and r["side"] == "icls")
+        theirs = statistics.median(r["median_ms"] for r in runs if r["family"] == family and r["batch"] == batch and r["side"] == "pytorch")
+        print(f"{family:20s} batch {batch:2d}  icls {ours:9.1f} ms  pytorch {theirs:9.1f} ms  speed pytorch/icls {theirs / ours:5.2f}x")
+PY
