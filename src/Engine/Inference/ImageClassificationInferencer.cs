@@ -7,6 +7,7 @@ using ImageClassifier.Data.Transforms;
 using ImageClassifier.Engine;
 using ImageClassifier.Engine.Checkpoints;
 using ImageClassifier.Engine.Configuration;
+using ImageClassifier.Models.Backbones;
 using ImageClassifier.Models.Checkpoints;
 using ImageClassifier.Models.Classifiers;
 using ImageClassifier.Models.Layers;
@@ -24,7 +25,7 @@ namespace ImageClassifier.Engine.Inference;
 /// through the test pipeline of the config (<c>test_dataloader.dataset.pipeline</c>, else the
 /// validation one) and the model's data preprocessor, as in testing.
 /// </summary>
-public sealed class ImageClassificationInferencer : IDisposable
+public sealed class ImageClassificationInferencer : IImageClassificationInferencer
 {
     private readonly Classifier model;
     private readonly Transform[] pipeline;
@@ -216,7 +217,7 @@ public sealed class ImageClassificationInferencer : IDisposable
         return InferSamples([new DataSample(image, 0, source)], topk, 1)[0];
     }
 
-    /// <summary>Classifies decoded images (C, H, W), named by <paramref name="sources"/> in the results.</summary>
+    /// <inheritdoc />
     public IReadOnlyList<InferenceResult> Infer(IReadOnlyList<ImageData> images, IReadOnlyList<string>? sources = null, int topk = 1, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -374,16 +375,19 @@ public sealed class ImageClassificationInferencer : IDisposable
         return (int)model.forward(zeros(1, channels, 224, 224, device: device)).shape[^1];
     }
 
-    // The model's input channels: the preprocessor's mean when it normalises, else the first convolution's input.
+    // The model's input channels: the preprocessor's mean when it normalises, else the backbone's
+    // in_channels, else (a plugin backbone that declares nothing) the first convolution's input.
     private static int InputChannels(Classifier model)
     {
-        if (model is ImageClassifierModel { DataPreprocessor: ClsDataPreprocessor { Mean: { Count: > 0 } mean } })
+        switch (model)
         {
-            return mean.Count;
+            case ImageClassifierModel { DataPreprocessor: ClsDataPreprocessor { Mean: { Count: > 0 } mean } }:
+                return mean.Count;
+            case ImageClassifierModel { Backbone: IHasFeatureInfo backbone }:
+                return backbone.InChannels;
         }
 
         var firstConvolution = model.parameters().FirstOrDefault(parameter => parameter.dim() == 4);
         return firstConvolution is null ? 3 : (int)firstConvolution.shape[1];
     }
-
 }

@@ -138,6 +138,7 @@ public partial class ConvNeXt : Backbone, IHasInitConfig, IHasFeatureInfo, ILaye
         this.frozenStages = frozenStages;
         this.gapBeforeFinalNorm = gapBeforeFinalNorm;
 
+        InChannels = inChannels;
         var norm = normCfg ?? new LayerNorm2dNormalization(eps: 1e-6);
         var activation = actCfg ?? new GeluActivation();
         var rates = DropPathRates(dropPathRate, this.depths.Sum());
@@ -195,6 +196,9 @@ public partial class ConvNeXt : Backbone, IHasInitConfig, IHasFeatureInfo, ILaye
 
     /// <inheritdoc />
     public IReadOnlyList<int> OutIndices => outIndices;
+
+    /// <inheritdoc />
+    public int InChannels { get; }
 
     /// <summary>One entry per stage: stages.0 ... stages.3, at strides 4, 8, 16, 32 (for the default stem).</summary>
     public IReadOnlyList<FeatureInfo> FeatureInfo => featureInfo;

@@ -111,6 +111,7 @@ public partial class DenseNet : Backbone, IHasInitConfig, IHasFeatureInfo
 
         var norm = normCfg ?? new BatchNormalization();
         var activation = actCfg ?? new ReLUActivation();
+        InChannels = inChannels;
         stem = nn.Sequential(
             nn.Conv2d(inChannels, initChannels, 7, stride: 2, padding: 3, bias: false),
             norm.Create(initChannels),
@@ -166,6 +167,9 @@ public partial class DenseNet : Backbone, IHasInitConfig, IHasFeatureInfo
 
     /// <inheritdoc />
     public IReadOnlyList<int> OutIndices => outIndices;
+
+    /// <inheritdoc />
+    public int InChannels { get; }
 
     /// <summary>One entry per stage, each after its transition.</summary>
     public IReadOnlyList<FeatureInfo> FeatureInfo => featureInfo;

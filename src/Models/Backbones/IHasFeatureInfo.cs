@@ -6,6 +6,9 @@ namespace ImageClassifier.Models.Backbones;
 /// </summary>
 public interface IHasFeatureInfo
 {
+    /// <summary>The channels of the images it takes (its <c>in_channels</c>, where it has one).</summary>
+    int InChannels => 3;
+
     /// <summary>Every stage a feature can be taken from; <c>out_indices</c> index this list.</summary>
     IReadOnlyList<FeatureInfo> FeatureInfo { get; }
 

@@ -131,6 +131,7 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
 #pragma warning restore CS1573
         : base(nameof(ResNet))
     {
+        InChannels = inChannels;
         if (!ArchSettings.TryGetValue(depth, out var arch))
         {
             throw new ConfigValueException("depth", depth, "one of 18, 34, 50, 101, 152");
@@ -240,6 +241,9 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
 
     /// <inheritdoc />
     public IReadOnlyList<int> OutIndices => outIndices;
+
+    /// <inheritdoc />
+    public int InChannels { get; }
 
     /// <summary>One entry per stage: layer1 ... layer{num_stages}.</summary>
     public IReadOnlyList<FeatureInfo> FeatureInfo => featureInfo ??= BuildFeatureInfo();

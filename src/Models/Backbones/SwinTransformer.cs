@@ -121,6 +121,7 @@ public partial class SwinTransformer : Backbone, IHasInitConfig, IHasFeatureInfo
         this.outAfterDownsample = outAfterDownsample;
         this.interpolateMode = interpolateMode;
 
+        InChannels = inChannels;
         patch_embed = new PatchEmbed(inChannels, EmbedDims, patchSize, norm: new LayerNormalization());
         patchResolution = patch_embed.OutputSize(imgSize, imgSize);
         if (useAbsPosEmbed)
@@ -185,6 +186,9 @@ public partial class SwinTransformer : Backbone, IHasInitConfig, IHasFeatureInfo
 
     /// <inheritdoc />
     public IReadOnlyList<int> OutIndices => outIndices;
+
+    /// <inheritdoc />
+    public int InChannels { get; }
 
     /// <summary>One entry per stage.</summary>
     public IReadOnlyList<FeatureInfo> FeatureInfo => featureInfo;

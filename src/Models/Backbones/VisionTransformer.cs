@@ -139,6 +139,7 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         numExtraTokens = withClsToken ? 1 : 0;
         var norm = normCfg ?? new LayerNormalization(eps: 1e-6);
 
+        InChannels = inChannels;
         patch_embed = new PatchEmbed(inChannels, EmbedDims, kernelSize: patchSize, stride: patchSize, bias: !preNorm);
         PatchResolution = patch_embed.OutputSize(imgSize, imgSize);
         cls_token = withClsToken ? new Parameter(torch.zeros(1, 1, EmbedDims)) : null;
@@ -194,6 +195,9 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
 
     /// <inheritdoc />
     public IReadOnlyList<int> OutIndices => outIndices;
+
+    /// <inheritdoc />
+    public int InChannels { get; }
 
     /// <summary>
     /// One entry per encoder layer (layers.0 ...): embed_dims channels at the patch size's
