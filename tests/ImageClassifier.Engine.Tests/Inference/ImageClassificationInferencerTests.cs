@@ -1,7 +1,10 @@
 using ImageClassifier.Data.Images;
 using ImageClassifier.Engine.Tests.TestHelpers;
 using ImageClassifier.Engine;
+using ImageClassifier.Engine.Configuration;
 using ImageClassifier.Engine.Inference;
+using ImageClassifier.Hosting.Configuration.Binding;
+using ImageClassifier.Models.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,5 +47,29 @@ public sealed class ImageClassificationInferencerTests : IDisposable
         using var batch = torch.zeros(1, 1, 16, 16);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => inferencer.Infer(batch, topk: 11));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Without_a_preprocessor_mean_the_backbone_says_the_input_channels(int channels)
+    {
+        // ResNet registers its stages before its stem, so its first 4-D parameter is a stage's
+        // convolution (64 input channels), not the stem's.
+        var json = $$$"""{"type": "ImageClassifier", "backbone": {"type": "ResNet", "depth": 18, "in_channels": {{{channels}}}}, "neck": {"type": "GlobalAveragePooling"}, "head": {"type": "LinearClsHead", "num_classes": 3, "in_channels": 512}}""";
+        var run = new RunDefinition { Model = new ConfigBinder(BuiltInHost.Instance.Catalog).BindComponentJson(json, typeof(Classifier)) };
+        var checkpoint = Path.Combine(Directory.CreateDirectory(experiment.WorkDir("weights")).FullName, "resnet18.pth");
+        using (var model = run.BuildModel())
+        {
+            ModelWeights.Save(model, checkpoint);
+        }
+
+        using var inferencer = new ImageClassificationInferencer(run, checkpoint, "cpu");
+        using var batch = torch.zeros(2, channels, 32, 32);
+
+        Assert.Equal(channels, inferencer.Channels);
+        Assert.Equal(3, inferencer.NumClasses);
+        Assert.Equal(2, inferencer.Infer(batch).Count);
     }
 }
