@@ -39,6 +39,8 @@ for round in $(seq 1 "$rounds"); do
           /usr/bin/python3 bench/pytorch/zoo_forward_bench.py --model "$family" --batch "$batch" --steps "$steps" --threads "$(nproc)" | sed "s/^{/{\"family\": \"$family\", /"
         else
           dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" 2>/dev/null | tail -1 | sed "s/^{/{\"family\": \"$family\", /"
+          # The same without channels-last weights (ICLS_CHANNELS_LAST=0): what that layout gains.
+          ICLS_CHANNELS_LAST=0 dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" 2>/dev/null | tail -1 | sed "s/^{/{\"family\": \"$family\", /; s/\"side\":\"icls\"/\"side\":\"icls_nchw\"/"
         fi
       done
     done
@@ -51,5 +53,7 @@ for family in dict.fromkeys(r["family"] for r in runs):
     for batch in (1, 32):
         ours = statistics.median(r["median_ms"] for r in runs if r["family"] == family and r["batch"] == batch and r["side"] == "icls")
         theirs = statistics.median(r["median_ms"] for r in runs if r["family"] == family and r["batch"] == batch and r["side"] == "pytorch")
-        print(f"{family:20s} batch {batch:2d}  icls {ours:9.1f} ms  pytorch {theirs:9.1f} ms  speed pytorch/icls {theirs / ours:5.2f}x")
+        nchw = statistics.median(r["median_ms"] for r in runs if r["family"] == family and r["batch"] == batch and r["side"] == "icls_nchw")
+        print(f"{family:20s} batch {batch:2d}  icls {ours:9.1f} ms  pytorch {theirs:9.1f} ms  speed pytorch/icls {theirs / ours:5.2f}x"
+              f"  (icls NCHW {nchw:9.1f} ms, channels-last gains {nchw / ours:5.2f}x)")
 PY

@@ -266,9 +266,9 @@ namespace ImageClassifier.Bench
                 RowLatency("batch-1 latency p90 ms, Inferencer.Infer", Percentile(singleTimes[0], 0.9) * 1000, directP90);
                 RowLatency("batch-1 latency median ms, Classifier.Predict", Percentile(singleTimes[1], 0.5) * 1000, directMedian);
                 RowLatency("batch-1 latency p90 ms, Classifier.Predict", Percentile(singleTimes[1], 0.9) * 1000, directP90);
-                Console.WriteLine($"  {inferencer.FoldedNorms} batch norms folded; Predict with them folded vs not (same weights, same batches):");
-                Row("batch-64 images/s, folded / not folded", Batch * batchReps / batchTimes[1].Sum(), Batch * batchReps / batchTimes[3].Sum());
-                RowLatency("batch-1 latency median ms, folded vs not", Percentile(singleTimes[1], 0.5) * 1000, Percentile(singleTimes[3], 0.5) * 1000);
+                Console.WriteLine($"  {inferencer.Rewrite.FoldedNorms} batch norms folded, {inferencer.Rewrite.ChannelsLastWeights} weights made channels-last; Predict rewritten vs as built (same weights, same batches):");
+                Row("batch-64 images/s, rewritten / as built", Batch * batchReps / batchTimes[1].Sum(), Batch * batchReps / batchTimes[3].Sum());
+                RowLatency("batch-1 latency median ms, rewritten vs as built", Percentile(singleTimes[1], 0.5) * 1000, Percentile(singleTimes[3], 0.5) * 1000);
             }
             finally
             {

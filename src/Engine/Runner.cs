@@ -413,9 +413,8 @@ public sealed class Runner : IDisposable
             ModelWeights.Load(model, checkpoint, strict: true);
             model.to(Device!);
 
-            // Built for this test alone (training builds its own), so its batch norms can be folded.
-            model.eval();
-            ConvBatchNormFolding.Fold(model);
+            // Built for this test alone (training builds its own), so it can be rewritten for inference.
+            InferenceRewrite.Apply(model);
         }
 
         var numClasses = ClassCount.Of(run);

@@ -67,8 +67,7 @@ public sealed class ImageClassificationInferencer : IImageClassificationInferenc
             }
 
             model.to(this.device);
-            model.eval();
-            FoldedNorms = ConvBatchNormFolding.Fold(model);
+            Rewrite = InferenceRewrite.Apply(model);
             Channels = InputChannels(model);
             NumClasses = classes?.Count ?? CountClasses(model, Channels, this.device);
             Classes = classes ?? [.. Enumerable.Range(0, NumClasses).Select(label => label.ToString(CultureInfo.InvariantCulture))];
@@ -81,7 +80,10 @@ public sealed class ImageClassificationInferencer : IImageClassificationInferenc
     }
 
     /// <summary>How many batch norms were folded into the convolution before them (<see cref="ConvBatchNormFolding"/>).</summary>
-    public int FoldedNorms { get; }
+    public int FoldedNorms => Rewrite.FoldedNorms;
+
+    /// <summary>What was done to the model before its first batch (<see cref="InferenceRewrite"/>).</summary>
+    public InferenceRewriteReport Rewrite { get; }
 
     /// <summary>The class names, by label.</summary>
     public IReadOnlyList<string> Classes { get; }

@@ -216,7 +216,7 @@ public partial class VGG : Backbone, IHasInitConfig, IHasFeatureInfo
 
         if (classifier is not null)
         {
-            outputs.Add(classifier.call(output.view(output.shape[0], -1)));
+            outputs.Add(classifier.call(output.flatten(1)));
         }
 
         return [.. outputs.Select(feature => feature.MoveToOuterDisposeScope())];

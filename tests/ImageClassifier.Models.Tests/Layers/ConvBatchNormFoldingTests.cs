@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Backbones;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Models.Tests.TestHelpers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public sealed class ConvBatchNormFoldingTests
     {
         using var backbone = Build(name);
         var batchNorms = backbone.modules().OfType<BatchNorm2d>().ToArray();
-        RandomizeStatistics(backbone, seed: 7);
+        NormStatistics.Randomize(backbone, seed: 7);
         backbone.eval();
         using var input = torch.randn([2, 3, 64, 64], generator: new Generator(11));
         using var noGrad = torch.no_grad();
@@ -73,7 +74,7 @@ public sealed class ConvBatchNormFoldingTests
     public void A_convolution_with_a_bias_keeps_it_in_the_folded_one()
     {
         using var block = nn.Sequential(nn.Conv2d(2, 4, 3, bias: true), new BatchNorm2d(4));
-        RandomizeStatistics(block, seed: 3);
+        NormStatistics.Randomize(block, seed: 3);
         block.eval();
         using var input = torch.randn([3, 2, 6, 6], generator: new Generator(5));
         using var noGrad = torch.no_grad();
@@ -93,38 +94,4 @@ public sealed class ConvBatchNormFoldingTests
         "mobilenet_v2" => new MobileNetV2(widenFactor: 0.5),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
-
-    // Running means and variances, weights and biases of every batch norm away from 0 and 1, and
-    // the convolutions' biases away from 0, so that a fold that drops or misapplies any shows.
-    private static void RandomizeStatistics(nn.Module model, ulong seed)
-    {
-        var generator = new Generator(seed);
-        using var noGrad = torch.no_grad();
-        void Around(Tensor? tensor, Scalar center)
-        {
-            if (tensor is not null)
-            {
-                using var uniform = torch.rand(tensor.shape, generator: generator);
-                tensor.copy_(uniform.add(MinusHalf, ScalarConstants.One).mul_(Spread).add_(center, ScalarConstants.One));
-            }
-        }
-
-        foreach (var module in model.modules())
-        {
-            if (module is BatchNorm2d norm)
-            {
-                Around(norm.get_parameter("weight"), ScalarConstants.One);
-                Around(norm.get_parameter("bias"), ScalarConstants.Zero);
-                Around(norm.get_buffer("running_mean"), ScalarConstants.Zero);
-                Around(norm.get_buffer("running_var"), ScalarConstants.One);
-            }
-            else if (module is TorchSharp.Modules.Conv2d conv)
-            {
-                Around(conv.bias, ScalarConstants.Zero);
-            }
-        }
-    }
-
-    private static readonly Scalar MinusHalf = (-0.5).ToScalar();
-    private static readonly Scalar Spread = 0.4.ToScalar();
 }
