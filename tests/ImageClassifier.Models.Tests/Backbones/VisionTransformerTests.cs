@@ -180,6 +180,32 @@ public sealed class VisionTransformerTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public void Layer_scale_adds_mmpretrains_gamma_keys_at_its_init_value()
+    {
+        using var backbone = new VisionTransformerConfig { Arch = "deit-t", ImgSize = 32, PatchSize = 8, NumLayers = 2, LayerScaleInitValue = 0.1 }.Build();
+        using var plain = Tiny();
+        var state = backbone.state_dict();
+        var added = state.Keys.Except(plain.state_dict().Keys).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["layers.0.attn.gamma1.weight", "layers.0.ffn.gamma2.weight", "layers.1.attn.gamma1.weight", "layers.1.ffn.gamma2.weight"], added);
+        Assert.Equal([192L], state["layers.1.ffn.gamma2.weight"].shape);
+        Assert.True(state["layers.0.attn.gamma1.weight"].eq(0.1f).all().item<bool>());
+        Assert.Equal("layer_scale_init_value", Assert.Throws<ConfigValueException>(() => new VisionTransformer(arch: "deit-t", layerScaleInitValue: -1)).Member);
+    }
+
+    [Fact]
+    public void Layer_scale_gives_the_float64_references_logits_within_1e_5()
+    {
+        // The reference is tools/fixtures/make_deit_fixtures.py's explicit encoder (torchvision has
+        // no layer scale): each residual branch times its per-channel factors before it is added.
+        var fixture = DistilledVisionTransformerTests.Case("vit_tiny_layer_scale");
+        using var model = DistilledVisionTransformerTests.Loaded(fixture.GetProperty("config"), fixture);
+        var io = TorchCheckpointReader.ReadDictionary(FixturePaths.File("DeiT", fixture.GetProperty("io").GetString()!));
+
+        DistilledVisionTransformerTests.AssertLogits(output, model, (Tensor)io["input"]!, (Tensor)io["logits"]!, "layer scale");
+    }
+
+    [Fact]
     public void Pre_norm_drops_the_projection_bias_and_adds_a_norm()
     {
         using var backbone = new VisionTransformerConfig { Arch = "deit-t", ImgSize = 32, PatchSize = 8, NumLayers = 1, PreNorm = true, FinalNorm = false }.Build();
