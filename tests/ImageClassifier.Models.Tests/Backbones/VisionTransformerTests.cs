@@ -206,6 +206,14 @@ public sealed class VisionTransformerTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public void Timms_layer_scale_vit_converted_gives_timms_logits_within_1e_5()
+    {
+        // timm's blocks.N.ls1.gamma / ls2.gamma are attn.gamma1.weight / ffn.gamma2.weight here.
+        using var model = DistilledVisionTransformerTests.ConvertedFromTimm(output, DistilledVisionTransformerTests.Case("timm_vit_tiny_layer_scale"), folder);
+        Assert.Equal(4, model.state_dict().Keys.Count(key => key.Contains(".gamma", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Pre_norm_drops_the_projection_bias_and_adds_a_norm()
     {
         using var backbone = new VisionTransformerConfig { Arch = "deit-t", ImgSize = 32, PatchSize = 8, NumLayers = 1, PreNorm = true, FinalNorm = false }.Build();
