@@ -29,10 +29,10 @@ public partial class DistilledVisionTransformer : VisionTransformer
     // constructor runs, which calls the overrides below before this class's constructor body.
     private readonly Parameter? dist_token;
 
-    private static readonly string[] DeitArchs = ["deit-t", "deit-tiny", "deit-s", "deit-small", "deit-b", "deit-base"];
+    private static readonly string[] DeitArchs = ["deit-tiny", "deit-small", "deit-base"];
 
     /// <summary>Creates the backbone; the parameters are mmpretrain's DistilledVisionTransformer arguments, with its defaults.</summary>
-    /// <param name="arch">The size: "deit-t"/"deit-tiny", "deit-s"/"deit-small" or "deit-b"/"deit-base" (case ignored).</param>
+    /// <param name="arch">The size: "deit-tiny", "deit-small" or "deit-base", mmpretrain's names for the distilled models.</param>
     /// <param name="imgSize">The image side the position embedding is made for; other sizes interpolate it.</param>
     /// <param name="patchSize">The side of each square patch.</param>
     /// <param name="inChannels">Channels of the input images.</param>
@@ -52,7 +52,7 @@ public partial class DistilledVisionTransformer : VisionTransformer
     /// <param name="numHeads">mmpretrain's arch dict: the attention heads, replacing the arch's; embed_dims must be a multiple.</param>
     /// <param name="feedforwardChannels">mmpretrain's arch dict: the feed-forward networks' hidden channels, replacing the arch's.</param>
     public DistilledVisionTransformer(
-        [OneOf("deit-t", "deit-tiny", "deit-s", "deit-small", "deit-b", "deit-base")] string arch = "deit-base",
+        [OneOf("deit-tiny", "deit-small", "deit-base")] string arch = "deit-base",
         [ValueRange(Minimum = 1)] int imgSize = 224,
         [ValueRange(Minimum = 1)] int patchSize = 16,
         [ValueRange(Minimum = 1)] int inChannels = 3,
@@ -110,7 +110,9 @@ public partial class DistilledVisionTransformer : VisionTransformer
         dist_token is null ? base.FrozenEmbeddings() : base.FrozenEmbeddings().Append(dist_token);
 
     // mmpretrain lets this class take any Vision Transformer arch; the zoo lists the DeiT sizes,
-    // the only ones with distilled weights. Checked first, so that the message names this list.
+    // the only ones with distilled weights, by the names mmpretrain's configs use (not the short
+    // aliases, which would only double the catalog's walk). Checked first, so that the message
+    // names this list.
     private static string CheckedArch(string arch)
     {
         ArgumentNullException.ThrowIfNull(arch);

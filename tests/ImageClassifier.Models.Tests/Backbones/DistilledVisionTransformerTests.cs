@@ -76,7 +76,7 @@ public sealed class DistilledVisionTransformerTests(ITestOutputHelper output) : 
     public void State_dict_keys_are_the_vision_transformers_and_the_distillation_token()
     {
         using var distilled = Tiny();
-        using var plain = new VisionTransformerConfig { Arch = "deit-t", ImgSize = 32, PatchSize = 8, EmbedDims = 32, NumLayers = 2, NumHeads = 4, FeedforwardChannels = 64 }.Build();
+        using var plain = new VisionTransformerConfig { Arch = "deit-tiny", ImgSize = 32, PatchSize = 8, EmbedDims = 32, NumLayers = 2, NumHeads = 4, FeedforwardChannels = 64 }.Build();
         var shapes = distilled.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.shape);
 
         Assert.Equal(plain.state_dict().Keys.Append("dist_token").Order(StringComparer.Ordinal), shapes.Keys.Order(StringComparer.Ordinal));
@@ -128,9 +128,10 @@ public sealed class DistilledVisionTransformerTests(ITestOutputHelper output) : 
         var exception = Assert.Throws<ConfigValueException>(() => new DistilledVisionTransformer(arch: "b"));
         Assert.Equal("arch", exception.Member);
         Assert.Contains("deit-small", exception.Message, StringComparison.Ordinal);
-        Assert.Equal("out_type", Assert.Throws<ConfigValueException>(() => new DistilledVisionTransformer(arch: "deit-t", outType: "tokens")).Member);
+        Assert.Equal("out_type", Assert.Throws<ConfigValueException>(() => new DistilledVisionTransformer(arch: "deit-tiny", outType: "tokens")).Member);
 
-        foreach (var (arch, dims, heads) in new[] { ("deit-tiny", 192, 3), ("deit-s", 384, 6), ("deit-b", 768, 12) })
+        Assert.Equal("arch", Assert.Throws<ConfigValueException>(() => new DistilledVisionTransformer(arch: "deit-t")).Member);
+        foreach (var (arch, dims, heads) in new[] { ("deit-tiny", 192, 3), ("deit-small", 384, 6), ("deit-base", 768, 12) })
         {
             using var backbone = (DistilledVisionTransformer)new DistilledVisionTransformerConfig { Arch = arch, ImgSize = 32, NumLayers = 1 }.Build();
             Assert.Equal((dims, heads, dims * 4), (backbone.EmbedDims, backbone.NumHeads, backbone.FeedforwardChannels));
@@ -182,7 +183,7 @@ public sealed class DistilledVisionTransformerTests(ITestOutputHelper output) : 
     [Fact]
     public void Initialisation_draws_the_distillation_token_as_mmpretrain_unless_pretrained()
     {
-        using var backbone = (DistilledVisionTransformer)new DistilledVisionTransformerConfig { Arch = "deit-b", ImgSize = 32, NumLayers = 1 }.Build();
+        using var backbone = (DistilledVisionTransformer)new DistilledVisionTransformerConfig { Arch = "deit-base", ImgSize = 32, NumLayers = 1 }.Build();
         WeightInitialization.Initialize(backbone);
 
         // N(0, 0.02²) over 768 values, truncated at ±2 (100 standard deviations: no value is cut).
@@ -269,7 +270,7 @@ public sealed class DistilledVisionTransformerTests(ITestOutputHelper output) : 
     private static DistilledVisionTransformer Tiny(string outType = "cls_token", int frozenStages = -1) =>
         (DistilledVisionTransformer)new DistilledVisionTransformerConfig
         {
-            Arch = "deit-t",
+            Arch = "deit-tiny",
             ImgSize = 32,
             PatchSize = 8,
             EmbedDims = 32,
