@@ -136,7 +136,7 @@ public static class LayerDepths
     }
 
     /// <summary>
-    /// The Vision Transformer's (and BEiT's): <c>cls_token</c>, <c>pos_embed</c> and the patch
+    /// The Vision Transformer's (and BEiT's, DeiT's): <c>cls_token</c>, <c>dist_token</c>, <c>pos_embed</c> and the patch
     /// embedding are layer 0, encoder layer i is layer i + 1, and everything else (the final norm,
     /// the head) the last layer.
     /// </summary>
@@ -154,7 +154,9 @@ public static class LayerDepths
         }
 
         var local = parameterName[prefix.Length..];
-        var layerId = local is "cls_token" or "pos_embed" || local.StartsWith("patch_embed", StringComparison.Ordinal) ? 0
+        // The distilled DeiT's dist_token is an embedding too (timm's DeiT groups it with its stem;
+        // mmpretrain's layer-decay names only cls_token, pos_embed and mask_token).
+        var layerId = local is "cls_token" or "dist_token" or "pos_embed" || local.StartsWith("patch_embed", StringComparison.Ordinal) ? 0
             : local.StartsWith("layers", StringComparison.Ordinal) ? Index(local.Split('.'), 1) + 1
             : layerCount - 1;
         return (layerId, layerCount);

@@ -9,7 +9,8 @@ namespace ImageClassifier.Models.Backbones;
 /// One encoder layer of the Vision Transformer, as mmpretrain's <c>TransformerEncoderLayer</c>:
 /// pre-norm self-attention (<c>ln1</c>, <c>attn</c>) and a pre-norm feed-forward network
 /// (<c>ln2</c>, <c>ffn</c>: <c>ffn.layers.0.0</c>, <c>ffn.layers.1</c>), each added back to its
-/// input. (N, L, embed_dims) in and out.
+/// input; with a layer scale, each branch is scaled per channel first (<c>attn.gamma1.weight</c>,
+/// <c>ffn.gamma2.weight</c>). (N, L, embed_dims) in and out.
 /// </summary>
 public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>, IHasInitConfig
 {
@@ -29,6 +30,7 @@ public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>, IHasIni
     /// <param name="qkvBias">Whether the attention's qkv projection has a bias.</param>
     /// <param name="norm">The two norms; mmcv's LN (eps 1e-5) when null.</param>
     /// <param name="activation">The feed-forward network's activation; GELU when null.</param>
+    /// <param name="layerScaleInitValue">Above 0, both branches get a learned per-channel scale starting at this value; 0 for none.</param>
     public TransformerEncoderLayer(
         int embedDims,
         int numHeads,
@@ -38,14 +40,15 @@ public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>, IHasIni
         double dropPathRate = 0,
         bool qkvBias = true,
         NormLayerBuilder? norm = null,
-        ActivationBuilder? activation = null)
+        ActivationBuilder? activation = null,
+        double layerScaleInitValue = 0)
         : base(nameof(TransformerEncoderLayer))
     {
         norm ??= new LayerNormalization();
         ln1 = norm.Create(embedDims);
-        attn = new MultiheadAttention(embedDims, numHeads, attnDrop: attnDropRate, projDrop: dropRate, dropPath: dropPathRate, qkvBias: qkvBias);
+        attn = new MultiheadAttention(embedDims, numHeads, attnDrop: attnDropRate, projDrop: dropRate, dropPath: dropPathRate, qkvBias: qkvBias, layerScaleInitValue: layerScaleInitValue);
         ln2 = norm.Create(embedDims);
-        ffn = new FFN(embedDims, feedforwardChannels, activation: activation ?? new GeluActivation(), ffnDrop: dropRate, dropPath: dropPathRate);
+        ffn = new FFN(embedDims, feedforwardChannels, activation: activation ?? new GeluActivation(), ffnDrop: dropRate, dropPath: dropPathRate, layerScaleInitValue: layerScaleInitValue);
         RegisterComponents();
     }
 

@@ -15,7 +15,9 @@ namespace ImageClassifier.Models.Backbones;
 /// (N, in_channels, H, W) in; out, for each layer in <c>out_indices</c> (stage i is layers.i),
 /// shallowest first: the class token (N, C) with out_type "cls_token", the patch tokens as a map
 /// (N, C, H / patch_size, W / patch_size) with "featmap", their normalised mean (N, C) with
-/// "avg_featmap", or every token (N, 1 + L, C) with "raw".
+/// "avg_featmap", or every token (N, 1 + L, C) with "raw". With layer_scale_init_value above 0,
+/// each layer scales its two residual branches per channel (<c>layers.N.attn.gamma1.weight</c>,
+/// <c>layers.N.ffn.gamma2.weight</c>, as mmpretrain's).
 /// </summary>
 /// <remarks>
 /// The position embedding is made for img_size; another image size interpolates it (bicubic, as
@@ -77,6 +79,7 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
     /// <param name="withClsToken">Put a class token before the patch tokens; required by out_type "cls_token".</param>
     /// <param name="frozenStages">Freeze (no gradients, evaluation mode) the patch embedding, class token, position embedding and pre-norm, and layers.0 ... layers.(k-1), for k above 0; the final norms too when k is num_layers. -1 or 0 freeze nothing.</param>
     /// <param name="interpolateMode">How the position embedding is resized to another grid: "bicubic", "bilinear", "nearest" or "area".</param>
+    /// <param name="layerScaleInitValue">Above 0, every layer scales its attention and feed-forward outputs per channel by learned factors starting at this value (CaiT's layer scale); 0 for none, keeping the plain layers' keys.</param>
     /// <param name="preNorm">Normalise the tokens before the first layer (<c>pre_norm</c>, as CLIP does); the patch projection then has no bias.</param>
     /// <param name="initCfg">The weight initializers; null is none beyond mmpretrain's own: the position embedding from N(0, 0.02²) truncated to [-2, 2] (skipped with Pretrained), and Xavier-uniform feed-forward weights with N(0, 1e-6²) biases.</param>
     /// <param name="embedDims">mmpretrain's arch dict: the channels of each token, replacing the arch's.</param>
@@ -98,12 +101,49 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         bool withClsToken = true,
         [ValueRange(Minimum = -1)] int frozenStages = -1,
         [OneOf("bicubic", "bilinear", "nearest", "area")] string interpolateMode = "bicubic",
+        [ValueRange(Minimum = 0)] double layerScaleInitValue = 0,
         bool preNorm = false,
         Initializer[]? initCfg = null,
         [ValueRange(Minimum = 1)] int? embedDims = null,
         [ValueRange(Minimum = 1)] int? numLayers = null,
         [ValueRange(Minimum = 1)] int? numHeads = null,
         [ValueRange(Minimum = 1)] int? feedforwardChannels = null)
+        : this(withClsToken ? 1 : 0, arch, imgSize, patchSize, inChannels, outIndices, dropRate, dropPathRate, qkvBias, normCfg, finalNorm, outType, withClsToken, frozenStages, interpolateMode, layerScaleInitValue, preNorm, initCfg, embedDims, numLayers, numHeads, feedforwardChannels)
+    {
+    }
+
+#pragma warning disable CS1573 // The other parameters are documented on the public constructor.
+    /// <summary>
+    /// Creates a Vision Transformer with more tokens before the patch tokens than the class token, as
+    /// mmpretrain's <c>DistilledVisionTransformer</c> puts its distillation token there: the position
+    /// embedding gets a row for each. The derived class supplies the tokens (<see cref="ExtraTokens"/>).
+    /// The other parameters are the public constructor's, without its defaults.
+    /// </summary>
+    /// <param name="numExtraTokens">Tokens before the patch tokens: 1 for the class token alone, 0 without it, more with a derived class's own.</param>
+    protected VisionTransformer(
+        int numExtraTokens,
+        string arch,
+        int imgSize,
+        int patchSize,
+        int inChannels,
+        int[]? outIndices,
+        double dropRate,
+        double dropPathRate,
+        bool qkvBias,
+        NormLayerBuilder? normCfg,
+        bool finalNorm,
+        string outType,
+        bool withClsToken,
+        int frozenStages,
+        string interpolateMode,
+        double layerScaleInitValue,
+        bool preNorm,
+        Initializer[]? initCfg,
+        int? embedDims,
+        int? numLayers,
+        int? numHeads,
+        int? feedforwardChannels)
+#pragma warning restore CS1573
         : base(nameof(VisionTransformer))
     {
         ArgumentNullException.ThrowIfNull(arch);
@@ -120,6 +160,8 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         Require("out_type", outType, OutTypes.Contains(outType), "one of \"cls_token\", \"featmap\", \"avg_featmap\", \"raw\"");
         Require("with_cls_token", withClsToken, withClsToken || outType != "cls_token", "true with out_type \"cls_token\"");
         Require("interpolate_mode", interpolateMode, PositionEmbedding.Modes.Contains(interpolateMode), "one of \"bicubic\", \"bilinear\", \"nearest\", \"area\"");
+        Require("layer_scale_init_value", layerScaleInitValue, layerScaleInitValue >= 0, ">= 0");
+        ArgumentOutOfRangeException.ThrowIfLessThan(numExtraTokens, withClsToken ? 1 : 0);
         EmbedDims = embedDims ?? settings.EmbedDims;
         NumLayers = numLayers ?? settings.NumLayers;
         NumHeads = numHeads ?? settings.NumHeads;
@@ -136,7 +178,8 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         InterpolateMode = interpolateMode;
         InitCfg = initCfg ?? [];
         this.frozenStages = frozenStages;
-        numExtraTokens = withClsToken ? 1 : 0;
+        this.numExtraTokens = numExtraTokens;
+        LayerScaleInitValue = layerScaleInitValue;
         var norm = normCfg ?? new LayerNormalization(eps: 1e-6);
 
         InChannels = inChannels;
@@ -152,7 +195,7 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         {
             // np.linspace(0, drop_path_rate, num_layers): from 0 at the first layer to the rate at the last.
             var rate = NumLayers == 1 ? 0 : dropPathRate * i / (NumLayers - 1);
-            encoderLayers[i] = new TransformerEncoderLayer(EmbedDims, NumHeads, FeedforwardChannels, dropRate, dropPathRate: rate, qkvBias: qkvBias, norm: norm);
+            encoderLayers[i] = new TransformerEncoderLayer(EmbedDims, NumHeads, FeedforwardChannels, dropRate, dropPathRate: rate, qkvBias: qkvBias, norm: norm, layerScaleInitValue: layerScaleInitValue);
         }
 
         layers = nn.ModuleList(encoderLayers);
@@ -184,6 +227,12 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
     /// <summary>How the position embedding is resized.</summary>
     public string InterpolateMode { get; }
 
+    /// <summary>The start value of each layer's per-channel scales; 0 when the layers have none.</summary>
+    public double LayerScaleInitValue { get; }
+
+    /// <summary>How many tokens come before the patch tokens (and have their own position embedding rows).</summary>
+    public int NumExtraTokens => numExtraTokens;
+
     /// <summary>The patch grid (rows, columns) of img_size, which the position embedding is made for.</summary>
     public (long Height, long Width) PatchResolution { get; }
 
@@ -212,9 +261,10 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         using var scope = torch.NewDisposeScope();
         var grid = patch_embed.OutputSize(input.shape[2], input.shape[3]);
         var tokens = patch_embed.call(input);
-        if (cls_token is not null)
+        var extra = ExtraTokens(input.shape[0]);
+        if (extra.Count > 0)
         {
-            tokens = torch.cat([cls_token.expand(input.shape[0], -1, -1), tokens], 1);
+            tokens = torch.cat([.. extra, tokens], 1);
         }
 
         tokens = tokens.add(PositionEmbedding.Resize(pos_embed, PatchResolution, grid, InterpolateMode, numExtraTokens), ScalarConstants.One);
@@ -251,7 +301,7 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
     /// mmpretrain's own initialisation after the initializers: the position embedding from
     /// N(0, 0.02²) truncated to [-2, 2], unless a Pretrained initializer loads the weights.
     /// </summary>
-    public void OnWeightsInitialized()
+    public virtual void OnWeightsInitialized()
     {
         if (InitCfg.Any(initializer => initializer is PretrainedInit))
         {
@@ -292,6 +342,23 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         stateDict[name] = loaded;
     }
 
+    /// <summary>
+    /// The tokens put before the patch tokens, in order, each expanded to (N, 1, C) for a batch of
+    /// <paramref name="batch"/>: the class token, when there is one. A derived class with more extra
+    /// tokens appends its own, as many as it passed as numExtraTokens.
+    /// </summary>
+    protected virtual IReadOnlyList<Tensor> ExtraTokens(long batch) =>
+        cls_token is null ? [] : [cls_token.expand(batch, -1, -1)];
+
+    /// <summary>The "cls_token" output from the final tokens (N, extra + L, C): here the class token, (N, C).</summary>
+    protected virtual Tensor ClassTokenOutput(Tensor tokens) => tokens[.., 0];
+
+    /// <summary>
+    /// The embedding parameters frozen with frozen_stages above 0, beside the patch embedding's: the
+    /// position embedding and the class token; a derived class adds its own tokens.
+    /// </summary>
+    protected virtual IEnumerable<Parameter> FrozenEmbeddings() => cls_token is null ? [pos_embed] : [pos_embed, cls_token];
+
     private static void Require(string member, object value, bool holds, string expected)
     {
         if (!holds)
@@ -309,7 +376,7 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
 
         if (OutType == "cls_token")
         {
-            return tokens[.., 0];
+            return ClassTokenOutput(tokens);
         }
 
         var patches = tokens[.., numExtraTokens..];
@@ -318,7 +385,12 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
             : ln2!.call(patches.mean([1L]));
     }
 
-    private void FreezeStages()
+    /// <summary>
+    /// Applies frozen_stages: gradients off and evaluation mode for the embeddings and the first
+    /// layers. The constructor runs it; a derived class whose <see cref="FrozenEmbeddings"/> adds
+    /// parameters runs it again once they exist.
+    /// </summary>
+    protected void FreezeStages()
     {
         if (frozenStages <= 0)
         {
@@ -332,10 +404,9 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
             frozen.AddRange(new[] { ln1, ln2 }.OfType<nn.Module>());
         }
 
-        pos_embed.requires_grad = false;
-        if (cls_token is not null)
+        foreach (var embedding in FrozenEmbeddings())
         {
-            cls_token.requires_grad = false;
+            embedding.requires_grad = false;
         }
 
         foreach (var module in frozen)
@@ -353,9 +424,13 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
 public partial class VisionTransformerConfig : IParameterEstimate
 {
     /// <inheritdoc />
-    public ParameterEstimate EstimateParameters()
+    public ParameterEstimate EstimateParameters() =>
+        Estimate(Arch ?? "base", EmbedDims, NumLayers, FeedforwardChannels, ImgSize, PatchSize, InChannels, extraTokens: 1);
+
+    /// <summary>The estimate of a Vision Transformer with <paramref name="extraTokens"/> tokens before the patches; the arch dict's members replace the arch's values when set.</summary>
+    internal static ParameterEstimate Estimate(string arch, int? embedDims, int? numLayers, int? feedforwardChannels, int imgSize, int patchSize, int inChannels, int extraTokens)
     {
-        (int EmbedDims, int NumLayers, int FeedforwardChannels)? arch = (Arch ?? "base").ToLowerInvariant() switch
+        (int EmbedDims, int NumLayers, int FeedforwardChannels)? settings = arch.ToLowerInvariant() switch
         {
             "s" or "small" => (768, 8, 768 * 3),
             "b" or "base" => (768, 12, 3072),
@@ -365,18 +440,18 @@ public partial class VisionTransformerConfig : IParameterEstimate
             "deit-b" or "deit-base" => (768, 12, 768 * 4),
             _ => null,
         };
-        if (arch is not { } settings || PatchSize < 1)
+        if (settings is not { } found || patchSize < 1)
         {
             return new ParameterEstimate(0, "arch");
         }
 
-        double width = EmbedDims ?? settings.EmbedDims;
-        double depth = NumLayers ?? settings.NumLayers;
-        double hidden = FeedforwardChannels ?? settings.FeedforwardChannels;
-        var grid = Math.Ceiling((double)ImgSize / PatchSize);
-        var embedding = ((double)InChannels * PatchSize * PatchSize * width) + (((grid * grid) + 1) * width);
+        double width = embedDims ?? found.EmbedDims;
+        double depth = numLayers ?? found.NumLayers;
+        double hidden = feedforwardChannels ?? found.FeedforwardChannels;
+        var grid = Math.Ceiling((double)imgSize / patchSize);
+        var embedding = ((double)inChannels * patchSize * patchSize * width) + (((grid * grid) + extraTokens) * width);
         var encoder = depth * ((4 * width * width) + (2 * width * hidden));
-        var member = NumLayers is not null ? "num_layers" : EmbedDims is not null ? "embed_dims" : "arch";
+        var member = numLayers is not null ? "num_layers" : embedDims is not null ? "embed_dims" : "arch";
         return new ParameterEstimate(embedding + encoder, embedding > encoder ? "img_size" : member);
     }
 }

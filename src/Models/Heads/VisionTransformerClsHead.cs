@@ -18,7 +18,7 @@ namespace ImageClassifier.Models.Heads;
 /// plugin's is <c>SeedExamples.VisionTransformerClsHead</c> (see docs/plugins.md).
 /// </remarks>
 [RegisterModel]
-public sealed class VisionTransformerClsHead : ClsHead, IHasInitConfig
+public partial class VisionTransformerClsHead : ClsHead, IHasInitConfig
 {
     // mmpretrain's attribute name: the keys are layers.pre_logits.* and layers.head.*.
     private Sequential layers;
@@ -87,14 +87,7 @@ public sealed class VisionTransformerClsHead : ClsHead, IHasInitConfig
     public override Tensor PreLogits(IReadOnlyList<Tensor> feats)
     {
         ArgumentNullException.ThrowIfNull(feats);
-        var token = feats[^1];
-        if (parts.PreLogits is null)
-        {
-            return token;
-        }
-
-        using var hidden = parts.PreLogits.call(token);
-        return parts.Act!.call(hidden);
+        return PreLogitsOf(feats[^1]);
     }
 
     /// <summary>Class scores: layers.head applied to <see cref="PreLogits"/>, (N, num_classes).</summary>
@@ -128,25 +121,73 @@ public sealed class VisionTransformerClsHead : ClsHead, IHasInitConfig
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
         var old = parts.Head;
-        parts.Head = nn.Linear(HiddenDim ?? InChannels, numClasses).to(old.weight!.device, old.weight.dtype);
-        register_module(nameof(layers), null!); // TorchSharp's way to unregister a submodule
-        layers = BuildLayers();
-        register_module(nameof(layers), layers);
+        parts.Head = NewClassifierLayer(numClasses, old);
+        RebuildLayers();
         NumClasses = numClasses;
         old.Dispose();
         WeightInitialization.Reinitialize(this, $"{nameof(layers)}.head");
     }
 
-    private Sequential BuildLayers() => parts.PreLogits is null
-        ? nn.Sequential(("head", parts.Head))
-        : nn.Sequential(("pre_logits", parts.PreLogits), ("act", parts.Act!), ("head", (nn.Module<Tensor, Tensor>)parts.Head));
+    /// <summary>The classifier layer <c>layers.head</c>.</summary>
+    protected Linear HeadLayer => parts.Head;
+
+    /// <summary>
+    /// <paramref name="token"/> through the pre-logits layer and activation when hidden_dim is set,
+    /// over its last dimension: (..., in_channels) to (..., hidden_dim); the token itself otherwise.
+    /// </summary>
+    protected Tensor PreLogitsOf(Tensor token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (parts.PreLogits is null)
+        {
+            return token;
+        }
+
+        using var hidden = parts.PreLogits.call(token);
+        return parts.Act!.call(hidden);
+    }
+
+    /// <summary>
+    /// The layers after layers.head in the <c>layers</c> container, by name; none here. A derived
+    /// head adds its own (DeiT's head_dist), then calls <see cref="RebuildLayers"/>.
+    /// </summary>
+    protected virtual IEnumerable<(string Name, nn.Module<Tensor, Tensor> Layer)> ExtraClassifierLayers() => [];
+
+    /// <summary>A fresh (hidden_dim or in_channels, <paramref name="numClasses"/>) classifier layer on <paramref name="like"/>'s device and dtype.</summary>
+    protected Linear NewClassifierLayer(int numClasses, Linear like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return nn.Linear(HiddenDim ?? InChannels, numClasses).to(like.weight!.device, like.weight.dtype);
+    }
+
+    /// <summary>Registers the <c>layers</c> container anew from the current parts and <see cref="ExtraClassifierLayers"/>.</summary>
+    protected void RebuildLayers()
+    {
+        register_module(nameof(layers), null!); // TorchSharp's way to unregister a submodule
+        layers = BuildLayers();
+        register_module(nameof(layers), layers);
+    }
+
+    private Sequential BuildLayers()
+    {
+        var entries = new List<(string, nn.Module<Tensor, Tensor>)>();
+        if (parts.PreLogits is not null)
+        {
+            entries.Add(("pre_logits", parts.PreLogits));
+            entries.Add(("act", parts.Act!));
+        }
+
+        entries.Add(("head", parts.Head));
+        entries.AddRange(ExtraClassifierLayers());
+        return nn.Sequential([.. entries]);
+    }
 }
 
 /// <summary>The head's size from its config: the pre-logits layer's and the classifier's weights and biases.</summary>
 public partial class VisionTransformerClsHeadConfig : IParameterEstimate
 {
     /// <inheritdoc />
-    public ParameterEstimate EstimateParameters()
+    public virtual ParameterEstimate EstimateParameters()
     {
         var width = HiddenDim ?? InChannels;
         var preLogits = HiddenDim is { } hidden ? ((double)InChannels + 1) * hidden : 0;

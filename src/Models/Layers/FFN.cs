@@ -6,16 +6,18 @@ namespace ImageClassifier.Models.Layers;
 /// <summary>
 /// mmcv's transformer feed-forward network <c>FFN</c>: over the last dimension of (N, L, C) tokens,
 /// fully connected layers widening to <c>feedforward_channels</c> with an activation and dropout,
-/// the last narrowing back to C, then dropout, the residual path's <c>dropout_layer</c> (drop path)
-/// and, with <c>add_identity</c>, the input added back. Keys as mmcv's: <c>layers.0.0</c> (first
-/// linear), <c>layers.1</c> (last linear) for two layers; <c>layers.0.0</c>, <c>layers.1.0</c>,
-/// <c>layers.2</c> for three.
+/// the last narrowing back to C, then dropout, the optional layer scale, the residual path's
+/// <c>dropout_layer</c> (drop path) and, with <c>add_identity</c>, the input added back. Keys as
+/// mmcv's: <c>layers.0.0</c> (first linear), <c>layers.1</c> (last linear) for two layers;
+/// <c>layers.0.0</c>, <c>layers.1.0</c>, <c>layers.2</c> for three; <c>gamma2.weight</c> (C) with a
+/// layer scale.
 /// </summary>
 public sealed class FFN : nn.Module<Tensor, Tensor>
 {
     // mmcv's attribute names, so they are the checkpoint keys.
     private readonly nn.Module<Tensor, Tensor> layers;
     private readonly nn.Module<Tensor, Tensor> dropoutLayer;
+    private readonly LayerScale? gamma2;
     private readonly bool addIdentity;
 
     /// <summary>Creates the network.</summary>
@@ -26,7 +28,8 @@ public sealed class FFN : nn.Module<Tensor, Tensor>
     /// <param name="ffnDrop">Dropout after each layer.</param>
     /// <param name="dropPath">Drop path probability of the residual branch (mmcv's <c>dropout_layer: {type: DropPath}</c>).</param>
     /// <param name="addIdentity">Add the input to the output.</param>
-    public FFN(int embedDims, int feedforwardChannels, int numFcs = 2, ActivationBuilder? activation = null, double ffnDrop = 0, double dropPath = 0, bool addIdentity = true)
+    /// <param name="layerScaleInitValue">Above 0, scale the network's output per channel by a learned <c>gamma2</c> starting at this value (mmcv's <c>layer_scale_init_value</c>); 0 for none.</param>
+    public FFN(int embedDims, int feedforwardChannels, int numFcs = 2, ActivationBuilder? activation = null, double ffnDrop = 0, double dropPath = 0, bool addIdentity = true, double layerScaleInitValue = 0)
         : base(nameof(FFN))
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embedDims);
@@ -46,6 +49,7 @@ public sealed class FFN : nn.Module<Tensor, Tensor>
         layers = nn.Sequential(stack);
         dropoutLayer = dropPath > 0 ? new DropPath(dropPath) : nn.Identity();
         this.addIdentity = addIdentity;
+        gamma2 = layerScaleInitValue > 0 ? new LayerScale(embedDims, layerScaleInitValue) : null;
         RegisterComponents();
     }
 
@@ -56,7 +60,8 @@ public sealed class FFN : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor input, Tensor identity)
     {
         using var scope = torch.NewDisposeScope();
-        var output = dropoutLayer.call(layers.call(input));
+        var transformed = layers.call(input);
+        var output = dropoutLayer.call(gamma2 is null ? transformed : gamma2.call(transformed));
         return (addIdentity ? identity.add(output, ScalarConstants.One) : output).MoveToOuterDisposeScope();
     }
 }

@@ -7,9 +7,10 @@ namespace ImageClassifier.Models.Layers;
 /// mmpretrain's <c>MultiheadAttention</c> (self-attention over a token sequence): one fused
 /// projection <c>qkv</c> to queries, keys and values (in that order, each split into
 /// <c>num_heads</c> contiguous heads), scaled dot-product attention per head, the output projection
-/// <c>proj</c>, dropout and the residual path's drop path. (N, L, C) in, (N, L, embed_dims) out; the
-/// caller adds the shortcut. Keys: <c>qkv.weight</c> (3 embed_dims, input_dims), <c>qkv.bias</c>,
-/// <c>proj.weight</c>, <c>proj.bias</c>.
+/// <c>proj</c>, dropout, the optional layer scale and the residual path's drop path. (N, L, C) in,
+/// (N, L, embed_dims) out; the caller adds the shortcut. Keys: <c>qkv.weight</c> (3 embed_dims,
+/// input_dims), <c>qkv.bias</c>, <c>proj.weight</c>, <c>proj.bias</c>, and <c>gamma1.weight</c>
+/// (embed_dims) with a layer scale.
 /// </summary>
 public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
 {
@@ -18,6 +19,7 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> proj;
     private readonly nn.Module<Tensor, Tensor> proj_drop;
     private readonly nn.Module<Tensor, Tensor> out_drop;
+    private readonly LayerScale? gamma1;
     private readonly double attnDrop;
 
     /// <summary>Creates the attention.</summary>
@@ -29,7 +31,8 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
     /// <param name="dropPath">Drop path probability of the residual branch (mmpretrain's <c>dropout_layer: {type: DropPath}</c>).</param>
     /// <param name="qkvBias">Whether <c>qkv</c> has a bias.</param>
     /// <param name="projBias">Whether <c>proj</c> has a bias.</param>
-    public MultiheadAttention(int embedDims, int numHeads, int? inputDims = null, double attnDrop = 0, double projDrop = 0, double dropPath = 0, bool qkvBias = true, bool projBias = true)
+    /// <param name="layerScaleInitValue">Above 0, scale the output per channel by a learned <c>gamma1</c> starting at this value (mmpretrain's <c>layer_scale_init_value</c>); 0 for none.</param>
+    public MultiheadAttention(int embedDims, int numHeads, int? inputDims = null, double attnDrop = 0, double projDrop = 0, double dropPath = 0, bool qkvBias = true, bool projBias = true, double layerScaleInitValue = 0)
         : base(nameof(MultiheadAttention))
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embedDims);
@@ -46,6 +49,7 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
         proj = nn.Linear(embedDims, embedDims, hasBias: projBias);
         proj_drop = nn.Dropout(projDrop);
         out_drop = dropPath > 0 ? new DropPath(dropPath) : nn.Identity();
+        gamma1 = layerScaleInitValue > 0 ? new LayerScale(embedDims, layerScaleInitValue) : null;
         RegisterComponents();
     }
 
@@ -66,6 +70,7 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
         var parts = qkv.call(input).reshape(batch, length, 3, NumHeads, EmbedDims / NumHeads).permute(2, 0, 3, 1, 4);
         var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], p: training ? attnDrop : 0);
         var merged = attended.transpose(1, 2).reshape(batch, length, EmbedDims);
-        return out_drop.call(proj_drop.call(proj.call(merged))).MoveToOuterDisposeScope();
+        var projected = proj_drop.call(proj.call(merged));
+        return out_drop.call(gamma1 is null ? projected : gamma1.call(projected)).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using ImageClassifier.Models.Classifiers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,16 +20,35 @@ internal static class FashionMnistProbe
     public static IReadOnlyList<double> TrainSteps(Backbone backbone, int channels, int steps, int count = 16, double learningRate = 0.05)
     {
         using var scope = NewDisposeScope();
-        var (input, labels) = Load(count);
         using var fc = nn.Linear(channels, 10);
-        var trainable = backbone.parameters().Concat(fc.parameters()).Where(parameter => parameter.requires_grad).ToList();
+        return Train(
+            backbone.parameters().Concat(fc.parameters()),
+            (input, labels) => nn.functional.cross_entropy(fc.call(backbone.call(input)[^1].mean([2L, 3L])), labels),
+            steps,
+            count,
+            learningRate);
+    }
+
+    /// <summary>
+    /// The same SGD steps on a whole classifier, its head's own loss (<c>loss</c> of
+    /// <see cref="Classifier.Loss"/>) on the images as they are, without its data preprocessor.
+    /// </summary>
+    public static IReadOnlyList<double> TrainClassifierSteps(Classifier model, int steps, int count = 16, double learningRate = 0.05)
+    {
+        using var scope = NewDisposeScope();
+        return Train(model.parameters(), (input, labels) => model.Loss(input, labels)["loss"], steps, count, learningRate);
+    }
+
+    private static List<double> Train(IEnumerable<TorchSharp.Modules.Parameter> parameters, Func<Tensor, Tensor, Tensor> lossOf, int steps, int count, double learningRate)
+    {
+        var (input, labels) = Load(count);
+        var trainable = parameters.Where(parameter => parameter.requires_grad).ToList();
         using var optimizer = optim.SGD(trainable, learningRate, momentum: 0.9);
         var losses = new List<double>();
         for (var step = 0; step <= steps; step++)
         {
             using var stepScope = NewDisposeScope();
-            var features = backbone.call(input)[^1];
-            var loss = nn.functional.cross_entropy(fc.call(features.mean([2L, 3L])), labels);
+            var loss = lossOf(input, labels);
             losses.Add(loss.item<float>());
             if (step < steps)
             {
