@@ -3,6 +3,7 @@ using ImageClassifier.Models.Backbones;
 using ImageClassifier.Models.BatchAugments;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Preprocessors;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ namespace ImageClassifier.Models.Classifiers;
 /// config is ready to train or to load a checkpoint into.
 /// </summary>
 [RegisterModel("ImageClassifier")]
-public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDepth
+public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDepth, IOnnxExportable
 {
     // The field names are the state-dict prefixes of mmpretrain's checkpoints.
     private readonly Backbone backbone;
@@ -140,6 +141,25 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDep
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = torch.NewDisposeScope();
         return [.. Features(inputs, stage).Select(feature => feature.MoveToOuterDisposeScope())];
+    }
+
+    /// <summary>
+    /// The whole inference path in one graph, from pixels as the test pipeline gives them
+    /// (N, C, H, W) to raw class scores (N, num_classes): the data preprocessor, the backbone, the
+    /// neck and the head (or the last feature without a head), as <see cref="Preprocess"/> and then
+    /// <c>forward</c> run at inference.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var feats = graph.Export(backbone, [graph.Export(data_preprocessor, inputs[0])]);
+        if (neck is not null)
+        {
+            feats = graph.Export(neck, feats);
+        }
+
+        return head is null ? [feats[^1]] : graph.Export(head, feats);
     }
 
     /// <summary>
