@@ -297,18 +297,7 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(inputs);
         OnnxOverrideCheck.RequireExportBeside(graph, this, nameof(ForwardStem), nameof(ExportOnnxStem));
-        var features = ExportOnnxStem(graph, inputs[0]);
-        var outputs = new List<string>(outIndices.Length);
-        for (var stage = 0; stage < layers.Length; stage++)
-        {
-            features = graph.Export(layers[stage], features);
-            if (outIndices.Contains(stage))
-            {
-                outputs.Add(features);
-            }
-        }
-
-        return outputs;
+        return BackboneStages.ExportOnnx(graph, ExportOnnxStem(graph, inputs[0]), layers, outIndices);
     }
 
     /// <summary>
