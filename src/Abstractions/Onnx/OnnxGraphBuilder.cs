@@ -180,27 +180,11 @@ public sealed class OnnxGraphBuilder
 
     /// <summary>Adds a float32 constant of shape <paramref name="dims"/> (empty for a scalar).</summary>
     /// <returns>The constant's name.</returns>
-    public string Constant(IReadOnlyList<float> values, IReadOnlyList<long> dims)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(dims);
-        CheckCount(values.Count, dims);
-        var name = Fresh("const");
-        initializers.Add(new OnnxTensor(name, OnnxDataType.Float, [.. dims], Bytes<float>([.. values])));
-        return name;
-    }
+    public string Constant(IReadOnlyList<float> values, IReadOnlyList<long> dims) => AddConstant(values, dims, OnnxDataType.Float);
 
     /// <summary>Adds an int64 constant of shape <paramref name="dims"/> (empty for a scalar), for shapes, axes and indices.</summary>
     /// <returns>The constant's name.</returns>
-    public string Constant(IReadOnlyList<long> values, IReadOnlyList<long> dims)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(dims);
-        CheckCount(values.Count, dims);
-        var name = Fresh("const");
-        initializers.Add(new OnnxTensor(name, OnnxDataType.Int64, [.. dims], Bytes<long>([.. values])));
-        return name;
-    }
+    public string Constant(IReadOnlyList<long> values, IReadOnlyList<long> dims) => AddConstant(values, dims, OnnxDataType.Int64);
 
     /// <summary>A float32 scalar constant.</summary>
     public string Scalar(float value) => Constant([value], []);
@@ -239,6 +223,17 @@ public sealed class OnnxGraphBuilder
     {
         // ONNX's raw_data is little-endian; TorchSharp runs on little-endian hosts only.
         return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+    }
+
+    private string AddConstant<T>(IReadOnlyList<T> values, IReadOnlyList<long> dims, OnnxDataType dataType)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(dims);
+        CheckCount(values.Count, dims);
+        var name = Fresh("const");
+        initializers.Add(new OnnxTensor(name, dataType, [.. dims], Bytes<T>([.. values])));
+        return name;
     }
 
     private static void CheckCount(int count, IReadOnlyList<long> dims)

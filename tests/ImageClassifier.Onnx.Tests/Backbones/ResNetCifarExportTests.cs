@@ -1,4 +1,6 @@
+using ImageClassifier.Hosting.Configuration.Binding;
 using ImageClassifier.Onnx.Tests.TestHelpers;
+using SeedExamples.Tests;
 using TorchSharp;
 
 namespace ImageClassifier.Onnx.Tests.Backbones;
@@ -10,7 +12,7 @@ public sealed class ResNetCifarExportTests
     public void The_plugins_cifar_stem_matches_onnx_runtime()
     {
         torch.manual_seed(5);
-        using var model = SamplePluginHost.BuildClassifier("""
+        using var model = BuildClassifier("""
             {
               "type": "ImageClassifier",
               "backbone": {"type": "ResNet_CIFAR", "depth": 18, "stem_channels": 8, "base_channels": 8},
@@ -23,5 +25,11 @@ public sealed class ResNetCifarExportTests
         ExportCheck.RandomizeNorms(model);
 
         ExportCheck.AssertMatches(model, 32, 32);
+    }
+
+    private static Classifier BuildClassifier(string json)
+    {
+        var config = new ConfigBinder(SamplePluginHost.Host.Catalog).BindComponentJson(json, typeof(Classifier));
+        return (Classifier)SamplePluginHost.Host.Build(config);
     }
 }

@@ -3,6 +3,7 @@ using ImageClassifier.Engine.Inference;
 using ImageClassifier.Onnx.Export;
 using ImageClassifier.Onnx.Runtime;
 using ImageClassifier.Onnx.Tests.TestHelpers;
+using SeedExamples.Tests;
 
 namespace ImageClassifier.Onnx.Tests.Runtime;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ImageClassifier.Engine.Configuration;
 using ImageClassifier.Models.Checkpoints;
+using SeedExamples.Tests;
 using TorchSharp;
 
 namespace ImageClassifier.Onnx.Tests.TestHelpers;
