@@ -35,7 +35,6 @@ public static class TorchModuleExporters
             LayerNorm norm => OnnxOperators.LayerNorm(graph, Single(graph, inputs), norm.weight, norm.bias, norm.normalized_shape, norm.eps),
             ReLU => graph.Node("Relu", [Single(graph, inputs)]),
             ReLU6 => OnnxOperators.Clip(graph, Single(graph, inputs), 0, 6),
-            Hardtanh hardtanh => OnnxOperators.Clip(graph, Single(graph, inputs), hardtanh.min_val, hardtanh.max_val),
             Sigmoid => graph.Node("Sigmoid", [Single(graph, inputs)]),
             Tanh => graph.Node("Tanh", [Single(graph, inputs)]),
             GELU gelu => OnnxOperators.Gelu(graph, Single(graph, inputs), gelu.approximate == GELU.Approximate.tanh),
@@ -58,6 +57,8 @@ public static class TorchModuleExporters
         return output is null ? null : [output];
     }
 
+    // Hardtanh is left out on purpose: TorchSharp 0.107's layer hands back its input unclamped, so
+    // a Clip would not be what the model computes.
     private static string Single(OnnxGraphBuilder graph, IReadOnlyList<string> inputs) =>
         inputs.Count == 1 ? inputs[0] : throw graph.Unsupported($"takes one tensor, but was given {inputs.Count}");
 
