@@ -71,6 +71,7 @@ public sealed class OnnxGraphBuilder
     /// inputs' shapes (a named dimension is null). Null for every other value.
     /// </summary>
     public IReadOnlyList<long?>? KnownShape(string value) =>
+        knownShapes.TryGetValue(value, out var recorded) ? recorded :
         inputs.FirstOrDefault(input => input.Name == value)?.Shape.Select(dimension => dimension.Value).ToArray();
 
     /// <summary>
@@ -298,6 +299,49 @@ public sealed class OnnxGraphBuilder
         if (!names.Add(name))
         {
             throw new ArgumentException($"The graph already has a value called '{name}'.", nameof(name));
+        }
+    }
+
+    // Shapes and scopes for modules whose export depends on the map size or whose forward takes
+    // more than tensors (the transformer families): kept together here, after the core builder.
+    private readonly Dictionary<string, long?[]> knownShapes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Records the shape of <paramref name="value"/>, a value the graph computes, where the exporter
+    /// knows it without running (a null dimension is not known, such as the batch), so that
+    /// <see cref="KnownShape"/> gives it to the modules after it: a transformer's patch grid sets a
+    /// resized position embedding and Swin's windows and attention masks, all constants of the
+    /// exported image size.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="shape">Its dimensions.</param>
+    public void SetKnownShape(string value, IReadOnlyList<long?> shape)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        ArgumentNullException.ThrowIfNull(shape);
+        knownShapes[value] = [.. shape];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="export"/> with <paramref name="module"/>, a submodule of the module being
+    /// exported, as the current module: <see cref="Path"/> is its state-dict path, so the weights the
+    /// callback adds are named after their keys and errors name it. For submodules whose forward
+    /// takes more than tensors (Swin's blocks take the map's height and width), which export through
+    /// a method of their own rather than <see cref="IOnnxExportable"/>.
+    /// </summary>
+    /// <returns>What <paramref name="export"/> returns.</returns>
+    public T ExportWithin<T>(nn.Module module, Func<T> export)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(export);
+        scopes.Push((module, ChildPath(module)));
+        try
+        {
+            return export();
+        }
+        finally
+        {
+            scopes.Pop();
         }
     }
 }

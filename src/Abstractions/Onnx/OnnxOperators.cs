@@ -120,4 +120,88 @@ public static class OnnxOperators
         ArgumentNullException.ThrowIfNull(graph);
         return graph.Node("Clip", [input, graph.Scalar((float)min), graph.Scalar((float)max)]);
     }
+
+    // The tensor plumbing of the transformer families (token maps, windows, attention), kept
+    // together after the layer patterns above.
+
+    /// <summary>Reshape to <paramref name="shape"/>: 0 copies the input's dimension at that position (the dynamic batch), -1 is inferred.</summary>
+    public static string Reshape(OnnxGraphBuilder graph, string input, params IReadOnlyList<long> shape)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Node("Reshape", [input, graph.Int64s(shape)]);
+    }
+
+    /// <summary>The axes of <paramref name="input"/> in the order <paramref name="perm"/>, as <c>permute</c>.</summary>
+    public static string Transpose(OnnxGraphBuilder graph, string input, params IReadOnlyList<long> perm)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Node("Transpose", [input], OnnxAttribute.Ints("perm", perm));
+    }
+
+    /// <summary>Positions <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive) of one axis, as <c>narrow</c>.</summary>
+    public static string Slice(OnnxGraphBuilder graph, string input, long axis, long start, long end)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Node("Slice", [input, graph.Int64s(start), graph.Int64s(end), graph.Int64s(axis)]);
+    }
+
+    /// <summary>Position <paramref name="index"/> of one axis, which the result no longer has, as indexing <c>x[:, index]</c>.</summary>
+    public static string Select(OnnxGraphBuilder graph, string input, long axis, long index)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Node("Gather", [input, graph.Constant([index], [])], OnnxAttribute.Int("axis", axis));
+    }
+
+    /// <summary>
+    /// <c>torch.roll</c> along an axis of fixed <paramref name="size"/> (opset 17 has no Roll): element
+    /// i moves to i + <paramref name="shift"/>, wrapping round; two slices concatenated in swapped order.
+    /// </summary>
+    public static string Roll(OnnxGraphBuilder graph, string input, long shift, long axis, long size)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        var split = ((-shift % size) + size) % size;
+        if (split == 0)
+        {
+            return input;
+        }
+
+        var head = Slice(graph, input, axis, split, size);
+        var tail = Slice(graph, input, axis, 0, split);
+        return graph.Node("Concat", [head, tail], OnnxAttribute.Int("axis", axis));
+    }
+
+    /// <summary>
+    /// A float32 constant holding <paramref name="tensor"/>'s values, for tensors worked out while
+    /// exporting (a position embedding resized to the exported size, an attention mask); weights as
+    /// they are in the state dict go through <see cref="OnnxGraphBuilder.Parameter"/> instead.
+    /// </summary>
+    public static string Constant(OnnxGraphBuilder graph, Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        var values = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        return graph.Constant(values, tensor.shape);
+    }
+
+    /// <summary>
+    /// Scaled dot-product attention of (N, heads, L, D) queries, keys and values:
+    /// softmax(query · <paramref name="scale"/> · keyᵀ) · value, with <paramref name="adjustLogits"/>
+    /// (a relative position bias, a mask) applied to the (N, heads, L, L) logits before the softmax.
+    /// </summary>
+    public static string Attention(OnnxGraphBuilder graph, string query, string key, string value, float scale, Func<string, string>? adjustLogits = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var scaled = graph.Node("Mul", [query, graph.Scalar(scale)]);
+        var keyTransposed = Transpose(graph, key, 0, 1, 3, 2);
+        var logits = graph.Node("MatMul", [scaled, keyTransposed]);
+        if (adjustLogits is not null)
+        {
+            logits = adjustLogits(logits);
+        }
+
+        return graph.Node("MatMul", [graph.Node("Softmax", [logits], OnnxAttribute.Int("axis", -1)), value]);
+    }
 }

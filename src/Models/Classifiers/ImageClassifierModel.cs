@@ -153,7 +153,9 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDep
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(inputs);
-        var feats = graph.Export(backbone, [graph.Export(data_preprocessor, inputs[0])]);
+        var preprocessed = graph.Export(data_preprocessor, inputs[0]);
+        RecordPreprocessedShape(graph, inputs[0], preprocessed);
+        var feats = graph.Export(backbone, [preprocessed]);
         if (neck is not null)
         {
             feats = graph.Export(neck, feats);
@@ -240,4 +242,20 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDep
 
     private Head RequireHead(string operation) =>
         head ?? throw new InvalidOperationException($"{operation} needs a head, but this ImageClassifier was built without one; only ExtractFeat at the backbone or neck works.");
+
+    // A backbone's export may need the image size (a transformer's patch grid, Swin's windows): the
+    // preprocessor, which may pad, runs on one blank image of the graph input's size to tell it.
+    private void RecordPreprocessedShape(OnnxGraphBuilder graph, string pixels, string preprocessed)
+    {
+        if (graph.KnownShape(pixels) is not [_, { } channels, { } height, { } width])
+        {
+            return;
+        }
+
+        using var inference = torch.inference_mode();
+        using var scope = torch.NewDisposeScope();
+        var device = data_preprocessor.buffers().FirstOrDefault()?.device ?? torch.CPU;
+        var shape = data_preprocessor.call(torch.zeros(1, channels, height, width, device: device)).shape;
+        graph.SetKnownShape(preprocessed, [null, .. shape[1..].Select(dimension => (long?)dimension)]);
+    }
 }
