@@ -23,16 +23,8 @@ internal static class ExportCheck
     /// 5 classes on <paramref name="features"/> channels, with mmpretrain's ImageNet preprocessor
     /// (mean, std, BGR to RGB), and random norms (<see cref="RandomizeNorms"/>).
     /// </summary>
-    public static ImageClassifierModel Classifier(Backbone backbone, int features, Neck? neck = null, Head? head = null)
-    {
-        var model = new ImageClassifierModel(
-            backbone,
-            neck ?? new GlobalAveragePooling(),
-            head ?? new LinearClsHead(new ClsHeadConfig(), 5, features),
-            dataPreprocessor: new ClsDataPreprocessor([123.675, 116.28, 103.53], [58.395, 57.12, 57.375], toRGB: true));
-        RandomizeNorms(model);
-        return model;
-    }
+    public static ImageClassifierModel Classifier(Backbone backbone, int features, Neck? neck = null, Head? head = null) =>
+        Assemble(backbone, neck ?? new GlobalAveragePooling(), head ?? new LinearClsHead(new ClsHeadConfig(), 5, features));
 
     /// <summary>
     /// Gives every norm layer random running statistics, scale and shift: freshly built ones are the
@@ -111,5 +103,37 @@ internal static class ExportCheck
         Assert.True(worst <= Tolerance, $"{what}: ONNX Runtime's logits differ from TorchSharp's by {worst:E2} of their scale {scale:G4} (tolerance {Tolerance:E0}).");
         Assert.True(expected.All(float.IsFinite), $"{what}: TorchSharp's logits are not all finite.");
         return worst;
+    }
+
+    /// <summary>As <see cref="Classifier"/>, without a neck: a transformer's class token goes straight to its head.</summary>
+    public static ImageClassifierModel ClassifierWithoutNeck(Backbone backbone, Head head) => Assemble(backbone, null, head);
+
+    /// <summary>
+    /// Draws every parameter whose state-dict key is or ends with ("." and) one of <paramref name="names"/>
+    /// from N(0, 0.5²): layer scales, GRN's gamma and beta, class tokens, position embeddings and
+    /// relative position biases start at zero or near it, and small attention weights give a nearly
+    /// uniform attention; either would hide a wrong export of what they touch.
+    /// </summary>
+    public static void RandomizeParameters(nn.Module model, params string[] names)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            if (names.Any(wanted => name == wanted || name.EndsWith("." + wanted, StringComparison.Ordinal)))
+            {
+                parameter.copy_(torch.randn_like(parameter) * 0.5);
+            }
+        }
+    }
+
+    private static ImageClassifierModel Assemble(Backbone backbone, Neck? neck, Head head)
+    {
+        var model = new ImageClassifierModel(
+            backbone,
+            neck,
+            head,
+            dataPreprocessor: new ClsDataPreprocessor([123.675, 116.28, 103.53], [58.395, 57.12, 57.375], toRGB: true));
+        RandomizeNorms(model);
+        return model;
     }
 }
