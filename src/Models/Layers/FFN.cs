@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace ImageClassifier.Models.Layers;
 /// linear), <c>layers.1</c> (last linear) for two layers; <c>layers.0.0</c>, <c>layers.1.0</c>,
 /// <c>layers.2</c> for three.
 /// </summary>
-public sealed class FFN : nn.Module<Tensor, Tensor>
+public sealed class FFN : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmcv's attribute names, so they are the checkpoint keys.
     private readonly nn.Module<Tensor, Tensor> layers;
@@ -58,5 +59,26 @@ public sealed class FFN : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         var output = dropoutLayer.call(layers.call(input));
         return (addIdentity ? identity.add(output, ScalarConstants.One) : output).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The network on its input, with the input added back (when add_identity), as <c>forward</c>.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [ExportOnnx(graph, inputs[0], inputs[0])];
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> in an ONNX graph: the layers on <paramref name="input"/>, then
+    /// <paramref name="identity"/> added (when add_identity). Call it with this network current
+    /// (<see cref="OnnxGraphBuilder.ExportWithin"/>).
+    /// </summary>
+    /// <returns>The output value.</returns>
+    public string ExportOnnx(OnnxGraphBuilder graph, string input, string identity)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var output = graph.Chain(input, layers, dropoutLayer);
+        return addIdentity ? graph.Node("Add", [identity, output]) : output;
     }
 }

@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace ImageClassifier.Models.Layers;
 /// caller adds the shortcut. Keys: <c>qkv.weight</c> (3 embed_dims, input_dims), <c>qkv.bias</c>,
 /// <c>proj.weight</c>, <c>proj.bias</c>.
 /// </summary>
-public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
+public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys.
     private readonly nn.Module<Tensor, Tensor> qkv;
@@ -67,5 +68,27 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
         var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], p: training ? attnDrop : 0);
         var merged = attended.transpose(1, 2).reshape(batch, length, EmbedDims);
         return out_drop.call(proj_drop.call(proj.call(merged))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <c>forward</c> in an ONNX graph: qkv, split into heads as there, the attention with the
+    /// 1 / √(head channels) scale scaled_dot_product_attention uses, the heads merged back, proj;
+    /// the dropouts and drop path are identities in evaluation.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var headChannels = EmbedDims / NumHeads;
+        var heads = OnnxOperators.Reshape(graph, graph.Export(qkv, inputs[0]), 0, 0, 3, NumHeads, headChannels);
+        var parts = OnnxOperators.Transpose(graph, heads, 2, 0, 3, 1, 4);
+        var attended = OnnxOperators.Attention(
+            graph,
+            OnnxOperators.Select(graph, parts, 0, 0),
+            OnnxOperators.Select(graph, parts, 0, 1),
+            OnnxOperators.Select(graph, parts, 0, 2),
+            (float)(1 / Math.Sqrt(headChannels)));
+        var merged = OnnxOperators.Reshape(graph, OnnxOperators.Transpose(graph, attended, 0, 2, 1, 3), 0, 0, EmbedDims);
+        return [graph.Chain(merged, proj, proj_drop, out_drop)];
     }
 }
