@@ -1,5 +1,6 @@
 using ImageClassifier;
 using ImageClassifier.Models.Backbones;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,6 +34,10 @@ public partial class ResNetCifar : ResNet
 
     /// <inheritdoc />
     protected override Tensor ForwardStem(Tensor input) => relu!.call(Norm1!.call(conv1!.call(input)));
+
+    /// <summary>The same stem in an ONNX graph; without this override the export would refuse the backbone rather than export ResNet's stem.</summary>
+    protected override string ExportOnnxStem(OnnxGraphBuilder graph, string input) =>
+        (graph ?? throw new ArgumentNullException(nameof(graph))).Chain(input, conv1, Norm1, relu);
 
     // Checked before the base constructor builds any layer: the CIFAR stem has no deep variant.
     private static ResNetConfig RejectDeepStem(ResNetConfig config)

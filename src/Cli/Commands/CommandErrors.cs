@@ -1,6 +1,7 @@
 using ImageClassifier.Data.Loading;
 using ImageClassifier.Hosting.Catalog;
 using ImageClassifier.Models.Checkpoints;
+using ImageClassifier.Onnx;
 
 namespace ImageClassifier.Cli.Commands;
 
@@ -14,6 +15,9 @@ internal static class CommandErrors
 
         // A checkpoint that does not fit the model, or data labelled beyond the model's classes: the input is wrong, not the run.
         StateDictLoadException or LabelOutOfRangeException => ExitCodes.BadInput,
+
+        // A model with a module that has no ONNX export, or an input size the pipeline leaves open.
+        OnnxExportException => ExitCodes.BadInput,
         _ => ExitCodes.Failure,
     };
 

@@ -66,6 +66,7 @@ public static class CommandLineApp
         root.Subcommands.Add(new TestCommand(context));
         root.Subcommands.Add(new InferCommand(context));
         root.Subcommands.Add(new ConvertCommand(context));
+        root.Subcommands.Add(new ExportCommand(context));
 
         var parseResult = root.Parse(args);
         if (parseResult.Action is ParseErrorAction)

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,6 +26,25 @@ internal static class BackboneStages
         }
 
         return [.. outputs.Select(output => output.MoveToOuterDisposeScope())];
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> in an ONNX graph: <paramref name="features"/> through
+    /// <paramref name="stages"/> in order, giving the values of the stages in <paramref name="outIndices"/>.
+    /// </summary>
+    public static IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, string features, IReadOnlyList<nn.Module<Tensor, Tensor>> stages, int[] outIndices)
+    {
+        var outputs = new List<string>(outIndices.Length);
+        for (var stage = 0; stage < stages.Count; stage++)
+        {
+            features = graph.Export(stages[stage], features);
+            if (outIndices.Contains(stage))
+            {
+                outputs.Add(features);
+            }
+        }
+
+        return outputs;
     }
 
     /// <summary><c>norm_eval</c>: puts every batch norm of <paramref name="backbone"/> back in evaluation mode.</summary>

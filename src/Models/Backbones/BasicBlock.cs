@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -65,5 +66,13 @@ public sealed class BasicBlock : ResidualBlock, IConvNormPairs
     {
         var output = Relu(norm1.Call(conv1.call(input)));
         return norm2.Call(conv2.call(output));
+    }
+
+    /// <inheritdoc />
+    protected override string ExportResidual(OnnxGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var output = graph.Node("Relu", [graph.Chain(input, conv1, norm1.Module)]);
+        return graph.Chain(output, conv2, norm2.Module);
     }
 }

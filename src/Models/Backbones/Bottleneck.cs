@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -101,5 +102,14 @@ public class Bottleneck : ResidualBlock, IConvNormPairs
         var output = Relu(norm1.Call(conv1.call(input)));
         output = Relu(norm2.Call(conv2.call(output)));
         return norm3.Call(conv3.call(output));
+    }
+
+    /// <inheritdoc />
+    protected override string ExportResidual(OnnxGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var output = graph.Node("Relu", [graph.Chain(input, conv1, norm1.Module)]);
+        output = graph.Node("Relu", [graph.Chain(output, conv2, norm2.Module)]);
+        return graph.Chain(output, conv3, norm3.Module);
     }
 }

@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,7 +23,7 @@ namespace ImageClassifier.Models.Backbones;
 /// <c>channels</c>, which replace the arch's when both are set.
 /// </remarks>
 [RegisterModel]
-public partial class ConvNeXt : Backbone, IHasInitConfig, IHasFeatureInfo, ILayerDepth
+public partial class ConvNeXt : Backbone, IHasInitConfig, IHasFeatureInfo, ILayerDepth, IOnnxExportable
 {
     // Shared with the config's parameter estimate.
     internal static readonly IReadOnlyDictionary<string, (int[] Depths, int[] Channels)> ArchSettings = new Dictionary<string, (int[], int[])>(StringComparer.Ordinal)
@@ -225,6 +226,38 @@ public partial class ConvNeXt : Backbone, IHasInitConfig, IHasFeatureInfo, ILaye
         }
 
         return [.. outputs.Select(output => output.MoveToOuterDisposeScope())];
+    }
+
+    /// <summary>
+    /// Each downsampling layer and stage in turn; for the stages in out_indices, the norm on the map
+    /// or, with gap_before_final_norm, on its mean over the positions (ReduceMean keeping the axes,
+    /// the norm, Flatten), as <c>forward</c>.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var outputs = new List<string>(outIndices.Length);
+        var features = inputs[0];
+        for (var stage = 0; stage < StageCount; stage++)
+        {
+            features = graph.Chain(features, downsample_layers[stage], stages[stage]);
+            if (norms[stage] is not { } norm)
+            {
+                continue;
+            }
+
+            if (!gapBeforeFinalNorm)
+            {
+                outputs.Add(graph.Export(norm, features));
+                continue;
+            }
+
+            var pooled = graph.Node("ReduceMean", [features], OnnxAttribute.Ints("axes", 2, 3), OnnxAttribute.Int("keepdims", 1));
+            outputs.Add(graph.Node("Flatten", [graph.Export(norm, pooled)], OnnxAttribute.Int("axis", 1)));
+        }
+
+        return outputs;
     }
 
     /// <summary>Sets training or evaluation mode; frozen stages go back to evaluation mode.</summary>

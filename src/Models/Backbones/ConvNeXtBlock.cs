@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ namespace ImageClassifier.Models.Backbones;
 /// last (weights (out, in)), as the official ConvNeXt and torchvision do; otherwise they are 1x1
 /// Conv2d layers (weights (out, in, 1, 1)). Both compute the same function.
 /// </remarks>
-public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
+public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys.
     private readonly nn.Module<Tensor, Tensor> depthwise_conv;
@@ -100,5 +101,41 @@ public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
         }
 
         return input.add(drop_path.call(branch), ScalarConstants.One).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <c>forward</c> in an ONNX graph: with linear pointwise convs the branch runs channels last
+    /// between two transposes, as in <c>forward</c>; the layer scale is a Mul; drop path is the
+    /// identity in evaluation.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var normalised = graph.Chain(inputs[0], depthwise_conv, norm);
+        if (linearPwConv)
+        {
+            normalised = OnnxOperators.Transpose(graph, normalised, 0, 2, 3, 1);
+        }
+
+        var hidden = graph.Chain(normalised, pointwise_conv1, act);
+        if (grn is not null)
+        {
+            hidden = graph.ExportWithin(grn, () => grn.ExportOnnx(graph, hidden, channelsLast: linearPwConv));
+        }
+
+        var branch = graph.Export(pointwise_conv2, hidden);
+        if (gamma is not null)
+        {
+            var scale = graph.Parameter(gamma, nameof(gamma));
+            branch = graph.Node("Mul", [branch, linearPwConv ? scale : OnnxOperators.Reshape(graph, scale, 1, -1, 1, 1)]);
+        }
+
+        if (linearPwConv)
+        {
+            branch = OnnxOperators.Transpose(graph, branch, 0, 3, 1, 2);
+        }
+
+        return [graph.Node("Add", [inputs[0], graph.Export(drop_path, branch)])];
     }
 }

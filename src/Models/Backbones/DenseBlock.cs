@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace ImageClassifier.Models.Backbones;
 /// (N, in, H, W) to (N, in + num_layers * growth_rate, H, W): the input followed by each layer's
 /// growth_rate new channels.
 /// </summary>
-public sealed class DenseBlock : nn.Module<Tensor, Tensor>
+public sealed class DenseBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute name, so it is the checkpoint key.
     private readonly ModuleList<DenseLayer> block;
@@ -55,5 +56,19 @@ public sealed class DenseBlock : nn.Module<Tensor, Tensor>
         }
 
         return features;
+    }
+
+    /// <summary>Each layer's output concatenated to the features so far, along the channels.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var features = inputs[0];
+        foreach (var layer in block)
+        {
+            features = graph.Node("Concat", [features, graph.Export(layer, features)], OnnxAttribute.Int("axis", 1));
+        }
+
+        return [features];
     }
 }

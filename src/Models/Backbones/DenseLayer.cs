@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ namespace ImageClassifier.Models.Backbones;
 /// without bias), then dropout while training when drop_rate is above 0. (N, in, H, W), the block's
 /// features so far concatenated, to (N, growth_rate, H, W): the new features the block appends.
 /// </summary>
-public sealed class DenseLayer : nn.Module<Tensor, Tensor>, IConvNormPairs
+public sealed class DenseLayer : nn.Module<Tensor, Tensor>, IConvNormPairs, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys.
     private readonly nn.Module<Tensor, Tensor> norm1;
@@ -51,5 +52,13 @@ public sealed class DenseLayer : nn.Module<Tensor, Tensor>, IConvNormPairs
         var bottleneck = conv1.call(act.call(norm1.call(input)));
         var output = conv2.call(act.call(norm2.call(bottleneck)));
         return dropRate > 0 ? nn.functional.dropout(output, dropRate, training) : output;
+    }
+
+    /// <summary>Norm, activation, 1x1 conv, norm, activation, 3x3 conv; dropout is the identity in evaluation.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [graph.Chain(inputs[0], norm1, act, conv1, norm2, act, conv2)];
     }
 }

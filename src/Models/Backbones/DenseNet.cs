@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,7 +22,7 @@ namespace ImageClassifier.Models.Backbones;
 /// 1024, 1664, 1920 and 2208 channels.
 /// </remarks>
 [RegisterModel]
-public partial class DenseNet : Backbone, IHasInitConfig, IHasFeatureInfo
+public partial class DenseNet : Backbone, IHasInitConfig, IHasFeatureInfo, IOnnxExportable
 {
     private static readonly IReadOnlyDictionary<string, (int GrowthRate, int[] Depths, int InitChannels)> Archs =
         new Dictionary<string, (int, int[], int)>(StringComparer.Ordinal)
@@ -191,6 +192,25 @@ public partial class DenseNet : Backbone, IHasInitConfig, IHasFeatureInfo
         }
 
         return [.. outputs.Select(output => output.MoveToOuterDisposeScope())];
+    }
+
+    /// <summary>The stem, then each dense block and its transition; the outputs of the stages in out_indices.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var features = graph.Export(stem, inputs[0]);
+        var outputs = new List<string>(outIndices.Length);
+        for (var stage = 0; stage < stages.Count; stage++)
+        {
+            features = graph.Chain(features, stages[stage], transitions[stage]);
+            if (outIndices.Contains(stage))
+            {
+                outputs.Add(features);
+            }
+        }
+
+        return outputs;
     }
 
     /// <summary>Sets training or evaluation mode; frozen stages go back to evaluation mode.</summary>

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace ImageClassifier.Models.Backbones;
 /// activation, 1x1 conv without bias, 2x2 stride-2 average pooling. (N, in, H, W) to
 /// (N, out, H / 2, W / 2).
 /// </summary>
-public sealed class DenseTransition : nn.Module<Tensor, Tensor>
+public sealed class DenseTransition : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys.
     private readonly nn.Module<Tensor, Tensor> norm;
@@ -36,4 +37,12 @@ public sealed class DenseTransition : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input) => pool.call(conv.call(act.call(norm.call(input))));
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [graph.Chain(inputs[0], norm, act, conv, pool)];
+    }
 }

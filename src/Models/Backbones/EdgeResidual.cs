@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ namespace ImageClassifier.Models.Backbones;
 /// (N, in, H, W) to (N, out, H / stride, W / stride).
 /// </summary>
 /// <remarks>mmpretrain's optional squeeze-and-excitation is left out: no EdgeTPU arch has one.</remarks>
-public sealed class EdgeResidual : nn.Module<Tensor, Tensor>
+public sealed class EdgeResidual : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys.
 #pragma warning disable IDE1006 // PyTorch's names
@@ -71,5 +72,14 @@ public sealed class EdgeResidual : nn.Module<Tensor, Tensor>
         }
 
         return input.add(drop_path is null ? output : drop_path.call(output), ScalarConstants.One);
+    }
+
+    /// <summary>The two convs, plus the input where the block has its shortcut; stochastic depth is the identity in evaluation.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var output = graph.Chain(inputs[0], conv1, conv2);
+        return [withResidual ? graph.Node("Add", [inputs[0], output]) : output];
     }
 }

@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ namespace ImageClassifier.Models.Backbones;
 /// parameters) is not offered.
 /// </remarks>
 [RegisterModel]
-public partial class EfficientNet : Backbone, IHasInitConfig, IHasFeatureInfo
+public partial class EfficientNet : Backbone, IHasInitConfig, IHasFeatureInfo, IOnnxExportable
 {
     // Width factor, depth factor, the input size the arch was trained at.
     private static readonly Dictionary<string, (double Width, double Depth, int Resolution)> ArchSettings = new(StringComparer.Ordinal)
@@ -189,6 +190,14 @@ public partial class EfficientNet : Backbone, IHasInitConfig, IHasFeatureInfo
         ArgumentNullException.ThrowIfNull(input);
         using var scope = torch.NewDisposeScope();
         return BackboneStages.Forward(input, stages, outIndices);
+    }
+
+    /// <summary>The stages in order; the outputs of those in out_indices.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return BackboneStages.ExportOnnx(graph, inputs[0], stages, outIndices);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ namespace ImageClassifier.Models.Backbones;
 /// and the channels match. (N, in, H, W) to (N, out, H / stride, W / stride). The three ConvModules
 /// are <c>conv.0</c>, <c>conv.1</c>, <c>conv.2</c>, as in mmpretrain.
 /// </summary>
-public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
+public sealed class InvertedResidual : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute name, so it is the checkpoint key.
     private readonly Sequential conv;
@@ -58,5 +59,14 @@ public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
     {
         var output = conv.call(input);
         return useResConnect ? input.add(output, ScalarConstants.One) : output;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var output = graph.Export(conv, inputs[0]);
+        return [useResConnect ? graph.Node("Add", [inputs[0], output]) : output];
     }
 }

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ namespace ImageClassifier.Models.Backbones;
 /// equal channels the input is added back, through drop path when its rate is above 0.
 /// (N, in, H, W) to (N, out, H / stride, W / stride).
 /// </summary>
-public sealed class MBConv : nn.Module<Tensor, Tensor>
+public sealed class MBConv : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys.
 #pragma warning disable IDE1006 // PyTorch's names
@@ -100,5 +101,14 @@ public sealed class MBConv : nn.Module<Tensor, Tensor>
         }
 
         return input.add(drop_path is null ? output : drop_path.call(output), ScalarConstants.One);
+    }
+
+    /// <summary>The convs (and SE) in turn, plus the input where the block has its shortcut; stochastic depth is the identity in evaluation.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var output = graph.Chain(inputs[0], expand_conv, depthwise_conv, se, linear_conv);
+        return [withResShortcut ? graph.Node("Add", [inputs[0], output]) : output];
     }
 }

@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ namespace ImageClassifier.Models.Backbones;
 /// conv1, then 16, 24, 32, 64, 96, 160, 320 times widen_factor for the stages.
 /// </remarks>
 [RegisterModel]
-public partial class MobileNetV2 : Backbone, IHasInitConfig, IHasFeatureInfo
+public partial class MobileNetV2 : Backbone, IHasInitConfig, IHasFeatureInfo, IOnnxExportable
 {
     // expand ratio, channels, blocks, stride of the first block; one row per stage (layer1 ... layer7).
     private static readonly (int ExpandRatio, int Channels, int Blocks, int Stride)[] ArchSettings =
@@ -141,6 +142,14 @@ public partial class MobileNetV2 : Backbone, IHasInitConfig, IHasFeatureInfo
         ArgumentNullException.ThrowIfNull(input);
         using var scope = torch.NewDisposeScope();
         return BackboneStages.Forward(conv1.call(input), stages, outIndices);
+    }
+
+    /// <summary>The stages in order; the outputs of those in out_indices.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return BackboneStages.ExportOnnx(graph, graph.Export(conv1, inputs[0]), stages, outIndices);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ namespace ImageClassifier.Models.Backbones;
 /// small networks, whose stem stays at 16 channels.
 /// </remarks>
 [RegisterModel]
-public partial class MobileNetV3 : Backbone, IHasInitConfig, IHasFeatureInfo
+public partial class MobileNetV3 : Backbone, IHasInitConfig, IHasFeatureInfo, IOnnxExportable
 {
     // kernel, mid channels, out channels, squeeze-and-excitation, hard swish (else ReLU), stride;
     // one row per block (layer1, layer2, ...).
@@ -164,6 +165,14 @@ public partial class MobileNetV3 : Backbone, IHasInitConfig, IHasFeatureInfo
         ArgumentNullException.ThrowIfNull(input);
         using var scope = torch.NewDisposeScope();
         return BackboneStages.Forward(input, stages, outIndices);
+    }
+
+    /// <summary>The stages in order; the outputs of those in out_indices.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return BackboneStages.ExportOnnx(graph, inputs[0], stages, outIndices);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,7 +21,7 @@ namespace ImageClassifier.Models.Backbones;
 /// <c>zero_init_residual</c> (<see cref="OnWeightsInitialized"/>).
 /// </remarks>
 [RegisterModel]
-public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNormPairs, ILayerDepth
+public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNormPairs, ILayerDepth, IOnnxExportable
 {
     private static readonly IReadOnlyDictionary<int, (bool Bottleneck, int[] StageBlocks)> ArchSettings = new Dictionary<int, (bool, int[])>
     {
@@ -290,6 +291,15 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
         return BackboneStages.Forward(ForwardStem(input), layers, outIndices);
     }
 
+    /// <summary>The stem (<see cref="ExportOnnxStem"/>), then each stage; the outputs of the stages in out_indices.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        OnnxOverrideCheck.RequireExportBeside(graph, this, nameof(ForwardStem), nameof(ExportOnnxStem));
+        return BackboneStages.ExportOnnx(graph, ExportOnnxStem(graph, inputs[0]), layers, outIndices);
+    }
+
     /// <summary>
     /// Sets training or evaluation mode; frozen stages go back to evaluation mode, and with
     /// <c>norm_eval</c> every batch norm does too.
@@ -361,6 +371,19 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
             ? stem.call(input)
             : relu!.call(Norm1!.call(conv1!.call(input)));
         return maxpool!.call(features);
+    }
+
+    /// <summary>
+    /// Adds <see cref="ForwardStem"/> to an ONNX graph: the deep stem or conv1, its norm and relu,
+    /// then maxpool. A variant that overrides <see cref="ForwardStem"/> overrides this too (its
+    /// export is refused otherwise, rather than exported as ResNet's stem).
+    /// </summary>
+    /// <returns>The stem's output value.</returns>
+    protected virtual string ExportOnnxStem(OnnxGraphBuilder graph, string input)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var features = stem is not null ? graph.Export(stem, input) : graph.Chain(input, conv1, Norm1, relu);
+        return graph.Chain(features, maxpool);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace ImageClassifier.Models.Backbones;
 /// <c>downsample</c> of it when the shape changes), stochastic depth on the residual branch, and
 /// the ReLU after the sum. (N, in, H, W) in, (N, out, H / stride, W / stride) out.
 /// </summary>
-public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
+public abstract class ResidualBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys (downsample.0.weight, ...).
     private readonly nn.Module<Tensor, Tensor>? downsample;
@@ -56,8 +57,27 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
         return relu.call(residual.add(identity, ScalarConstants.One));
     }
 
+    /// <summary>The shortcut plus the branch (<see cref="ExportResidual"/>), then ReLU; stochastic depth is the identity in evaluation.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        OnnxOverrideCheck.RequireExportBeside(graph, this, nameof(Residual), nameof(ExportResidual));
+        var residual = ExportResidual(graph, inputs[0]);
+        var identity = downsample is null ? inputs[0] : graph.Export(downsample, inputs[0]);
+        return [graph.Node("Relu", [graph.Node("Add", [residual, identity])])];
+    }
+
     /// <summary>The residual branch, up to and including its last norm: (N, in, H, W) to (N, out, H', W').</summary>
     protected abstract Tensor Residual(Tensor input);
+
+    /// <summary>
+    /// Adds <see cref="Residual"/> to an ONNX graph; a block that overrides one overrides both. The
+    /// default refuses, naming the block, for blocks written before ONNX export.
+    /// </summary>
+    /// <returns>The branch's output value.</returns>
+    protected virtual string ExportResidual(OnnxGraphBuilder graph, string input) =>
+        throw (graph ?? throw new ArgumentNullException(nameof(graph))).Unsupported($"has no ONNX export of its residual branch; override {nameof(ExportResidual)}");
 
     /// <summary>Applies the block's ReLU (for the branch's inner activations).</summary>
     protected Tensor Relu(Tensor input) => relu.call(input);

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,4 +62,8 @@ public sealed class SEBottleneck : Bottleneck
 
     /// <inheritdoc />
     protected override Tensor Residual(Tensor input) => se_layer.call(base.Residual(input));
+
+    /// <inheritdoc />
+    protected override string ExportResidual(OnnxGraphBuilder graph, string input) =>
+        (graph ?? throw new ArgumentNullException(nameof(graph))).Export(se_layer, base.ExportResidual(graph, input));
 }

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,5 +50,20 @@ public sealed class SwinBlock : nn.Module
         using var scope = torch.NewDisposeScope();
         var attended = attn.Forward(norm1.call(input), height, width).add(input, ScalarConstants.One);
         return ffn.Forward(norm2.call(attended), attended).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> in an ONNX graph for a map of <paramref name="height"/> x
+    /// <paramref name="width"/>, fixed when exporting. Call it with this block current
+    /// (<see cref="OnnxGraphBuilder.ExportWithin"/>).
+    /// </summary>
+    /// <returns>The output value, (N, H * W, C).</returns>
+    public string ExportOnnx(OnnxGraphBuilder graph, string input, long height, long width)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var normalised = graph.Export(norm1, input);
+        var attended = graph.Node("Add", [graph.ExportWithin(attn, () => attn.ExportOnnx(graph, normalised, height, width)), input]);
+        var normalisedAgain = graph.Export(norm2, attended);
+        return graph.ExportWithin(ffn, () => ffn.ExportOnnx(graph, normalisedAgain, attended));
     }
 }

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -62,5 +63,23 @@ public sealed class SwinBlockSequence : nn.Module
         }
 
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="ForwardBlocks"/> in an ONNX graph for a map of <paramref name="height"/> x
+    /// <paramref name="width"/>, fixed when exporting. Call it with this stage current
+    /// (<see cref="OnnxGraphBuilder.ExportWithin"/>).
+    /// </summary>
+    /// <returns>The output value, (N, H * W, C).</returns>
+    public string ExportOnnxBlocks(OnnxGraphBuilder graph, string input, long height, long width)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var output = input;
+        foreach (var block in blocks)
+        {
+            output = graph.ExportWithin(block, () => block.ExportOnnx(graph, output, height, width));
+        }
+
+        return output;
     }
 }

@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,7 +22,7 @@ namespace ImageClassifier.Models.Backbones;
 /// overrides of the stages' and the embedding's arguments) are not taken.
 /// </remarks>
 [RegisterModel]
-public partial class SwinTransformer : Backbone, IHasInitConfig, IHasFeatureInfo, ILayerDepth
+public partial class SwinTransformer : Backbone, IHasInitConfig, IHasFeatureInfo, ILayerDepth, IOnnxExportable
 {
     // embed_dims, blocks per stage, heads per stage: mmpretrain's arch_zoo.
     private static readonly IReadOnlyDictionary<string, (int EmbedDims, int[] Depths, int[] NumHeads)> ArchSettings =
@@ -230,6 +231,53 @@ public partial class SwinTransformer : Backbone, IHasInitConfig, IHasFeatureInfo
         return [.. outputs.Select(output => output.MoveToOuterDisposeScope())];
     }
 
+    /// <summary>
+    /// <c>forward</c> in an ONNX graph at the input's height and width, which must be known when
+    /// exporting: every stage's map size, padding, window mask and the resized absolute position
+    /// embedding are then fixed and go into the graph as constants.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (graph.KnownShape(inputs[0]) is not [.., { } imageHeight, { } imageWidth])
+        {
+            throw graph.Unsupported("sizes its windows, padding and masks from the image's height and width, which are not known when exporting");
+        }
+
+        var tokens = graph.Export(patch_embed, inputs[0]);
+        var (height, width) = patch_embed.OutputSize(imageHeight, imageWidth);
+        if (absolute_pos_embed is not null)
+        {
+            tokens = graph.Node("Add", [tokens, ExportPositionEmbedding(graph, height, width)]);
+        }
+
+        tokens = graph.Export(drop_after_pos, tokens);
+        var outputs = new List<string>(outIndices.Length);
+        for (var stage = 0; stage < stages.Count; stage++)
+        {
+            var sequence = stages[stage];
+            tokens = graph.ExportWithin(sequence, () => sequence.ExportOnnxBlocks(graph, tokens, height, width));
+            if (outAfterDownsample && sequence.Downsample is { } merging)
+            {
+                (tokens, height, width) = graph.ExportWithin(merging, () => merging.ExportOnnx(graph, tokens, height, width));
+            }
+
+            if (outNorms.TryGetValue(stage, out var norm))
+            {
+                var map = OnnxOperators.Reshape(graph, graph.Export(norm, tokens), -1, height, width, numFeatures[stage]);
+                outputs.Add(OnnxOperators.Transpose(graph, map, 0, 3, 1, 2));
+            }
+
+            if (!outAfterDownsample && sequence.Downsample is { } downsample)
+            {
+                (tokens, height, width) = graph.ExportWithin(downsample, () => downsample.ExportOnnx(graph, tokens, height, width));
+            }
+        }
+
+        return outputs;
+    }
+
     /// <inheritdoc />
     public (int LayerId, int LayerCount) GetLayerDepth(string parameterName, string prefix) =>
         LayerDepths.SwinTransformer(parameterName, prefix, depths);
@@ -291,6 +339,18 @@ public partial class SwinTransformer : Backbone, IHasInitConfig, IHasFeatureInfo
         var mode = interpolateMode == "bilinear" ? InterpolationMode.Bilinear : InterpolationMode.Bicubic;
         var map = absolute_pos_embed!.reshape(1, patchResolution.Height, patchResolution.Width, EmbedDims).permute(0, 3, 1, 2);
         return nn.functional.interpolate(map, [height, width], mode: mode, align_corners: false).flatten(2).transpose(1, 2);
+    }
+
+    // The state-dict weight at img_size's grid; at another grid, its resize as forward computes it, a constant.
+    private string ExportPositionEmbedding(OnnxGraphBuilder graph, long height, long width)
+    {
+        if (height == patchResolution.Height && width == patchResolution.Width)
+        {
+            return graph.Parameter(absolute_pos_embed!, nameof(absolute_pos_embed));
+        }
+
+        using var scope = torch.NewDisposeScope();
+        return OnnxOperators.Constant(graph, ResizedPositionEmbedding(height, width));
     }
 
     private void FreezeStages()

@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ namespace ImageClassifier.Models.Backbones;
 /// input; with a layer scale, each branch is scaled per channel first (<c>attn.gamma1.weight</c>,
 /// <c>ffn.gamma2.weight</c>). (N, L, embed_dims) in and out.
 /// </summary>
-public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>, IHasInitConfig
+public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>, IHasInitConfig, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys.
     private readonly nn.Module<Tensor, Tensor> ln1;
@@ -61,6 +62,16 @@ public sealed class TransformerEncoderLayer : nn.Module<Tensor, Tensor>, IHasIni
         using var scope = torch.NewDisposeScope();
         var attended = input.add(attn.call(ln1.call(input)), ScalarConstants.One);
         return ffn.Forward(ln2.call(attended), attended).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The normalised attention added to the input, then the feed-forward network on its norm with it added back, as <c>forward</c>.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var attended = graph.Node("Add", [inputs[0], graph.Chain(inputs[0], ln1, attn)]);
+        var normalised = graph.Export(ln2, attended);
+        return [graph.ExportWithin(ffn, () => ffn.ExportOnnx(graph, normalised, attended))];
     }
 
     /// <summary>

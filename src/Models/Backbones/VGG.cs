@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ namespace ImageClassifier.Models.Backbones;
 /// whose scores are the backbone's last output.
 /// </remarks>
 [RegisterModel]
-public partial class VGG : Backbone, IHasInitConfig, IHasFeatureInfo
+public partial class VGG : Backbone, IHasInitConfig, IHasFeatureInfo, IOnnxExportable
 {
     // Convs per stage; depth counts them plus the classifier's three linear layers.
     private static readonly IReadOnlyDictionary<int, int[]> ArchSettings = new Dictionary<int, int[]>
@@ -220,6 +221,34 @@ public partial class VGG : Backbone, IHasInitConfig, IHasFeatureInfo
         }
 
         return [.. outputs.Select(feature => feature.MoveToOuterDisposeScope())];
+    }
+
+    /// <summary>The layers stage by stage, the outputs of the stages in out_indices, then the classifier on the flattened map where there is one.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var outputs = new List<string>(outIndices.Length + 1);
+        var output = inputs[0];
+        for (var stage = 0; stage < stageRanges.Length; stage++)
+        {
+            for (var index = stageRanges[stage].Start; index < stageRanges[stage].End; index++)
+            {
+                output = graph.Export(layers[index], output);
+            }
+
+            if (outIndices.Contains(stage))
+            {
+                outputs.Add(output);
+            }
+        }
+
+        if (classifier is not null)
+        {
+            outputs.Add(graph.Export(classifier, graph.Node("Flatten", [output], OnnxAttribute.Int("axis", 1))));
+        }
+
+        return outputs;
     }
 
     /// <summary>

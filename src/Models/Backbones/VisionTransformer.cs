@@ -1,6 +1,7 @@
 using ImageClassifier.Models.Checkpoints;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,7 +28,7 @@ namespace ImageClassifier.Models.Backbones;
 /// <c>num_heads</c>, <c>feedforward_channels</c>), each replacing the arch's value when set.
 /// </remarks>
 [RegisterModel]
-public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureInfo, ILayerDepth, IStateDictLoadHook
+public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureInfo, ILayerDepth, IStateDictLoadHook, IOnnxExportable
 {
     // embed_dims, num_layers, num_heads, feedforward_channels: mmpretrain's arch_zoo.
     private static readonly IReadOnlyDictionary<string, (int EmbedDims, int NumLayers, int NumHeads, int FeedforwardChannels)> ArchSettings =
@@ -287,6 +288,52 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         return [.. outputs.Select(output => output.MoveToOuterDisposeScope())];
     }
 
+    /// <summary>
+    /// <c>forward</c> in an ONNX graph at the input's height and width, which must be known when
+    /// exporting: the patches, the class token expanded to the batch and put in front, the position
+    /// embedding (a constant resized to the exported patch grid when that is not img_size's), the
+    /// layers, the final norm and each output as out_type says.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (graph.KnownShape(inputs[0]) is not [.., { } height, { } width])
+        {
+            throw graph.Unsupported("sizes its patch grid and position embedding from the image's height and width, which are not known when exporting");
+        }
+
+        var grid = patch_embed.OutputSize(height, width);
+        var tokens = graph.Export(patch_embed, inputs[0]);
+        if (cls_token is not null)
+        {
+            // (1, 1, C) broadcast to (N, 1, C): the batch is the only size not known when exporting.
+            var batch = graph.Node("Shape", [inputs[0]], OnnxAttribute.Int("start", 0), OnnxAttribute.Int("end", 1));
+            var shape = graph.Node("Concat", [batch, graph.Int64s(1, 1)], OnnxAttribute.Int("axis", 0));
+            var classTokens = graph.Node("Expand", [graph.Parameter(cls_token, nameof(cls_token)), shape]);
+            tokens = graph.Node("Concat", [classTokens, tokens], OnnxAttribute.Int("axis", 1));
+        }
+
+        tokens = graph.Node("Add", [tokens, ExportPositionEmbedding(graph, grid)]);
+        tokens = graph.Chain(tokens, drop_after_pos, pre_norm);
+        var outputs = new List<string>(outIndices.Length);
+        for (var i = 0; i < layers.Count; i++)
+        {
+            tokens = graph.Export(layers[i], tokens);
+            if (i == layers.Count - 1 && ln1 is not null)
+            {
+                tokens = graph.Export(ln1, tokens);
+            }
+
+            if (outIndices.Contains(i))
+            {
+                outputs.Add(ExportOutput(graph, tokens, grid));
+            }
+        }
+
+        return outputs;
+    }
+
     /// <summary>Sets training or evaluation mode; frozen stages go back to evaluation mode.</summary>
     public override void train(bool train = true)
     {
@@ -383,6 +430,40 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         return OutType == "featmap"
             ? patches.reshape(tokens.shape[0], grid.Height, grid.Width, -1).permute(0, 3, 1, 2)
             : ln2!.call(patches.mean([1L]));
+    }
+
+    // The state-dict weight at img_size's grid; at another grid, its resize as forward computes it, a constant.
+    private string ExportPositionEmbedding(OnnxGraphBuilder graph, (long Height, long Width) grid)
+    {
+        if (grid == PatchResolution)
+        {
+            return graph.Parameter(pos_embed, nameof(pos_embed));
+        }
+
+        using var scope = torch.NewDisposeScope();
+        return OnnxOperators.Constant(graph, PositionEmbedding.Resize(pos_embed, PatchResolution, grid, InterpolateMode, numExtraTokens));
+    }
+
+    private string ExportOutput(OnnxGraphBuilder graph, string tokens, (long Height, long Width) grid)
+    {
+        if (OutType == "raw")
+        {
+            return tokens;
+        }
+
+        if (OutType == "cls_token")
+        {
+            return OnnxOperators.Select(graph, tokens, 1, 0);
+        }
+
+        var patches = numExtraTokens == 0 ? tokens : OnnxOperators.Slice(graph, tokens, 1, numExtraTokens, numExtraTokens + (grid.Height * grid.Width));
+        if (OutType == "featmap")
+        {
+            return OnnxOperators.Transpose(graph, OnnxOperators.Reshape(graph, patches, 0, grid.Height, grid.Width, EmbedDims), 0, 3, 1, 2);
+        }
+
+        var mean = graph.Node("ReduceMean", [patches], OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0));
+        return graph.Export(ln2!, mean);
     }
 
     /// <summary>

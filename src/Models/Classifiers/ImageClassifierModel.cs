@@ -3,6 +3,7 @@ using ImageClassifier.Models.Backbones;
 using ImageClassifier.Models.BatchAugments;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Preprocessors;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ namespace ImageClassifier.Models.Classifiers;
 /// config is ready to train or to load a checkpoint into.
 /// </summary>
 [RegisterModel("ImageClassifier")]
-public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDepth
+public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDepth, IOnnxExportable
 {
     // The field names are the state-dict prefixes of mmpretrain's checkpoints.
     private readonly Backbone backbone;
@@ -143,6 +144,27 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDep
     }
 
     /// <summary>
+    /// The whole inference path in one graph, from pixels as the test pipeline gives them
+    /// (N, C, H, W) to raw class scores (N, num_classes): the data preprocessor, the backbone, the
+    /// neck and the head (or the last feature without a head), as <see cref="Preprocess"/> and then
+    /// <c>forward</c> run at inference.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var preprocessed = graph.Export(data_preprocessor, inputs[0]);
+        RecordPreprocessedShape(graph, inputs[0], preprocessed);
+        var feats = graph.Export(backbone, [preprocessed]);
+        if (neck is not null)
+        {
+            feats = graph.Export(neck, feats);
+        }
+
+        return head is null ? [feats[^1]] : graph.Export(head, feats);
+    }
+
+    /// <summary>
     /// Asks the head for a fresh classifier layer of <paramref name="numClasses"/> classes; the
     /// head must have a public <c>ResetClassifier(int)</c> (LinearClsHead has), which decides how
     /// the new layer is initialised.
@@ -220,4 +242,20 @@ public sealed class ImageClassifierModel : Classifier, IHasInitConfig, ILayerDep
 
     private Head RequireHead(string operation) =>
         head ?? throw new InvalidOperationException($"{operation} needs a head, but this ImageClassifier was built without one; only ExtractFeat at the backbone or neck works.");
+
+    // A backbone's export may need the image size (a transformer's patch grid, Swin's windows): the
+    // preprocessor, which may pad, runs on one blank image of the graph input's size to tell it.
+    private void RecordPreprocessedShape(OnnxGraphBuilder graph, string pixels, string preprocessed)
+    {
+        if (graph.KnownShape(pixels) is not [_, { } channels, { } height, { } width])
+        {
+            return;
+        }
+
+        using var inference = torch.inference_mode();
+        using var scope = torch.NewDisposeScope();
+        var device = data_preprocessor.buffers().FirstOrDefault()?.device ?? torch.CPU;
+        var shape = data_preprocessor.call(torch.zeros(1, channels, height, width, device: device)).shape;
+        graph.SetKnownShape(preprocessed, [null, .. shape[1..].Select(dimension => (long?)dimension)]);
+    }
 }

@@ -1,6 +1,7 @@
 using ImageClassifier.Models.Evaluation;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Losses;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ namespace ImageClassifier.Models.Heads;
 /// the loss, the training accuracies and the prediction are computed here for all of them.
 /// </summary>
 [RegisterModel]
-public partial class ClsHead : Head, IHasInitConfig
+public partial class ClsHead : Head, IHasInitConfig, IOnnxExportable
 {
     // "loss_module" is mmpretrain's attribute name.
     private readonly Loss loss_module;
@@ -69,6 +70,18 @@ public partial class ClsHead : Head, IHasInitConfig
 
     /// <summary>The class scores (N, C): here <see cref="Head.PreLogits"/> itself, the last feature.</summary>
     public override Tensor forward(IReadOnlyList<Tensor> input) => PreLogits(input);
+
+    /// <summary>
+    /// Adds <c>forward</c> to an ONNX graph: here the last feature itself. A head that overrides
+    /// <c>forward</c> overrides this too (its export is refused otherwise).
+    /// </summary>
+    public virtual IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        OnnxOverrideCheck.RequireExportBeside(graph, this, nameof(PreLogits), nameof(ExportOnnx));
+        return [inputs[^1]];
+    }
 
     /// <summary>
     /// {"loss": ...}, computed by the loss module with the batch size as average factor, and with

@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace ImageClassifier.Models.Heads;
 /// One layer of <see cref="StackedLinearClsHead"/>: fc, then the optional norm, activation and
 /// dropout, (N, in_channels) to (N, out_channels).
 /// </summary>
-public sealed class LinearBlock : nn.Module<Tensor, Tensor>
+public sealed class LinearBlock : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys (layers.0.fc.weight,
     // layers.0.norm.running_mean); absent parts are null and have no keys.
@@ -63,5 +64,13 @@ public sealed class LinearBlock : nn.Module<Tensor, Tensor>
         }
 
         return output;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [graph.Chain(inputs[0], fc, norm, act, dropout)];
     }
 }

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Initialization;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,6 +59,15 @@ public partial class LinearClsHead : ClsHead
 
     /// <summary>Class scores: fc applied to <see cref="Head.PreLogits"/>, (N, num_classes).</summary>
     public override Tensor forward(IReadOnlyList<Tensor> input) => fc.call(PreLogits(input));
+
+    /// <summary>fc on the last feature; a head that derives from this one and overrides its pre-logits overrides this too.</summary>
+    public override IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        OnnxOverrideCheck.RequireExportBeside(graph, this, nameof(PreLogits), nameof(ExportOnnx));
+        return [graph.Export(fc, inputs[^1])];
+    }
 
     /// <summary>
     /// Replaces fc with a fresh (in_channels, <paramref name="numClasses"/>) layer on fc's device

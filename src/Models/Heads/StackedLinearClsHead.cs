@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -105,6 +106,14 @@ public sealed class StackedLinearClsHead : ClsHead
 
     /// <summary>Class scores: the last block applied to <see cref="PreLogits"/>, (N, num_classes).</summary>
     public override Tensor forward(IReadOnlyList<Tensor> input) => layers[^1].call(PreLogits(input));
+
+    /// <summary>The blocks in turn on the last feature.</summary>
+    public override IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [graph.Chain(inputs[^1], layers)];
+    }
 
     /// <summary>
     /// Replaces the last block with a fresh (mid_channels[-1], <paramref name="numClasses"/>)

@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -95,6 +96,14 @@ public partial class VisionTransformerClsHead : ClsHead, IHasInitConfig
     {
         using var scope = torch.NewDisposeScope();
         return parts.Head.call(PreLogits(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>layers (the pre-logits layer and activation with hidden_dim, then head) on the last feature, as <c>forward</c>.</summary>
+    public override IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [graph.Export(layers, inputs[^1])];
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace ImageClassifier.Models.Layers;
 /// padding depends on the input size, so it is worked out at each call. "corner" puts it all at the
 /// bottom and right (patch embeddings); "same" splits it, the odd pixel at the bottom and right.
 /// </summary>
-public sealed class AdaptivePadding : nn.Module<Tensor, Tensor>
+public sealed class AdaptivePadding : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly int kernelSize;
     private readonly int stride;
@@ -60,5 +61,28 @@ public sealed class AdaptivePadding : nn.Module<Tensor, Tensor>
             ? [0, padWidth, 0, padHeight]
             : [padWidth / 2, padWidth - (padWidth / 2), padHeight / 2, padHeight - (padHeight / 2)];
         return nn.functional.pad(input, pad);
+    }
+
+    /// <summary>A Pad of the zeros <c>forward</c> adds, worked out from the input's height and width known when exporting.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (graph.KnownShape(inputs[0]) is not [.., { } height, { } width])
+        {
+            throw graph.Unsupported("pads by an amount that depends on the input's height and width, which are not known when exporting");
+        }
+
+        var (padHeight, padWidth) = (PaddingFor(height), PaddingFor(width));
+        if (padHeight == 0 && padWidth == 0)
+        {
+            return inputs;
+        }
+
+        var (top, left) = corner ? (0L, 0L) : (padHeight / 2, padWidth / 2);
+
+        // ONNX's Pad takes every axis's begin pads, then every axis's end pads.
+        var pads = graph.Int64s(0, 0, top, left, 0, 0, padHeight - top, padWidth - left);
+        return [graph.Node("Pad", [inputs[0], pads])];
     }
 }

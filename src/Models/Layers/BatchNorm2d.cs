@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ namespace ImageClassifier.Models.Layers;
 /// free while libtorch reads it (docs/reliability.md); here the counter's step is a scalar that
 /// lives as long as the process.
 /// </summary>
-public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>
+public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // Field names are the state-dict keys; null fields are not registered.
 #pragma warning disable IDE1006 // PyTorch's names
@@ -156,5 +157,23 @@ public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>
         // As PyTorch: batch statistics in training or when no running ones are kept; running ones otherwise.
         var useBatchStats = training || !tracksStats;
         return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, useBatchStats, Momentum, Eps);
+    }
+
+    /// <summary>Nothing once folded into its convolution; otherwise BatchNormalization with the running statistics.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (IsFolded)
+        {
+            return inputs;
+        }
+
+        if (running_mean is null || running_var is null)
+        {
+            throw graph.Unsupported("keeps no running statistics, so it normalizes with each batch's own even in evaluation mode, which the export does not reproduce");
+        }
+
+        return [OnnxOperators.BatchNorm(graph, inputs[0], weight, bias, running_mean, running_var, Eps)];
     }
 }

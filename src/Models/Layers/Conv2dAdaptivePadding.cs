@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace ImageClassifier.Models.Layers;
 /// EfficientNet's convolutions, whose TensorFlow-trained weights expect that padding. State-dict
 /// entries as a Conv2d's: <c>weight</c> (out, in / groups, k, k) and, with a bias, <c>bias</c> (out).
 /// </summary>
-public sealed class Conv2dAdaptivePadding : nn.Module<Tensor, Tensor>
+public sealed class Conv2dAdaptivePadding : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // Field names are the state-dict keys; a null bias is not registered.
 #pragma warning disable IDE1006 // PyTorch's names
@@ -53,5 +54,13 @@ public sealed class Conv2dAdaptivePadding : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         using var padded = padding.call(input);
         return nn.functional.conv2d(padded, weight, bias, stride, [0L, 0L], dilation, groups);
+    }
+
+    /// <summary>A Conv with ONNX's SAME_UPPER padding, which is this padding worked out from the input's size the same way.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [OnnxOperators.Conv(graph, inputs[0], weight, bias, stride, [0L, 0L], dilation, groups, autoPad: "SAME_UPPER")];
     }
 }

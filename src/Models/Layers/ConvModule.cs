@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace ImageClassifier.Models.Layers;
 /// checkpoint keys: <c>conv</c>, the norm by its abbreviation (<c>bn</c>, <c>gn</c>), and
 /// <c>activate</c>.
 /// </summary>
-public sealed class ConvModule : nn.Module<Tensor, Tensor>, IConvNormPairs
+public sealed class ConvModule : nn.Module<Tensor, Tensor>, IConvNormPairs, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly NamedLayer? norm;
@@ -73,5 +74,13 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, IConvNormPairs
         }
 
         return activate is null ? output : activate.call(output);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [graph.Chain(inputs[0], conv, norm?.Module, activate)];
     }
 }

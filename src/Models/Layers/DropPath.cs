@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace ImageClassifier.Models.Layers;
 /// probability <c>dropProb</c> and scales the kept samples by 1 / (1 - dropProb), so the expected
 /// value is unchanged; in evaluation it is the identity. Any shape (N, ...) in, the same shape out.
 /// </summary>
-public sealed class DropPath : nn.Module<Tensor, Tensor>
+public sealed class DropPath : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly double dropProb;
 
@@ -46,4 +47,7 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
         using var keepScalar = keep.ToScalar();
         return input.div(keepScalar).mul_(mask);
     }
+
+    /// <summary>Nothing: in evaluation mode the path is always kept.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs) => inputs;
 }

@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ namespace ImageClassifier.Models.Layers;
 /// <c>layers.0.0</c>, <c>layers.1.0</c>, <c>layers.2</c> for three; <c>gamma2.weight</c> (C) with a
 /// layer scale.
 /// </summary>
-public sealed class FFN : nn.Module<Tensor, Tensor>
+public sealed class FFN : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmcv's attribute names, so they are the checkpoint keys.
     private readonly nn.Module<Tensor, Tensor> layers;
@@ -63,5 +64,26 @@ public sealed class FFN : nn.Module<Tensor, Tensor>
         var transformed = layers.call(input);
         var output = dropoutLayer.call(gamma2 is null ? transformed : gamma2.call(transformed));
         return (addIdentity ? identity.add(output, ScalarConstants.One) : output).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The network on its input, with the input added back (when add_identity), as <c>forward</c>.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [ExportOnnx(graph, inputs[0], inputs[0])];
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> in an ONNX graph: the layers on <paramref name="input"/>, then
+    /// <paramref name="identity"/> added (when add_identity). Call it with this network current
+    /// (<see cref="OnnxGraphBuilder.ExportWithin"/>).
+    /// </summary>
+    /// <returns>The output value.</returns>
+    public string ExportOnnx(OnnxGraphBuilder graph, string input, string identity)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var output = graph.Chain(input, layers, dropoutLayer);
+        return addIdentity ? graph.Node("Add", [identity, output]) : output;
     }
 }

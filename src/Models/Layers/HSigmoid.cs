@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace ImageClassifier.Models.Layers;
 /// <see cref="HSigmoidActivation"/>. Any shape in, the same shape out. The four numbers are kept as
 /// native scalars for the layer's lifetime, so the forward makes no temporary ones (docs/reliability.md).
 /// </summary>
-public sealed class HSigmoid : nn.Module<Tensor, Tensor>
+public sealed class HSigmoid : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Scalar bias;
     private readonly Scalar divisor;
@@ -30,6 +31,8 @@ public sealed class HSigmoid : nn.Module<Tensor, Tensor>
 
         Bias = bias;
         Divisor = divisor;
+        MinValue = minValue;
+        MaxValue = maxValue;
         this.bias = bias.ToScalar();
         this.divisor = divisor.ToScalar();
         this.minValue = minValue.ToScalar();
@@ -42,12 +45,27 @@ public sealed class HSigmoid : nn.Module<Tensor, Tensor>
     /// <summary>Divides the biased input.</summary>
     public double Divisor { get; }
 
+    /// <summary>The lower bound of the output.</summary>
+    public double MinValue { get; }
+
+    /// <summary>The upper bound of the output.</summary>
+    public double MaxValue { get; }
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var output = input.add(bias, ScalarConstants.One);
         return output.div_(divisor).clamp_(minValue, maxValue);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var shifted = graph.Node("Add", [inputs[0], graph.Scalar((float)Bias)]);
+        return [OnnxOperators.Clip(graph, graph.Node("Div", [shifted, graph.Scalar((float)Divisor)]), MinValue, MaxValue)];
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace ImageClassifier.Models.Layers;
 /// <c>LayerNorm2d</c> (ConvNeXt's norm): the same parameters as a <c>LayerNorm(C)</c>
 /// (<c>weight</c>, <c>bias</c>), applied with the channels moved last and back.
 /// </summary>
-public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
+public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly long[] shape;
     private readonly double eps;
@@ -47,5 +48,15 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
         using var channelsLast = input.permute(0, 2, 3, 1);
         using var normalised = nn.functional.layer_norm(channelsLast, shape, weight, bias, eps);
         return normalised.permute(0, 3, 1, 2);
+    }
+
+    /// <summary>LayerNormalization over the last axis, between transposes to channels last and back.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var channelsLast = OnnxOperators.Transpose(graph, inputs[0], 0, 2, 3, 1);
+        var normalised = OnnxOperators.LayerNorm(graph, channelsLast, weight, bias, shape, eps);
+        return [OnnxOperators.Transpose(graph, normalised, 0, 3, 1, 2)];
     }
 }

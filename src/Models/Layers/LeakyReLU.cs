@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace ImageClassifier.Models.Layers;
 /// <see cref="LeakyReLUActivation"/>. TorchSharp's own layer turns the slope into a temporary
 /// native scalar in every forward (docs/reliability.md); this one keeps it for its lifetime.
 /// </summary>
-public sealed class LeakyReLU : nn.Module<Tensor, Tensor>
+public sealed class LeakyReLU : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Scalar negativeSlope;
     private readonly bool inplace;
@@ -32,6 +33,14 @@ public sealed class LeakyReLU : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         return inplace ? input.leaky_relu_(negativeSlope).alias() : input.leaky_relu(negativeSlope);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [graph.Node("LeakyRelu", [inputs[0]], OnnxAttribute.Float("alpha", (float)NegativeSlope))];
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ namespace ImageClassifier.Models.Layers;
 /// input_dims), <c>qkv.bias</c>, <c>proj.weight</c>, <c>proj.bias</c>, and <c>gamma1.weight</c>
 /// (embed_dims) with a layer scale.
 /// </summary>
-public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
+public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys.
     private readonly nn.Module<Tensor, Tensor> qkv;
@@ -72,5 +73,27 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
         var merged = attended.transpose(1, 2).reshape(batch, length, EmbedDims);
         var projected = proj_drop.call(proj.call(merged));
         return out_drop.call(gamma1 is null ? projected : gamma1.call(projected)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <c>forward</c> in an ONNX graph: qkv, split into heads as there, the attention with the
+    /// 1 / √(head channels) scale scaled_dot_product_attention uses, the heads merged back, proj;
+    /// the dropouts and drop path are identities in evaluation.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var headChannels = EmbedDims / NumHeads;
+        var heads = OnnxOperators.Reshape(graph, graph.Export(qkv, inputs[0]), 0, 0, 3, NumHeads, headChannels);
+        var parts = OnnxOperators.Transpose(graph, heads, 2, 0, 3, 1, 4);
+        var attended = OnnxOperators.Attention(
+            graph,
+            OnnxOperators.Select(graph, parts, 0, 0),
+            OnnxOperators.Select(graph, parts, 0, 1),
+            OnnxOperators.Select(graph, parts, 0, 2),
+            (float)(1 / Math.Sqrt(headChannels)));
+        var merged = OnnxOperators.Reshape(graph, OnnxOperators.Transpose(graph, attended, 0, 2, 1, 3), 0, 0, EmbedDims);
+        return [graph.Chain(merged, proj, proj_drop, out_drop)];
     }
 }

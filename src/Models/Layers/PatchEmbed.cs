@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace ImageClassifier.Models.Layers;
 /// (<see cref="AdaptivePadding"/>); with a number it is the convolution's own padding.
 /// Used by VisionTransformer and SwinTransformer.
 /// </summary>
-public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
+public sealed class PatchEmbed : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly AdaptivePadding? adaptivePadding;
     private readonly int kernelSize;
@@ -92,5 +93,25 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
         }
 
         return tokens.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The padding, the projection, the patches flattened row by row into tokens (Reshape to
+    /// (N, embed_dims, H' * W'), Transpose) and the norm; the input's height and width must be known
+    /// when exporting.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (graph.KnownShape(inputs[0]) is not [.., { } height, { } width])
+        {
+            throw graph.Unsupported("cuts the image into a patch grid of its height and width, which are not known when exporting");
+        }
+
+        var (rows, columns) = OutputSize(height, width);
+        var map = graph.Chain(inputs[0], adaptivePadding, projection);
+        var tokens = OnnxOperators.Transpose(graph, OnnxOperators.Reshape(graph, map, 0, EmbedDims, rows * columns), 0, 2, 1);
+        return [graph.Chain(tokens, norm)];
     }
 }

@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,9 +34,13 @@ public sealed class PatchMerging : nn.Module
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
         norm = (normLayer ?? new LayerNormalization()).Create(4 * inChannels);
         reduction = nn.Linear(4 * inChannels, outChannels, hasBias: bias);
+        InChannels = inChannels;
         OutChannels = outChannels;
         RegisterComponents();
     }
+
+    /// <summary>C, the channels of each input token.</summary>
+    public int InChannels { get; }
 
     /// <summary>Channels of each output token.</summary>
     public int OutChannels { get; }
@@ -54,5 +59,27 @@ public sealed class PatchMerging : nn.Module
         var (rows, columns) = ((height + 1) / 2, (width + 1) / 2);
         var gathered = map.view(batch, rows, 2, columns, 2, channels).permute(0, 1, 3, 5, 2, 4).reshape(batch, rows * columns, 4 * channels);
         return (reduction.call(norm.call(gathered)).MoveToOuterDisposeScope(), rows, columns);
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> in an ONNX graph for a map of <paramref name="height"/> x
+    /// <paramref name="width"/>, fixed when exporting. Call it with this layer current
+    /// (<see cref="OnnxGraphBuilder.ExportWithin"/>).
+    /// </summary>
+    /// <returns>The output value (N, H' * W', out_channels) and the merged map's rows H' and columns W'.</returns>
+    public (string Output, long Height, long Width) ExportOnnx(OnnxGraphBuilder graph, string input, long height, long width)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var channels = InChannels;
+        var map = OnnxOperators.Reshape(graph, input, -1, height, width, channels);
+        if (height % 2 != 0 || width % 2 != 0)
+        {
+            map = graph.Node("Pad", [map, graph.Int64s(0, 0, 0, 0, 0, height % 2, width % 2, 0)]);
+        }
+
+        var (rows, columns) = ((height + 1) / 2, (width + 1) / 2);
+        var neighbourhoods = OnnxOperators.Reshape(graph, map, -1, rows, 2, columns, 2, channels);
+        var gathered = OnnxOperators.Reshape(graph, OnnxOperators.Transpose(graph, neighbourhoods, 0, 1, 3, 5, 2, 4), -1, rows * columns, 4 * channels);
+        return (graph.Chain(gathered, norm, reduction), rows, columns);
     }
 }

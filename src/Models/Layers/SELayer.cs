@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace ImageClassifier.Models.Layers;
 /// second (<c>conv2</c>, Sigmoid by default) into per-channel weights that scale the input.
 /// (N, C, H, W) to (N, C, H, W). Used by SEResNet, SEResNeXt, MobileNetV3 and EfficientNet.
 /// </summary>
-public sealed class SELayer : nn.Module<Tensor, Tensor>
+public sealed class SELayer : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's attribute names, so they are the checkpoint keys.
     private readonly ConvModule conv1;
@@ -53,5 +54,14 @@ public sealed class SELayer : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         var weights = conv2.call(conv1.call(nn.functional.adaptive_avg_pool2d(input, 1)));
         return input.mul(weights).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var weights = graph.Chain(graph.Node("GlobalAveragePool", [inputs[0]]), conv1, conv2);
+        return [graph.Node("Mul", [inputs[0], weights])];
     }
 }

@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -108,6 +109,55 @@ public sealed class ShiftWindowMSA : nn.Module
         }
 
         return drop.call(attended.reshape(batch, height * width, channels)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> in an ONNX graph for a map of <paramref name="height"/> x
+    /// <paramref name="width"/>, fixed when exporting: the padding a Pad, the rolls slices
+    /// concatenated in turn, the window partition reshapes and transposes, the mask a constant of
+    /// this size. Call it with this attention current (<see cref="OnnxGraphBuilder.ExportWithin"/>).
+    /// </summary>
+    /// <returns>The output value, (N, H * W, C).</returns>
+    public string ExportOnnx(OnnxGraphBuilder graph, string query, long height, long width)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var shift = (long)shiftSize;
+        var smaller = Math.Min(height, width);
+        if (smaller == windowSize && !padSmallMap)
+        {
+            shift = 0;
+        }
+        else if (smaller < windowSize && !padSmallMap)
+        {
+            throw graph.Unsupported($"gets a {height} x {width} map, smaller than its window ({windowSize}): set pad_small_map, or a smaller window_size");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var channels = w_msa.EmbedDims;
+        var padRight = (windowSize - (width % windowSize)) % windowSize;
+        var padBottom = (windowSize - (height % windowSize)) % windowSize;
+        var (paddedHeight, paddedWidth) = (height + padBottom, width + padRight);
+        var map = OnnxOperators.Reshape(graph, query, -1, height, width, channels);
+        if (padRight > 0 || padBottom > 0)
+        {
+            map = graph.Node("Pad", [map, graph.Int64s(0, 0, 0, 0, 0, padBottom, padRight, 0)]);
+        }
+
+        map = OnnxOperators.Roll(graph, OnnxOperators.Roll(graph, map, -shift, 1, paddedHeight), -shift, 2, paddedWidth);
+        var mask = shift > 0 ? AttentionMask(paddedHeight, paddedWidth, shift, torch.empty(0)) : null;
+        var (rows, columns) = (paddedHeight / windowSize, paddedWidth / windowSize);
+        var windows = OnnxOperators.Reshape(graph, map, -1, rows, windowSize, columns, windowSize, channels);
+        windows = OnnxOperators.Reshape(graph, OnnxOperators.Transpose(graph, windows, 0, 1, 3, 2, 4, 5), -1, windowSize * windowSize, channels);
+        var attended = graph.ExportWithin(w_msa, () => w_msa.ExportOnnx(graph, windows, mask));
+        attended = OnnxOperators.Reshape(graph, attended, -1, rows, columns, windowSize, windowSize, channels);
+        attended = OnnxOperators.Reshape(graph, OnnxOperators.Transpose(graph, attended, 0, 1, 3, 2, 4, 5), -1, paddedHeight, paddedWidth, channels);
+        attended = OnnxOperators.Roll(graph, OnnxOperators.Roll(graph, attended, shift, 1, paddedHeight), shift, 2, paddedWidth);
+        if (padRight > 0 || padBottom > 0)
+        {
+            attended = OnnxOperators.Slice(graph, OnnxOperators.Slice(graph, attended, 1, 0, height), 2, 0, width);
+        }
+
+        return graph.Export(drop, OnnxOperators.Reshape(graph, attended, -1, height * width, channels));
     }
 
     // After the roll the padded map has three bands of rows (and of columns): the rows that stayed,

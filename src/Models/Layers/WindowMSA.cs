@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Initialization;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -63,6 +64,9 @@ public sealed class WindowMSA : nn.Module, IHasInitConfig
     /// <inheritdoc />
     public IReadOnlyList<Initializer> InitCfg => [];
 
+    /// <summary>Channels of each token.</summary>
+    public int EmbedDims => (int)qkv.in_features;
+
     /// <summary>Draws the bias table from a normal of std 0.02 truncated at ±2, as mmpretrain's <c>init_weights</c> does.</summary>
     public void OnWeightsInitialized()
     {
@@ -98,6 +102,49 @@ public sealed class WindowMSA : nn.Module, IHasInitConfig
         attention = attn_drop.call(attention.softmax(-1));
         var output = attention.matmul(qkvHeads[2]).transpose(1, 2).reshape(count, tokens, channels);
         return proj_drop.call(proj.call(output)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> in an ONNX graph. The relative position bias, a gather of the table by
+    /// the index, is worked out while exporting and added as a constant (heads, window_size², window_size²),
+    /// as is <paramref name="mask"/>. Call it with this attention current (<see cref="OnnxGraphBuilder.ExportWithin"/>).
+    /// </summary>
+    /// <param name="graph">The graph being built.</param>
+    /// <param name="windows">(nW * N, window_size², C) tokens, window by window.</param>
+    /// <param name="mask">As <see cref="Forward"/>'s, a tensor of the exported map size; null for none.</param>
+    /// <returns>The output value, (nW * N, window_size², C).</returns>
+    public string ExportOnnx(OnnxGraphBuilder graph, string windows, Tensor? mask)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        using var scope = torch.NewDisposeScope();
+        var channels = EmbedDims;
+        var area = windowSize * windowSize;
+        var heads = OnnxOperators.Reshape(graph, graph.Export(qkv, windows), 0, 0, 3, numHeads, channels / numHeads);
+        var parts = OnnxOperators.Transpose(graph, heads, 2, 0, 3, 1, 4);
+        var bias = relative_position_bias_table.index_select(0, relative_position_index.view(-1)).view(area, area, -1).permute(2, 0, 1);
+
+        string BiasAndMask(string logits)
+        {
+            logits = graph.Node("Add", [logits, OnnxOperators.Constant(graph, bias)]);
+            if (mask is null)
+            {
+                return logits;
+            }
+
+            var perWindow = OnnxOperators.Reshape(graph, logits, -1, mask.shape[0], numHeads, area, area);
+            var masked = graph.Node("Add", [perWindow, OnnxOperators.Constant(graph, mask.unsqueeze(1))]);
+            return OnnxOperators.Reshape(graph, masked, -1, numHeads, area, area);
+        }
+
+        var attended = OnnxOperators.Attention(
+            graph,
+            OnnxOperators.Select(graph, parts, 0, 0),
+            OnnxOperators.Select(graph, parts, 0, 1),
+            OnnxOperators.Select(graph, parts, 0, 2),
+            (float)scale.ToDouble(),
+            BiasAndMask);
+        var merged = OnnxOperators.Reshape(graph, OnnxOperators.Transpose(graph, attended, 0, 2, 1, 3), 0, 0, channels);
+        return graph.Chain(merged, proj, proj_drop);
     }
 
     /// <inheritdoc />

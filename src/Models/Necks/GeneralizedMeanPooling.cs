@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace ImageClassifier.Models.Necks;
 /// and a large p approaches max pooling; p is learned unless frozen.
 /// </summary>
 [RegisterModel]
-public sealed class GeneralizedMeanPooling : Neck
+public sealed class GeneralizedMeanPooling : Neck, IOnnxExportable
 {
     // "p" is mmpretrain's parameter name, so it is the checkpoint key (neck.p), shape (1).
     private readonly Parameter p;
@@ -53,6 +54,24 @@ public sealed class GeneralizedMeanPooling : Neck
         for (var index = 0; index < input.Count; index++)
         {
             pooled[index] = Pool(input[index]);
+        }
+
+        return pooled;
+    }
+
+    /// <summary>Each map clamped (when clamp is set), raised to p, averaged over H and W, raised to 1 / p: (N, C, H, W) to (N, C).</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var exponent = graph.Parameter(p, nameof(p));
+        var inverse = graph.Node("Reciprocal", [exponent]);
+        var pooled = new string[inputs.Count];
+        for (var index = 0; index < inputs.Count; index++)
+        {
+            var features = clamp ? graph.Node("Clip", [inputs[index], graph.Scalar((float)eps)]) : inputs[index];
+            var mean = graph.Node("ReduceMean", [graph.Node("Pow", [features, exponent])], OnnxAttribute.Ints("axes", 2, 3), OnnxAttribute.Int("keepdims", 0));
+            pooled[index] = graph.Node("Pow", [mean, inverse]);
         }
 
         return pooled;

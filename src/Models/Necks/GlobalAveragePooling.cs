@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace ImageClassifier.Models.Necks;
 /// flattens it, (N, C, ...) to (N, C). Every feature map of the input is pooled.
 /// </summary>
 [RegisterModel]
-public sealed class GlobalAveragePooling : Neck
+public sealed class GlobalAveragePooling : Neck, IOnnxExportable
 {
     private readonly nn.Module<Tensor, Tensor> gap;
 
@@ -42,5 +43,14 @@ public sealed class GlobalAveragePooling : Neck
         }
 
         return pooled;
+    }
+
+    /// <summary>Each map averaged over its spatial axes (ReduceMean without keeping them): (N, C, ...) to (N, C).</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        long[] axes = [.. Enumerable.Range(2, Dim).Select(axis => (long)axis)];
+        return [.. inputs.Select(input => graph.Node("ReduceMean", [input], OnnxAttribute.Ints("axes", axes), OnnxAttribute.Int("keepdims", 0)))];
     }
 }

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.BatchAugments;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ namespace ImageClassifier.Models.Preprocessors;
 /// their labels become mixed one-hot scores.
 /// </summary>
 [RegisterModel]
-public sealed class ClsDataPreprocessor : DataPreprocessor
+public sealed class ClsDataPreprocessor : DataPreprocessor, IOnnxExportable
 {
     private readonly Tensor? mean;
     private readonly Tensor? std;
@@ -150,6 +151,58 @@ public sealed class ClsDataPreprocessor : DataPreprocessor
         }
 
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The channel flip (a Gather of channels 2, 1, 0), the normalisation (Sub, Div by (1, C, 1, 1)
+    /// constants) and the padding (Pad, worked out from the graph input's fixed height and width),
+    /// each only where <c>forward</c> does it. The graph input is float32 already.
+    /// </summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var output = inputs[0];
+        var shape = graph.KnownShape(output);
+        var channels = shape?[1] ?? Mean?.Count;
+        if (ToRGB && channels is null)
+        {
+            throw graph.Unsupported("flips 3-channel input only, but the channel count of its input is not known when exporting");
+        }
+
+        if (ToRGB && channels == 3)
+        {
+            output = graph.Node("Gather", [output, graph.Int64s(2, 1, 0)], OnnxAttribute.Int("axis", 1));
+        }
+
+        if (Mean is not null && Std is not null)
+        {
+            if (channels is { } count && count != Mean.Count)
+            {
+                throw graph.Unsupported($"normalises {Mean.Count} channels, but the exported input has {count}");
+            }
+
+            long[] dims = [1, Mean.Count, 1, 1];
+            output = graph.Node("Sub", [output, graph.Constant([.. Mean.Select(value => (float)value)], dims)]);
+            output = graph.Node("Div", [output, graph.Constant([.. Std.Select(value => (float)value)], dims)]);
+        }
+
+        if (PadSizeDivisor > 1)
+        {
+            if (shape is not [_, _, { } height, { } width])
+            {
+                throw graph.Unsupported("pads to a multiple of pad_size_divisor, which needs the input's height and width fixed when exporting");
+            }
+
+            var padHeight = (PadSizeDivisor - (height % PadSizeDivisor)) % PadSizeDivisor;
+            var padWidth = (PadSizeDivisor - (width % PadSizeDivisor)) % PadSizeDivisor;
+            if (padHeight > 0 || padWidth > 0)
+            {
+                output = graph.Node("Pad", [output, graph.Int64s(0, 0, 0, 0, 0, 0, padHeight, padWidth), graph.Scalar((float)PadValue)]);
+            }
+        }
+
+        return [output];
     }
 
     /// <summary>
