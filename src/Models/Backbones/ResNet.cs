@@ -129,24 +129,76 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
         bool zeroInitResidual,
         Initializer[]? initCfg,
         double dropPathRate)
+        : this(
+            StagesOfDepth(bottleneckOptions, depth, baseChannels, expansion, numStages, out var bottleneck, out var blockExpansion),
+            bottleneck,
+            blockExpansion,
+            "num_stages",
+            depth,
+            inChannels,
+            stemChannels,
+            strides ?? [1, 2, 2, 2],
+            dilations ?? [1, 1, 1, 1],
+            outIndices ?? [3],
+            style,
+            deepStem,
+            avgDown,
+            frozenStages,
+            convCfg,
+            normCfg,
+            normEval,
+            withCp,
+            zeroInitResidual,
+            initCfg ?? DefaultInitCfg.ResNet(),
+            dropPathRate)
+    {
+    }
+
+    /// <summary>
+    /// Creates a ResNet-style backbone from its stages, given one by one: RegNet's widths, blocks
+    /// and group widths come from its arch rule rather than from a depth. The other parameters are
+    /// the public constructor's, without its defaults.
+    /// </summary>
+    /// <param name="stages">The stages, layer1 first: 1 to 4 of them.</param>
+    /// <param name="bottleneck">Bottleneck blocks (true) or basic blocks.</param>
+    /// <param name="expansion">Output / middle channels of each block.</param>
+    /// <param name="stageCountName">What messages call the number of stages ("num_stages", or where it comes from).</param>
+    /// <param name="depth">The network depth the backbone reports (<see cref="Depth"/>).</param>
+    protected ResNet(
+        IReadOnlyList<ResStage> stages,
+        bool bottleneck,
+        int expansion,
+        string stageCountName,
+        int depth,
+        int inChannels,
+        int stemChannels,
+        int[] strides,
+        int[] dilations,
+        int[] outIndices,
+        string style,
+        bool deepStem,
+        bool avgDown,
+        int frozenStages,
+        ConvLayerBuilder? convCfg,
+        NormLayerBuilder? normCfg,
+        bool normEval,
+        bool withCp,
+        bool zeroInitResidual,
+        Initializer[] initCfg,
+        double dropPathRate)
 #pragma warning restore CS1573
         : base(nameof(ResNet))
     {
+        ArgumentNullException.ThrowIfNull(stages);
+        ArgumentNullException.ThrowIfNull(strides);
+        ArgumentNullException.ThrowIfNull(dilations);
+        ArgumentNullException.ThrowIfNull(outIndices);
+        ArgumentNullException.ThrowIfNull(initCfg);
         InChannels = inChannels;
-        if (!ArchSettings.TryGetValue(depth, out var arch))
-        {
-            throw new ConfigValueException("depth", depth, "one of 18, 34, 50, 101, 152");
-        }
-
-        if (bottleneckOptions is not null && !arch.Bottleneck)
-        {
-            // mmpretrain's ResNeXt and SEResNet list only the bottleneck depths.
-            throw new ConfigValueException("depth", depth, "one of 50, 101, 152");
-        }
-
+        var numStages = stages.Count;
         if (numStages is < 1 or > 4)
         {
-            throw new ConfigValueException("num_stages", numStages, "between 1 and 4");
+            throw new ConfigValueException(stageCountName, numStages, "between 1 and 4");
         }
 
         if (style is not ("pytorch" or "caffe"))
@@ -154,14 +206,13 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
             throw new ConfigValueException("style", style, "one of \"pytorch\", \"caffe\"");
         }
 
-        this.strides = strides ?? [1, 2, 2, 2];
-        dilations ??= [1, 1, 1, 1];
-        RequireOnePerStage("strides", this.strides, numStages);
-        RequireOnePerStage("dilations", dilations, numStages);
-        this.outIndices = StageIndices.Check(outIndices ?? [3], numStages, "num_stages");
+        this.strides = strides;
+        RequireOnePerStage("strides", strides, numStages, stageCountName);
+        RequireOnePerStage("dilations", dilations, numStages, stageCountName);
+        this.outIndices = StageIndices.Check(outIndices, numStages, stageCountName);
         if (frozenStages < -1 || frozenStages > numStages)
         {
-            throw new ConfigValueException("frozen_stages", frozenStages, $"between -1 and num_stages ({numStages})");
+            throw new ConfigValueException("frozen_stages", frozenStages, $"between -1 and {stageCountName} ({numStages})");
         }
 
         if (dropPathRate is < 0 or >= 1 || double.IsNaN(dropPathRate))
@@ -174,19 +225,13 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
             throw new ConfigValueException("stem_channels", stemChannels, ">= 2 with deep_stem, whose first convs have stem_channels / 2 channels");
         }
 
-        var blockExpansion = expansion ?? (arch.Bottleneck ? 4 : 1);
-        if (blockExpansion < 1 || (!arch.Bottleneck && blockExpansion != 1))
-        {
-            throw new ConfigValueException("expansion", expansion, arch.Bottleneck ? ">= 1" : $"null or 1 for depth {depth}, whose basic blocks have no expansion");
-        }
-
         ConvCfg = convCfg ?? new Convolution2d();
         NormCfg = normCfg ?? new BatchNormalization();
         DeepStem = deepStem;
         AvgDown = avgDown;
         Depth = depth;
-        Expansion = blockExpansion;
-        InitCfg = initCfg ?? DefaultInitCfg.ResNet();
+        Expansion = expansion;
+        InitCfg = initCfg;
         WithCp = withCp;
         this.frozenStages = frozenStages;
         this.normEval = normEval;
@@ -194,25 +239,19 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
 
         MakeStemLayer(inChannels, stemChannels, deepStem);
 
-        stageBlocks = arch.StageBlocks[..numStages];
-        var settings = new ResLayer.BlockSettings(arch.Bottleneck, blockExpansion, style, avgDown, ConvCfg, NormCfg)
-        {
-            Options = bottleneckOptions ?? new BottleneckOptions(),
-            BaseChannels = baseChannels,
-        };
+        stageBlocks = [.. stages.Select(stage => stage.Blocks)];
+        var settings = new ResLayer.BlockSettings(bottleneck, expansion, style, avgDown, ConvCfg, NormCfg);
         layers = new Sequential[numStages];
         stageOutChannels = new int[numStages];
         var stageIn = stemChannels;
-        var stageOut = baseChannels * blockExpansion;
         for (var stage = 0; stage < numStages; stage++)
         {
-            var numBlocks = arch.StageBlocks[stage];
+            var (numBlocks, stageOut, options, baseChannels) = stages[stage];
             var rates = Enumerable.Repeat(dropPathRate, numBlocks).ToArray();
-            layers[stage] = ResLayer.Build(settings, numBlocks, stageIn, stageOut, this.strides[stage], dilations[stage], rates);
+            layers[stage] = ResLayer.Build(settings with { Options = options, BaseChannels = baseChannels }, numBlocks, stageIn, stageOut, strides[stage], dilations[stage], rates);
             register_module($"layer{stage + 1}", layers[stage]);
             stageOutChannels[stage] = stageOut;
             stageIn = stageOut;
-            stageOut *= 2;
         }
 
         RegisterComponents();
@@ -400,12 +439,49 @@ public partial class ResNet : Backbone, IHasInitConfig, IHasFeatureInfo, IConvNo
         norm1 = NamedLayer.RegisterNorm(this, NormCfg, channels, "1");
     }
 
-    private static void RequireOnePerStage(string member, int[] values, int numStages)
+    private static void RequireOnePerStage(string member, int[] values, int numStages, string stageCountName)
     {
         if (values.Length != numStages)
         {
-            throw new ConfigValueException(member, values, $"{numStages} items, one per stage (num_stages is {numStages})");
+            throw new ConfigValueException(member, values, $"{numStages} items, one per stage ({stageCountName} is {numStages})");
         }
+    }
+
+    // ResNet's stages from its depth: base_channels * expansion output channels in layer1,
+    // doubling with each stage, and the same bottleneck options everywhere.
+    private static ResStage[] StagesOfDepth(BottleneckOptions? bottleneckOptions, int depth, int baseChannels, int? expansion, int numStages, out bool bottleneck, out int blockExpansion)
+    {
+        if (!ArchSettings.TryGetValue(depth, out var arch))
+        {
+            throw new ConfigValueException("depth", depth, "one of 18, 34, 50, 101, 152");
+        }
+
+        if (bottleneckOptions is not null && !arch.Bottleneck)
+        {
+            // mmpretrain's ResNeXt and SEResNet list only the bottleneck depths.
+            throw new ConfigValueException("depth", depth, "one of 50, 101, 152");
+        }
+
+        if (numStages is < 1 or > 4)
+        {
+            throw new ConfigValueException("num_stages", numStages, "between 1 and 4");
+        }
+
+        bottleneck = arch.Bottleneck;
+        blockExpansion = expansion ?? (arch.Bottleneck ? 4 : 1);
+        if (blockExpansion < 1 || (!arch.Bottleneck && blockExpansion != 1))
+        {
+            throw new ConfigValueException("expansion", expansion, arch.Bottleneck ? ">= 1" : $"null or 1 for depth {depth}, whose basic blocks have no expansion");
+        }
+
+        var options = bottleneckOptions ?? new BottleneckOptions();
+        var stages = new ResStage[numStages];
+        for (var stage = 0; stage < numStages; stage++)
+        {
+            stages[stage] = new ResStage(arch.StageBlocks[stage], baseChannels * blockExpansion << stage, options, baseChannels);
+        }
+
+        return stages;
     }
 
     private IReadOnlyList<FeatureInfo> BuildFeatureInfo()

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using ImageClassifier.Models.Classifiers;
 using TorchSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Models.Tests.Backbones;
@@ -59,6 +60,19 @@ internal static class FashionMnistProbe
         }
 
         return losses;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="backbone"/> 8 steps in training mode, writes the losses to
+    /// <paramref name="output"/> and asserts that they stay finite and fall below 90 % of the first.
+    /// </summary>
+    public static void AssertLearns(Backbone backbone, int channels, ITestOutputHelper output)
+    {
+        backbone.train();
+        var losses = TrainSteps(backbone, channels, steps: 8);
+        output.WriteLine(string.Join(" -> ", losses.Select(loss => loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.All(losses, loss => Assert.True(double.IsFinite(loss)));
+        Assert.True(losses.Skip(1).Min() < 0.9 * losses[0], $"the loss never fell below 90 % of its start {losses[0]}");
     }
 
     // IDX files: a big-endian header (magic, count, then rows and columns for images), then one

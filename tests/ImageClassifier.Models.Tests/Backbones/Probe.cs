@@ -37,4 +37,32 @@ internal static class Probe
 
         return losses;
     }
+
+    /// <summary>
+    /// Trains <paramref name="backbone"/> (built with frozen_stages and norm_eval) one step and
+    /// asserts that exactly the parameters under <paramref name="frozenPrefixes"/> neither require a
+    /// gradient nor change, and that no batch norm, frozen or not, moved its running statistics.
+    /// </summary>
+    public static void AssertFrozenStagesAndNormEval(Backbone backbone, int channels, params string[] frozenPrefixes)
+    {
+        backbone.train();
+        var statistics = backbone.state_dict().Where(pair => pair.Key.Contains("running_", StringComparison.Ordinal))
+            .ToDictionary(pair => pair.Key, pair => pair.Value.clone());
+        var before = backbone.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter.detach().clone());
+        TrainSteps(backbone, channels, steps: 1);
+
+        bool Frozen(string name) => frozenPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+        foreach (var (name, parameter) in backbone.named_parameters())
+        {
+            Assert.Equal(!Frozen(name), parameter.requires_grad);
+            Assert.Equal(Frozen(name), parameter.allclose(before[name], 0, 0));
+        }
+
+        foreach (var (name, value) in statistics)
+        {
+            Assert.True(backbone.state_dict()[name].allclose(value, 0, 0), $"{name} changed");
+        }
+
+        Assert.All(before.Values.Concat(statistics.Values), tensor => tensor.Dispose());
+    }
 }

@@ -144,26 +144,7 @@ public sealed class ResNeXtTests(ITestOutputHelper output) : IDisposable
     {
         manual_seed(3);
         using var backbone = new ResNeXtConfig { Depth = 50, Groups = 4, WidthPerGroup = 2, StemChannels = 4, BaseChannels = 4, FrozenStages = 2, NormEval = true }.Build();
-        backbone.train();
-        var statistics = backbone.state_dict().Where(pair => pair.Key.Contains("running_", StringComparison.Ordinal))
-            .ToDictionary(pair => pair.Key, pair => pair.Value.clone());
-        var before = backbone.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter.detach().clone());
-        Probe.TrainSteps(backbone, channels: 128, steps: 1);
-
-        static bool Frozen(string name) => new[] { "conv1.", "bn1.", "layer1.", "layer2." }.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
-        foreach (var (name, parameter) in backbone.named_parameters())
-        {
-            Assert.Equal(!Frozen(name), parameter.requires_grad);
-            Assert.Equal(Frozen(name), parameter.allclose(before[name], 0, 0));
-        }
-
-        // norm_eval: no batch norm, frozen or not, moved its statistics.
-        foreach (var (name, value) in statistics)
-        {
-            Assert.True(backbone.state_dict()[name].allclose(value, 0, 0), $"{name} changed");
-        }
-
-        Assert.All(before.Values.Concat(statistics.Values), tensor => tensor.Dispose());
+        Probe.AssertFrozenStagesAndNormEval(backbone, channels: 128, "conv1.", "bn1.", "layer1.", "layer2.");
     }
 
     [Fact]
@@ -171,11 +152,7 @@ public sealed class ResNeXtTests(ITestOutputHelper output) : IDisposable
     {
         manual_seed(7);
         using var backbone = Narrow();
-        backbone.train();
-        var losses = FashionMnistProbe.TrainSteps(backbone, channels: 128, steps: 8);
-        output.WriteLine(string.Join(" -> ", losses.Select(loss => loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
-        Assert.All(losses, loss => Assert.True(double.IsFinite(loss)));
-        Assert.True(losses.Skip(1).Min() < 0.9 * losses[0], $"the loss never fell below 90 % of its start {losses[0]}");
+        FashionMnistProbe.AssertLearns(backbone, channels: 128, output);
     }
 
     private static ResNeXt Narrow(int[]? outIndices = null) =>

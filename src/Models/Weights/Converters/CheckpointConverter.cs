@@ -18,7 +18,7 @@ public static class CheckpointConverter
     public static IReadOnlyList<IStateDictKeyMap> KeyMaps { get; } =
     [
         new ResNetKeyMap(), new MobileNetV2KeyMap(), new MobileNetV3KeyMap(), new EfficientNetKeyMap(), new SwinTransformerKeyMap(),
-        new VGGKeyMap(), new DenseNetKeyMap(), new ConvNeXtKeyMap(), new VisionTransformerKeyMap(),
+        new VGGKeyMap(), new DenseNetKeyMap(), new ConvNeXtKeyMap(), new VisionTransformerKeyMap(), new RegNetKeyMap(),
     ];
 
     /// <summary>Reads <paramref name="sourcePath"/>, converts it for <paramref name="model"/> and writes <paramref name="destinationPath"/>.</summary>

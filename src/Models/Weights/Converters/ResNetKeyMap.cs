@@ -14,6 +14,7 @@ namespace ImageClassifier.Models.Weights.Converters;
 /// (torchvision's <c>resnext50_32x4d</c>, <c>resnext101_32x8d</c>, <c>resnext101_64x4d</c>) is a
 /// ResNet with grouped 3x3 convs under the same keys, so this map converts it too; SE-ResNet and
 /// SE-ResNeXt are not converted: torchvision has neither, and timm's SE keys have no mapping here.
+/// RegNet, a ResNet in mmpretrain, has its own map (<see cref="RegNetKeyMap"/>).
 /// </summary>
 public sealed partial class ResNetKeyMap : IStateDictKeyMap
 {
@@ -22,7 +23,7 @@ public sealed partial class ResNetKeyMap : IStateDictKeyMap
 
     /// <inheritdoc />
     public bool Handles(Backbone backbone, WeightSource source) =>
-        backbone is ResNet resnet and not SEResNet && source != WeightSource.Mmpretrain
+        backbone is ResNet resnet and not (SEResNet or RegNet) && source != WeightSource.Mmpretrain
         && (!resnet.DeepStem || source == WeightSource.Timm);
 
     /// <inheritdoc />

@@ -54,10 +54,14 @@ internal static partial class TorchvisionBlockKeys
         return se.Success ? $"se.conv{se.Groups[1].Value}.conv.{se.Groups[2].Value}" : null;
     }
 
-    /// <summary>A conv-norm-activation unit's key (<c>0.weight</c>, <c>1.running_mean</c>) as a ConvModule's, or null.</summary>
-    public static string? ConvNorm(string key) =>
-        key.StartsWith("0.", StringComparison.Ordinal) ? "conv." + key[2..]
-        : key.StartsWith("1.", StringComparison.Ordinal) ? "bn." + key[2..]
+    /// <summary>
+    /// A conv-norm-activation unit's key (<c>0.weight</c>, <c>1.running_mean</c>) as a ConvModule's
+    /// (<c>conv.weight</c>, <c>bn.running_mean</c>), or under other prefixes for the conv and the
+    /// norm (a ResNet block's <c>conv1.</c> and <c>bn1.</c>); null for another key.
+    /// </summary>
+    public static string? ConvNorm(string key, string conv = "conv.", string norm = "bn.") =>
+        key.StartsWith("0.", StringComparison.Ordinal) ? conv + key[2..]
+        : key.StartsWith("1.", StringComparison.Ordinal) ? norm + key[2..]
         : null;
 
     [GeneratedRegex(@"^block\.(\d+)\.(.+)$")]
