@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
 using TorchSharp;
@@ -125,6 +126,10 @@ public partial class RegNet : ResNet
 
     /// <inheritdoc />
     protected override Tensor ForwardStem(Tensor input) => relu!.call(Norm1!.call(conv1!.call(input)));
+
+    /// <inheritdoc />
+    protected override string ExportOnnxStem(OnnxGraphBuilder graph, string input) =>
+        (graph ?? throw new ArgumentNullException(nameof(graph))).Chain(input, conv1, Norm1, relu);
 
     // Runs before the base constructor builds any layer.
     private static IReadOnlyList<ResStage> Plan(string? arch, int? w0, double? wa, double? wm, int? depth, int? groupW, double? botMul, bool deepStem, out RegNetArch design)
