@@ -33,8 +33,8 @@ namespace ImageClassifier.Engine;
 /// </summary>
 /// <remarks>
 /// Every training iteration runs in its own dispose scope, so no tensor outlives it but the
-/// model's and the optimizer's. libtorch uses <see cref="RunnerOptions.Threads"/> threads (the
-/// processor count by default); one more thread prepares the next batches (in pinned memory for a
+/// model's and the optimizer's. libtorch uses <see cref="RunnerOptions.Threads"/> threads (by
+/// default the process's, <see cref="TorchRuntimeReport.Threads"/>); more threads prepare the next batches (in pinned memory for a
 /// CUDA device, copied to it without blocking).
 /// </remarks>
 public sealed class Runner : IDisposable
@@ -195,6 +195,7 @@ public sealed class Runner : IDisposable
             ["amp"] = amp is null ? null : AmpSettings.NameOf(amp.Dtype),
             ["loss_scale"] = amp?.Scaler?.Scale,
             ["onednn"] = TorchRuntime.Report?.OneDnnEnabled,
+            ["nnpack"] = TorchRuntime.Report?.NnpackEnabled,
             ["malloc_tuned"] = TorchRuntime.Report?.MallocTuned,
             ["convolution_check_ms"] = TorchRuntime.Report?.Check?.Elapsed.TotalMilliseconds,
         });
@@ -487,13 +488,15 @@ public sealed class Runner : IDisposable
 
     private void Prepare()
     {
-        if (TorchRuntime.EnsureInitialized().Warning is { } warning && !runtimeWarned)
+        var runtime = TorchRuntime.EnsureInitialized();
+        if (runtime.Warning is { } warning && !runtimeWarned)
         {
             runtimeWarned = true;
             Say(warning);
         }
 
-        torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);
+        // Another runner in this process may have asked for its own count: each run gets its own or the process's.
+        torch.set_num_threads(options.Threads ?? runtime.Threads);
         Device ??= DeviceSelector.Resolve(options.Device);
     }
 
