@@ -39,6 +39,33 @@ public static class TrainingStep
         Func<float, Exception> onNonFiniteLoss,
         AmpContext? amp = null)
     {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        Run(values, optimWrapper, model, inputs, targets, onNonFiniteLoss, amp);
+        return values;
+    }
+
+    /// <summary>
+    /// Runs the step as <see cref="Run(OptimWrapper, Classifier, Tensor, Tensor, Func{float, Exception}, AmpContext?)"/>
+    /// does, writing the losses into <paramref name="values"/> (cleared first), so that a loop can
+    /// reuse one dictionary for every step.
+    /// </summary>
+    /// <param name="values">Receives every loss term, the total as "loss" and the loss scale.</param>
+    /// <param name="optimWrapper">The optimizer, with its clipping, loss scaler and gradient reducer.</param>
+    /// <param name="model">The classifier, in training mode.</param>
+    /// <param name="inputs">The batch's images (N, C, H, W).</param>
+    /// <param name="targets">The batch's class indices (N).</param>
+    /// <param name="onNonFiniteLoss">Builds the exception thrown, before the weights change, when the total loss is NaN or infinite.</param>
+    /// <param name="amp">The run's mixed precision, or null for full precision.</param>
+    public static void Run(
+        Dictionary<string, double> values,
+        OptimWrapper optimWrapper,
+        Classifier model,
+        Tensor inputs,
+        Tensor targets,
+        Func<float, Exception> onNonFiniteLoss,
+        AmpContext? amp = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(optimWrapper);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(onNonFiniteLoss);
@@ -54,7 +81,7 @@ public static class TrainingStep
         }
 
         Tensor? total = null;
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        values.Clear();
         foreach (var (name, value) in losses)
         {
             // mmengine's parse_losses: every entry whose name contains "loss" is summed.
@@ -63,7 +90,8 @@ public static class TrainingStep
                 continue;
             }
 
-            var term = value.numel() == 1 ? value.reshape([]) : value.mean();
+            // A scalar already is one: reshaping it would make a tensor per step for nothing.
+            var term = value.dim() == 0 ? value : value.numel() == 1 ? value.reshape([]) : value.mean();
             if (term.dtype != ScalarType.Float32)
             {
                 // Under autocast a loss may come out in float16 or bfloat16: sum and scale in float32.
@@ -91,7 +119,5 @@ public static class TrainingStep
         {
             values[LossScaleKey] = scaler.Scale;
         }
-
-        return values;
     }
 }
