@@ -470,7 +470,7 @@ public sealed class Runner : IDisposable
             loader,
             metrics,
             Device!,
-            (done, total) => progressLine.Update($"Test {ProgressLine.Bar(done, total)} {done}/{total}"),
+            (done, total) => ShowProgress("Test", done, total),
             options.Cancellation,
             EvaluationAutocast,
             ttaModel);
@@ -587,7 +587,7 @@ public sealed class Runner : IDisposable
         var clock = Stopwatch.StartNew();
         var header = shownEpoch is { } numbered ? $"Epoch(val) [{numbered}]" : "Iter(val)";
         CallHooks(hookPoint!(), (hook, point) => hook.BeforeValEpoch(point));
-        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"{header} {ProgressLine.Bar(done, total)} {done}/{total}"), autocast: EvaluationAutocast);
+        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => ShowProgress(header, done, total), autocast: EvaluationAutocast);
         var record = new Dictionary<string, object?> { ["mode"] = "val", ["epoch"] = epoch, ["iter"] = iteration };
         foreach (var (name, value) in result.Metrics)
         {
@@ -754,6 +754,15 @@ public sealed class Runner : IDisposable
     }
 
     private void Say(string text) => progressLine.WriteLine(text);
+
+    // Per evaluation batch: the text is made only when the live line will show it.
+    private void ShowProgress(string header, int done, int total)
+    {
+        if (progressLine.WantsUpdate)
+        {
+            progressLine.Update($"{header} {ProgressLine.Bar(done, total)} {done}/{total}");
+        }
+    }
 
     private static void WriteAtomically(string path, string text)
     {
