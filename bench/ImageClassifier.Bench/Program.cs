@@ -52,19 +52,23 @@ Console.WriteLine("Every ratio is ours / baseline, both measured in this process
 
 var host = ImageClassifierHost.Create();
 var bench = new Bench(host.Catalog, options);
-bench.Training();
-bench.Inference();
-bench.Loader();
-bench.Memory();
-bench.RuntimeGuard();
+Action[] sections = [bench.Training, bench.Inference, bench.Loader, bench.Memory, bench.RuntimeGuard];
+for (var number = 1; number <= sections.Length; number++)
+{
+    if (options.Section is null || options.Section == number)
+    {
+        sections[number - 1]();
+    }
+}
+
 return 0;
 
 namespace ImageClassifier.Bench
 {
     /// <summary>Command-line options.</summary>
-    internal sealed record BenchOptions(bool Quick, int Steps, int Threads, int SampleEvery, bool Help)
+    internal sealed record BenchOptions(bool Quick, int Steps, int Threads, int SampleEvery, bool Help, int? Section = null)
     {
-        public const string Usage = "usage: icls-bench [--quick] [--steps N] [--threads N] [--sample-every N]";
+        public const string Usage = "usage: icls-bench [--quick] [--steps N] [--threads N] [--sample-every N] [--section N]";
 
         public static BenchOptions Parse(string[] args)
         {
@@ -73,6 +77,7 @@ namespace ImageClassifier.Bench
             int? sampleEvery = null;
             var threads = Environment.ProcessorCount;
             var help = false;
+            int? section = null;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -86,6 +91,9 @@ namespace ImageClassifier.Bench
                     case "--threads":
                         threads = Number(args, ++i);
                         break;
+                    case "--section":
+                        section = Number(args, ++i);
+                        break;
                     case "--sample-every":
                         sampleEvery = Number(args, ++i);
                         break;
@@ -98,7 +106,7 @@ namespace ImageClassifier.Bench
             }
 
             var totalSteps = steps ?? (quick ? 60 : 2000);
-            return new BenchOptions(quick, totalSteps, threads, sampleEvery ?? Math.Max(1, totalSteps / 40), help);
+            return new BenchOptions(quick, totalSteps, threads, sampleEvery ?? Math.Max(1, totalSteps / 40), help, section);
         }
 
         private static int Number(string[] args, int index) =>

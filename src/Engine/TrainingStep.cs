@@ -44,19 +44,8 @@ public static class TrainingStep
         return values;
     }
 
-    /// <summary>
-    /// Runs the step as <see cref="Run(OptimWrapper, Classifier, Tensor, Tensor, Func{float, Exception}, AmpContext?)"/>
-    /// does, writing the losses into <paramref name="values"/> (cleared first), so that a loop can
-    /// reuse one dictionary for every step.
-    /// </summary>
-    /// <param name="values">Receives every loss term, the total as "loss" and the loss scale.</param>
-    /// <param name="optimWrapper">The optimizer, with its clipping, loss scaler and gradient reducer.</param>
-    /// <param name="model">The classifier, in training mode.</param>
-    /// <param name="inputs">The batch's images (N, C, H, W).</param>
-    /// <param name="targets">The batch's class indices (N).</param>
-    /// <param name="onNonFiniteLoss">Builds the exception thrown, before the weights change, when the total loss is NaN or infinite.</param>
-    /// <param name="amp">The run's mixed precision, or null for full precision.</param>
-    public static void Run(
+    // The runner's form: the losses go into one dictionary it reuses for every step (cleared first).
+    internal static void Run(
         Dictionary<string, double> values,
         OptimWrapper optimWrapper,
         Classifier model,

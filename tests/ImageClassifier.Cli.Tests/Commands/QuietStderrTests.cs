@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using ImageClassifier.Engine.Tests.TestHelpers;
+using ImageClassifier.Hosting;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using ImageClassifier.Runtime;
 using SkiaSharp;
 
@@ -21,18 +22,18 @@ public sealed class QuietStderrTests : IDisposable
     public void Dispose() => experiment.Dispose();
 
     [Fact]
-    public void Train_test_infer_and_validate_write_nothing_on_stderr()
+    public async Task Train_test_infer_and_validate_write_nothing_on_stderr()
     {
         var home = Path.Combine(experiment.Root, "icls-home");
         var workDir = experiment.WorkDir();
         var images = Path.Combine(experiment.Root, "images");
         WriteImages(images, count: 16);
 
-        var train = Icls(home, null, "train", experiment.ConfigPath, "--work-dir", workDir, "--device", "cpu", "--cfg-options", "train_cfg.max_epochs=1");
+        var train = await Icls(home, null, "train", experiment.ConfigPath, "--work-dir", workDir, "--device", "cpu", "--cfg-options", "train_cfg.max_epochs=1");
         var checkpoint = Path.Combine(workDir, "epoch_1.pth");
-        var test = Icls(home, "native", "test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--device", "cpu");
-        var infer = Icls(home, null, "infer", experiment.ConfigPath, checkpoint, images, "--batch-size", "16", "--device", "cpu");
-        var validate = Icls(home, null, "validate", experiment.ConfigPath);
+        var test = await Icls(home, "native", "test", experiment.ConfigPath, checkpoint, "--work-dir", workDir, "--device", "cpu");
+        var infer = await Icls(home, null, "infer", experiment.ConfigPath, checkpoint, images, "--batch-size", "16", "--device", "cpu");
+        var validate = await Icls(home, null, "validate", experiment.ConfigPath);
 
         foreach (var (name, run) in new[] { ("train", train), ("test", test), ("infer", infer), ("validate", validate) })
         {
@@ -47,45 +48,19 @@ public sealed class QuietStderrTests : IDisposable
         Assert.True(File.Exists(Path.Combine(home, "convolution-check.json")));
     }
 
-    private static (int ExitCode, string Output, string Error) Icls(string home, string? convolution, params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "icls.dll"));
-        foreach (var argument in args)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // As a user's shell has it: no plugins folder, no forced settings, an icls home of its own.
-        start.Environment.Remove("ICLS_PLUGINS");
-        start.Environment.Remove(TorchRuntimeOptions.NnpackVariable);
-        start.Environment.Remove(TorchRuntimeOptions.ThreadsVariable);
-        start.Environment[IclsHome.Variable] = home;
-        if (convolution is null)
-        {
-            start.Environment.Remove(TorchRuntimeOptions.ConvolutionVariable);
-        }
-        else
-        {
-            start.Environment[TorchRuntimeOptions.ConvolutionVariable] = convolution;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(RunLimit))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"icls {string.Join(' ', args)} did not finish within {RunLimit.TotalSeconds} s");
-        }
-
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    // As a user's shell has it: no plugins folder, no forced settings, an icls home of its own.
+    private static Task<(int ExitCode, string Output, string Error)> Icls(string home, string? convolution, params string[] args) =>
+        IclsProcess.Run(
+            args,
+            new Dictionary<string, string?>
+            {
+                [HostOptions.PluginPathVariable] = null,
+                [TorchRuntimeOptions.NnpackVariable] = null,
+                [TorchRuntimeOptions.ThreadsVariable] = null,
+                [TorchRuntimeOptions.ConvolutionVariable] = convolution,
+                [IclsHome.Variable] = home,
+            },
+            RunLimit);
 
     // Grey 16x16 PNGs, the tiny experiment's image size.
     private static void WriteImages(string folder, int count)
