@@ -52,19 +52,23 @@ Console.WriteLine("Every ratio is ours / baseline, both measured in this process
 
 var host = ImageClassifierHost.Create();
 var bench = new Bench(host.Catalog, options);
-bench.Training();
-bench.Inference();
-bench.Loader();
-bench.Memory();
-bench.RuntimeGuard();
+Action[] sections = [bench.Training, bench.Inference, bench.Loader, bench.Memory, bench.RuntimeGuard];
+for (var number = 1; number <= sections.Length; number++)
+{
+    if (options.Section is null || options.Section == number)
+    {
+        sections[number - 1]();
+    }
+}
+
 return 0;
 
 namespace ImageClassifier.Bench
 {
     /// <summary>Command-line options.</summary>
-    internal sealed record BenchOptions(bool Quick, int Steps, int Threads, int SampleEvery, bool Help)
+    internal sealed record BenchOptions(bool Quick, int Steps, int Threads, int SampleEvery, bool Help, int? Section = null)
     {
-        public const string Usage = "usage: icls-bench [--quick] [--steps N] [--threads N] [--sample-every N]";
+        public const string Usage = "usage: icls-bench [--quick] [--steps N] [--threads N] [--sample-every N] [--section N]";
 
         public static BenchOptions Parse(string[] args)
         {
@@ -73,6 +77,7 @@ namespace ImageClassifier.Bench
             int? sampleEvery = null;
             var threads = Environment.ProcessorCount;
             var help = false;
+            int? section = null;
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -86,6 +91,9 @@ namespace ImageClassifier.Bench
                     case "--threads":
                         threads = Number(args, ++i);
                         break;
+                    case "--section":
+                        section = Number(args, ++i);
+                        break;
                     case "--sample-every":
                         sampleEvery = Number(args, ++i);
                         break;
@@ -98,7 +106,7 @@ namespace ImageClassifier.Bench
             }
 
             var totalSteps = steps ?? (quick ? 60 : 2000);
-            return new BenchOptions(quick, totalSteps, threads, sampleEvery ?? Math.Max(1, totalSteps / 40), help);
+            return new BenchOptions(quick, totalSteps, threads, sampleEvery ?? Math.Max(1, totalSteps / 40), help, section);
         }
 
         private static int Number(string[] args, int index) =>
@@ -280,28 +288,35 @@ namespace ImageClassifier.Bench
         public void Loader()
         {
             var config = Load([]);
-            var settings = config.TrainDataloader!;
             var loader = config.BuildDataLoader(RunStage.Train, 0);
             var batches = options.Quick ? Math.Min(20, loader.Count) : loader.Count;
             Section($"3. Loader, quickstart pipeline on {config.TrainDataloader!.Dataset.TypeName} ({loader.Dataset.Count} images, batch {loader.BatchSize}): {batches} batches alone vs the quickstart model's training steps on batches of that shape", header: false);
 
-            var clock = Stopwatch.StartNew();
-            var count = 0;
+            // The quickstart's num_workers, then one worker per processor.
+            var workerCounts = new[] { loader.Workers, Environment.ProcessorCount }.Distinct().ToArray();
+            var loaderRates = new double[workerCounts.Length];
             long images = 0;
-            foreach (var batch in loader.Epoch(0))
+            for (var w = 0; w < workerCounts.Length; w++)
             {
-                using (batch)
+                var timed = Load([$"train_dataloader.num_workers={workerCounts[w]}"]).BuildDataLoader(RunStage.Train, 0);
+                var clock = Stopwatch.StartNew();
+                var count = 0;
+                foreach (var batch in timed.Epoch(0))
                 {
-                    images += batch.Size;
+                    using (batch)
+                    {
+                        images += batch.Size;
+                    }
+
+                    if (++count >= batches)
+                    {
+                        break;
+                    }
                 }
 
-                if (++count >= batches)
-                {
-                    break;
-                }
+                loaderRates[w] = count / clock.Elapsed.TotalSeconds;
             }
 
-            var loaderRate = count / clock.Elapsed.TotalSeconds;
             var inputShape = new long[] { loader.BatchSize, 1, 28, 28 };
             torch.manual_seed(0);
             using var model = config.BuildModel();
@@ -315,21 +330,25 @@ namespace ImageClassifier.Bench
                 EngineStep.Run(config, model, optimizer, inputs, targets);
             }
 
-            clock.Restart();
+            var modelClock = Stopwatch.StartNew();
             for (var i = 0; i < steps; i++)
             {
                 EngineStep.Run(config, model, optimizer, inputs, targets);
             }
 
-            var modelRate = steps / clock.Elapsed.TotalSeconds;
+            var modelRate = steps / modelClock.Elapsed.TotalSeconds;
             Console.WriteLine($"  {"",-46} {"loader",12} {"model",12} {"loader/model",13}");
-            Console.WriteLine($"  {"batches/s (quickstart model, width 16)",-46} {loaderRate,12:F2} {modelRate,12:F2} {loaderRate / modelRate,13:F2}");
-            if (wideBatchesPerSecond is { } wide)
+            for (var w = 0; w < workerCounts.Length; w++)
             {
-                Console.WriteLine($"  {"batches/s (section 1's width-64 model)",-46} {loaderRate,12:F2} {wide,12:F2} {loaderRate / wide,13:F2}");
+                var workers = $"{workerCounts[w]} worker{(workerCounts[w] == 1 ? string.Empty : "s")}";
+                Console.WriteLine($"  {$"batches/s ({workers}; quickstart model, width 16)",-46} {loaderRates[w],12:F2} {modelRate,12:F2} {loaderRates[w] / modelRate,13:F2}");
+                if (wideBatchesPerSecond is { } wide)
+                {
+                    Console.WriteLine($"  {$"batches/s ({workers}; section 1's width-64)",-46} {loaderRates[w],12:F2} {wide,12:F2} {loaderRates[w] / wide,13:F2}");
+                }
             }
 
-            Console.WriteLine($"  ({images} images read; the loader ran alone, its one prefetch thread plus the caller; a ratio above 1 means it keeps the model fed)");
+            Console.WriteLine($"  ({images} images read; the loader ran alone, its worker threads plus the caller; a ratio above 1 means it keeps the model fed)");
         }
 
         /// <summary>4. Working set and GC heap over a long run of the engine's step on loader batches.</summary>

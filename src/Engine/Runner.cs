@@ -33,8 +33,8 @@ namespace ImageClassifier.Engine;
 /// </summary>
 /// <remarks>
 /// Every training iteration runs in its own dispose scope, so no tensor outlives it but the
-/// model's and the optimizer's. libtorch uses <see cref="RunnerOptions.Threads"/> threads (the
-/// processor count by default); one more thread prepares the next batches (in pinned memory for a
+/// model's and the optimizer's. libtorch uses <see cref="RunnerOptions.Threads"/> threads (by
+/// default the process's, <see cref="TorchRuntimeReport.Threads"/>); more threads prepare the next batches (in pinned memory for a
 /// CUDA device, copied to it without blocking).
 /// </remarks>
 public sealed class Runner : IDisposable
@@ -56,9 +56,16 @@ public sealed class Runner : IDisposable
 
     // The training's hooks and optimizer outlive Train: testing the trained model calls the hooks.
     private List<Hook> hooks = [];
+    private List<Hook> iterationHooks = [];
     private Func<HookContext>? hookPoint;
     private optim.Optimizer? optimizer;
     private string? stopReason;
+
+    // Where a non-finite loss is reported; one delegate for the run instead of a closure per step.
+    private readonly Func<float, Exception> nonFiniteLoss;
+    private int stepEpoch;
+    private int stepIteration;
+    private string? stepLastCheckpoint;
 
     /// <summary>Creates a runner for <paramref name="run"/>.</summary>
     public Runner(RunDefinition run, RunnerOptions? options = null)
@@ -68,6 +75,7 @@ public sealed class Runner : IDisposable
         this.options = options ?? new RunnerOptions();
         progressLine = new ProgressLine(this.options.Output, this.options.OutputIsTerminal);
         WorkDir = this.options.WorkDir ?? run.WorkDir ?? Path.Combine("work_dirs", this.options.ConfigName ?? "run");
+        nonFiniteLoss = loss => new NonFiniteLossException(loss, stepEpoch + 1, stepIteration + 1, stepLastCheckpoint);
     }
 
     /// <summary>Where logs and checkpoints go.</summary>
@@ -148,6 +156,7 @@ public sealed class Runner : IDisposable
         var optimWrapper = run.OptimWrapper!.Wrap(optimizer, model.parameters(), amp?.Scaler, options.GradientReducer);
         ReleaseHooks();
         hooks = run.BuildHooks();
+        iterationHooks = [.. hooks.Where(ListensToIterations)];
         stopReason = null;
         var progress = new TrainingProgress(0, 0, 0, Seed);
         if (resumePath is not null)
@@ -195,6 +204,7 @@ public sealed class Runner : IDisposable
             ["amp"] = amp is null ? null : AmpSettings.NameOf(amp.Dtype),
             ["loss_scale"] = amp?.Scaler?.Scale,
             ["onednn"] = TorchRuntime.Report?.OneDnnEnabled,
+            ["nnpack"] = TorchRuntime.Report?.NnpackEnabled,
             ["malloc_tuned"] = TorchRuntime.Report?.MallocTuned,
             ["convolution_check_ms"] = TorchRuntime.Report?.Check?.Elapsed.TotalMilliseconds,
         });
@@ -211,6 +221,11 @@ public sealed class Runner : IDisposable
         var logByEpoch = run.LogByEpoch ?? loop.ByEpoch;
         HookContext HookPoint() => new(WorkDir, loop.ByEpoch ? epoch : 0, iteration, maxEpochs, maxIterations, model, optimizer, Say);
         hookPoint = HookPoint;
+
+        // Looked up once: the loop below allocates nothing of its own per iteration but its log lines.
+        var iterationSchedulers = schedulers.Where(scheduler => !scheduler.ByEpoch).ToList();
+        var firstGroup = optimizer.ParamGroups.First();
+        var losses = new Dictionary<string, double>(StringComparer.Ordinal);
         CallHooks(HookPoint(), (hook, point) => hook.BeforeRun(point));
         if (!loop.ByEpoch && !finished)
         {
@@ -231,41 +246,58 @@ public sealed class Runner : IDisposable
             foreach (var batch in trainLoader.Epoch(epoch, skip))
             {
                 var dataTime = waitClock.Elapsed.TotalSeconds;
-                var stepClock = Stopwatch.StartNew();
-                Dictionary<string, double> losses;
+                var stepStart = Stopwatch.GetTimestamp();
                 using (batch)
                 {
-                    losses = TrainStep(batch, optimWrapper, epoch, iteration, lastCheckpoint);
-                    window.Add(losses, batch.Size, dataTime, stepClock.Elapsed.TotalSeconds + dataTime);
+                    TrainStep(batch, optimWrapper, epoch, iteration, lastCheckpoint, losses);
+                    window.Add(losses, batch.Size, dataTime, Stopwatch.GetElapsedTime(stepStart).TotalSeconds + dataTime);
                 }
 
                 iteration++;
                 epochIteration++;
                 iterationsThisRun++;
-                foreach (var scheduler in schedulers.Where(scheduler => !scheduler.ByEpoch))
+                foreach (var scheduler in iterationSchedulers)
                 {
                     scheduler.Step();
                 }
 
-                var learningRate = optimizer.ParamGroups.First().LearningRate;
+                var learningRate = firstGroup.LearningRate;
                 var remaining = maxIterations - iteration;
-                var eta = TimeSpan.FromSeconds(runClock.Elapsed.TotalSeconds / iterationsThisRun * Math.Max(0, remaining));
-                var position = loop.ByEpoch
-                    ? $"Epoch {epoch + 1}/{maxEpochs} {ProgressLine.Bar(epochIteration, epochLength)} {epochIteration}/{epochLength}"
-                    : $"Iter {ProgressLine.Bar(iteration, maxIterations)} {iteration}/{maxIterations}";
-                progressLine.Update($"{position} loss {window.LastLoss:F4} lr {learningRate:0.####e+0} {window.ImagesPerSecond:F0} img/s eta {FormatSpan(eta)}");
 
                 // As mmengine's LoggerHook: every interval iterations of the epoch, or of the whole run in an iteration-based loop.
                 var atLogPoint = loop.ByEpoch
                     ? run.LoggerInterval is { } interval && (epochIteration % interval == 0 || epochIteration == epochLength)
                     : run.LoggerInterval is { } runInterval && (iteration % runInterval == 0 || iteration == maxIterations);
-                if (atLogPoint)
+
+                // Text is made only when it is shown: a live line at most five times a second, a log line at the interval.
+                if (progressLine.WantsUpdate || atLogPoint)
                 {
-                    WriteTrainLog(log, window, TrainLogHeader(logByEpoch, loop.ByEpoch, epoch, epochIteration, epochLength, iteration, maxIterations), epoch, epochIteration, iteration, learningRate, eta);
-                    window = new LogWindow();
+                    var eta = TimeSpan.FromSeconds(runClock.Elapsed.TotalSeconds / iterationsThisRun * Math.Max(0, remaining));
+                    if (progressLine.WantsUpdate)
+                    {
+                        var position = loop.ByEpoch
+                            ? $"Epoch {epoch + 1}/{maxEpochs} {ProgressLine.Bar(epochIteration, epochLength)} {epochIteration}/{epochLength}"
+                            : $"Iter {ProgressLine.Bar(iteration, maxIterations)} {iteration}/{maxIterations}";
+                        progressLine.Update($"{position} loss {window.LastLoss:F4} lr {learningRate:0.####e+0} {window.ImagesPerSecond:F0} img/s eta {FormatSpan(eta)}");
+                    }
+
+                    if (atLogPoint)
+                    {
+                        WriteTrainLog(log, window, TrainLogHeader(logByEpoch, loop.ByEpoch, epoch, epochIteration, epochLength, iteration, maxIterations), epoch, epochIteration, iteration, learningRate, eta);
+                        window = new LogWindow();
+                    }
                 }
 
-                CallHooks(HookPoint(), (hook, point) => hook.AfterTrainIter(point, losses));
+                // Only hooks that act after an iteration are called, so a run without one makes no context per iteration.
+                if (iterationHooks.Count > 0)
+                {
+                    var point = HookPoint();
+                    foreach (var hook in iterationHooks)
+                    {
+                        hook.AfterTrainIter(point, losses);
+                        NoteStop(hook, point);
+                    }
+                }
 
                 var atEnd = iteration >= maxIterations;
                 if (!loop.ByEpoch && valLoader is not null && iteration >= loop.ValBegin && (iteration % loop.ValIntervalAfter(iteration) == 0 || atEnd))
@@ -437,7 +469,7 @@ public sealed class Runner : IDisposable
             loader,
             metrics,
             Device!,
-            (done, total) => progressLine.Update($"Test {ProgressLine.Bar(done, total)} {done}/{total}"),
+            (done, total) => ShowProgress("Test", done, total),
             options.Cancellation,
             EvaluationAutocast,
             ttaModel);
@@ -468,6 +500,7 @@ public sealed class Runner : IDisposable
         }
 
         hooks = [];
+        iterationHooks = [];
         hookPoint = null;
     }
 
@@ -477,22 +510,33 @@ public sealed class Runner : IDisposable
         foreach (var hook in hooks)
         {
             call(hook, point);
-            if (stopReason is null && point.StopReason is { } reason)
-            {
-                stopReason = $"{hook.GetType().Name}: {reason}";
-            }
+            NoteStop(hook, point);
         }
     }
 
+    private void NoteStop(Hook hook, HookContext point)
+    {
+        if (stopReason is null && point.StopReason is { } reason)
+        {
+            stopReason = $"{hook.GetType().Name}: {reason}";
+        }
+    }
+
+    // Hook's own AfterTrainIter does nothing; a hook that does not override it need not be called.
+    private static bool ListensToIterations(Hook hook) =>
+        hook.GetType().GetMethod(nameof(Hook.AfterTrainIter), [typeof(HookContext), typeof(IReadOnlyDictionary<string, double>)])?.DeclaringType != typeof(Hook);
+
     private void Prepare()
     {
-        if (TorchRuntime.EnsureInitialized().Warning is { } warning && !runtimeWarned)
+        var runtime = TorchRuntime.EnsureInitialized();
+        if (runtime.Warning is { } warning && !runtimeWarned)
         {
             runtimeWarned = true;
             Say(warning);
         }
 
-        torch.set_num_threads(options.Threads ?? Environment.ProcessorCount);
+        // Another runner in this process may have asked for its own count: each run gets its own or the process's.
+        torch.set_num_threads(options.Threads ?? runtime.Threads);
         Device ??= DeviceSelector.Resolve(options.Device);
     }
 
@@ -502,19 +546,28 @@ public sealed class Runner : IDisposable
     // Evaluation runs under autocast in the dtype training uses, when the config trains with AMP.
     private ScalarType? EvaluationAutocast => run.OptimWrapper?.Amp?.DtypeOn(Device!.type);
 
-    private Dictionary<string, double> TrainStep(Batch batch, OptimWrapper optimWrapper, int epoch, int iteration, string? lastCheckpoint)
+    private void TrainStep(Batch batch, OptimWrapper optimWrapper, int epoch, int iteration, string? lastCheckpoint, Dictionary<string, double> losses)
     {
+        (stepEpoch, stepIteration, stepLastCheckpoint) = (epoch, iteration, lastCheckpoint);
+        if (Device!.type == DeviceType.CPU)
+        {
+            // The loader's tensors are on the CPU already: no copy, and no scope to hold one.
+            TrainingStep.Run(losses, optimWrapper, model!, batch.Inputs, batch.Targets, nonFiniteLoss, amp);
+            return;
+        }
+
         using var scope = torch.NewDisposeScope();
 
         // From pinned memory (PinsMemory) a non-blocking copy overlaps with the GPU's work; libtorch
         // keeps the pinned block from reuse until the copy is done, so the batch may be disposed after.
         var nonBlocking = Device!.type == DeviceType.CUDA;
-        return TrainingStep.Run(
+        TrainingStep.Run(
+            losses,
             optimWrapper,
             model!,
             batch.Inputs.to(Device!, non_blocking: nonBlocking),
             batch.Targets.to(Device!, non_blocking: nonBlocking),
-            loss => new NonFiniteLossException(loss, epoch + 1, iteration + 1, lastCheckpoint),
+            nonFiniteLoss,
             amp);
     }
 
@@ -533,7 +586,7 @@ public sealed class Runner : IDisposable
         var clock = Stopwatch.StartNew();
         var header = shownEpoch is { } numbered ? $"Epoch(val) [{numbered}]" : "Iter(val)";
         CallHooks(hookPoint!(), (hook, point) => hook.BeforeValEpoch(point));
-        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => progressLine.Update($"{header} {ProgressLine.Bar(done, total)} {done}/{total}"), autocast: EvaluationAutocast);
+        var result = Evaluator.Evaluate(model!, loader, metrics, Device!, (done, total) => ShowProgress(header, done, total), autocast: EvaluationAutocast);
         var record = new Dictionary<string, object?> { ["mode"] = "val", ["epoch"] = epoch, ["iter"] = iteration };
         foreach (var (name, value) in result.Metrics)
         {
@@ -701,6 +754,15 @@ public sealed class Runner : IDisposable
 
     private void Say(string text) => progressLine.WriteLine(text);
 
+    // Per evaluation batch: the text is made only when the live line will show it.
+    private void ShowProgress(string header, int done, int total)
+    {
+        if (progressLine.WantsUpdate)
+        {
+            progressLine.Update($"{header} {ProgressLine.Bar(done, total)} {done}/{total}");
+        }
+    }
+
     private static void WriteAtomically(string path, string text)
     {
         var temporary = path + ".tmp";
@@ -729,7 +791,7 @@ public sealed class Runner : IDisposable
 
         public double ImagesPerSecond => time <= 0 ? 0 : images / time;
 
-        public void Add(IReadOnlyDictionary<string, double> losses, int batchSize, double batchDataTime, double batchTime)
+        public void Add(Dictionary<string, double> losses, int batchSize, double batchDataTime, double batchTime)
         {
             foreach (var (name, value) in losses)
             {

@@ -15,7 +15,7 @@ public sealed record RunnerOptions
     /// <summary><c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>libtorch's intra-op threads; the processor count when null.</summary>
+    /// <summary>libtorch's intra-op threads; the process's (<see cref="Runtime.TorchRuntimeReport.Threads"/>: ICLS_NUM_THREADS, OMP_NUM_THREADS or the processors it may use) when null.</summary>
     public int? Threads { get; init; }
 
     /// <summary>Where progress and results are written.</summary>

@@ -39,6 +39,22 @@ public static class TrainingStep
         Func<float, Exception> onNonFiniteLoss,
         AmpContext? amp = null)
     {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        Run(values, optimWrapper, model, inputs, targets, onNonFiniteLoss, amp);
+        return values;
+    }
+
+    // The runner's form: the losses go into one dictionary it reuses for every step (cleared first).
+    internal static void Run(
+        Dictionary<string, double> values,
+        OptimWrapper optimWrapper,
+        Classifier model,
+        Tensor inputs,
+        Tensor targets,
+        Func<float, Exception> onNonFiniteLoss,
+        AmpContext? amp = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(optimWrapper);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(onNonFiniteLoss);
@@ -54,7 +70,7 @@ public static class TrainingStep
         }
 
         Tensor? total = null;
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        values.Clear();
         foreach (var (name, value) in losses)
         {
             // mmengine's parse_losses: every entry whose name contains "loss" is summed.
@@ -63,7 +79,8 @@ public static class TrainingStep
                 continue;
             }
 
-            var term = value.numel() == 1 ? value.reshape([]) : value.mean();
+            // A scalar already is one: reshaping it would make a tensor per step for nothing.
+            var term = value.dim() == 0 ? value : value.numel() == 1 ? value.reshape([]) : value.mean();
             if (term.dtype != ScalarType.Float32)
             {
                 // Under autocast a loss may come out in float16 or bfloat16: sum and scale in float32.
@@ -91,7 +108,5 @@ public static class TrainingStep
         {
             values[LossScaleKey] = scaler.Scale;
         }
-
-        return values;
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 
 namespace SeedExamples.Tests;
 
@@ -105,28 +105,11 @@ public class IclsCommandLineTests
 
     private static async Task<IclsRun> Icls(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "icls.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("--plugins");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SamplePlugins"));
-        start.Environment.Remove("ICLS_PLUGINS");
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        return new IclsRun(process.ExitCode, await output, await error);
+        var (exitCode, output, error) = await IclsProcess.Run(
+            [.. arguments, "--plugins", Path.Combine(AppContext.BaseDirectory, "SamplePlugins")],
+            new Dictionary<string, string?> { ["ICLS_PLUGINS"] = null },
+            Timeout);
+        return new IclsRun(exitCode, output, error);
     }
 
     private sealed record IclsRun(int ExitCode, string Output, string Error)

@@ -15,6 +15,10 @@ namespace ImageClassifier.Runtime;
 /// <para>Malloc: glibc hands freed blocks above its mmap threshold back to the kernel; libtorch then
 /// page-faults each step's activations in afresh. Raising the mmap and trim thresholds to 1 GiB
 /// keeps them (<see cref="TorchRuntimeOptions.TuneMalloc"/>).</para>
+/// <para>Threads: libtorch's intra-op threads are set once, to the processors this process may use
+/// (<see cref="TorchThreads"/>; <see cref="TorchRuntimeOptions.Threads"/> overrides).</para>
+/// <para>NNPACK: where NNPACK would refuse the CPU, libtorch prints an unactionable warning at the
+/// first convolution that could use it; it is switched off first (<see cref="NnpackSupport"/>).</para>
 /// <para>Convolutions: the oneDNN 3.7 inside libtorch 2.10 computes some float32 convolutions wrongly
 /// (NaN, or errors of 20-100 %) on some AVX-512 CPUs, depending on the channel count. A float32 run
 /// of those shapes is compared with a float64 one (libtorch's own kernels; oneDNN has no float64
@@ -100,11 +104,39 @@ public static class TorchRuntime
     private static readonly (int Channels, int Kernel)[] CheckedShapes =
         [(1, 3), (3, 3), (3, 7), (5, 5), (8, 3), (9, 3), (12, 3), (15, 5), (16, 3), (17, 3), (24, 3), (31, 3), (33, 3)];
 
-    // The check is a parameter so that tests can play a CPU on which oneDNN is wrong.
-    internal static TorchRuntimeReport Initialize(TorchRuntimeOptions options, Func<ConvolutionCheckResult> checkConvolutions)
+    // The checks are parameters so that tests can play a CPU on which oneDNN is wrong or NNPACK refuses to run.
+    internal static TorchRuntimeReport Initialize(TorchRuntimeOptions options, Func<ConvolutionCheckResult> checkConvolutions, Func<bool>? nnpackSupported = null)
     {
         var mallocTuned = options.TuneMalloc && TuneGlibcMalloc();
         torch.InitializeDeviceType(DeviceType.CPU);
+        var threads = TorchThreads.Choose(options.Threads, Environment.GetEnvironmentVariable(TorchThreads.OpenMpVariable), Environment.ProcessorCount);
+        torch.set_num_threads(threads);
+        var nnpack = ApplyNnpack(options.Nnpack, nnpackSupported ?? NnpackSupport.Check);
+        return SelectConvolutions(options, mallocTuned, checkConvolutions) with { Threads = threads, NnpackEnabled = nnpack };
+    }
+
+    // Before the first convolution: libtorch asks NNPACK only while its switch is on.
+    private static bool ApplyNnpack(NnpackMode mode, Func<bool> supported)
+    {
+        if (!LibTorchContext.IsAvailable)
+        {
+            return mode == NnpackMode.Off
+                ? throw new NotSupportedException($"{TorchRuntimeOptions.NnpackVariable}=off cannot be honoured: NNPACK cannot be switched off here ({LibTorchContext.Problem}).")
+                : true;
+        }
+
+        var enabled = mode switch
+        {
+            NnpackMode.On => true,
+            NnpackMode.Off => false,
+            _ => supported(),
+        };
+        LibTorchContext.SetNnpackEnabled(enabled);
+        return enabled;
+    }
+
+    private static TorchRuntimeReport SelectConvolutions(TorchRuntimeOptions options, bool mallocTuned, Func<ConvolutionCheckResult> checkConvolutions)
+    {
         switch (options.Convolution)
         {
             case ConvolutionPath.OneDnn:

@@ -13,6 +13,12 @@ public sealed record TorchRuntimeOptions
     /// <summary>"auto", "onednn" or "native": see <see cref="ConvolutionPath"/>.</summary>
     public const string ConvolutionVariable = "ICLS_CONVOLUTION";
 
+    /// <summary>"auto", "on" or "off": see <see cref="NnpackMode"/>.</summary>
+    public const string NnpackVariable = "ICLS_NNPACK";
+
+    /// <summary>libtorch's intra-op thread count, a positive whole number: see <see cref="Threads"/>.</summary>
+    public const string ThreadsVariable = "ICLS_NUM_THREADS";
+
     /// <summary>
     /// On glibc, raise malloc's mmap and trim thresholds to 1 GiB so that libtorch's CPU buffers
     /// are reused instead of being handed back to the kernel and page-faulted in again every step
@@ -32,6 +38,15 @@ public sealed record TorchRuntimeOptions
     /// <summary>Which convolution kernels to use; default <see cref="ConvolutionPath.Auto"/>.</summary>
     public ConvolutionPath Convolution { get; init; } = ParseConvolution(Environment.GetEnvironmentVariable(ConvolutionVariable));
 
+    /// <summary>Whether libtorch may use NNPACK; default <see cref="NnpackMode.Auto"/>.</summary>
+    public NnpackMode Nnpack { get; init; } = ParseNnpack(Environment.GetEnvironmentVariable(NnpackVariable));
+
+    /// <summary>
+    /// libtorch's intra-op threads for the process; null for <see cref="TorchThreads.Choose"/>'s
+    /// default (<c>OMP_NUM_THREADS</c> when set, else the processors this process may use).
+    /// </summary>
+    public int? Threads { get; init; } = ParseThreads(Environment.GetEnvironmentVariable(ThreadsVariable));
+
     private static bool IsOff(string? value) =>
         value is not null && (value.Trim() == "0" || value.Trim().Equals("false", StringComparison.OrdinalIgnoreCase));
 
@@ -42,4 +57,17 @@ public sealed record TorchRuntimeOptions
         "native" => ConvolutionPath.Native,
         _ => throw new ArgumentException($"{ConvolutionVariable}={value} is not one of auto, onednn, native."),
     };
+
+    private static NnpackMode ParseNnpack(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => NnpackMode.Auto,
+        "on" or "1" or "true" => NnpackMode.On,
+        "off" or "0" or "false" => NnpackMode.Off,
+        _ => throw new ArgumentException($"{NnpackVariable}={value} is not one of auto, on, off."),
+    };
+
+    private static int? ParseThreads(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null
+        : int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var threads) && threads >= 1 ? threads
+        : throw new ArgumentException($"{ThreadsVariable}={value} is not a thread count: expected a whole number of 1 or more (unset, one thread per processor this process may use).");
 }

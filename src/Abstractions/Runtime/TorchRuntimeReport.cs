@@ -11,4 +11,11 @@ public sealed record TorchRuntimeReport(
     bool MallocTuned,
     bool OneDnnEnabled,
     ConvolutionCheckResult? Check,
-    string? Warning);
+    string? Warning)
+{
+    /// <summary>libtorch's intra-op threads as set up (<see cref="TorchThreads.Choose"/>); 0 in a report made by hand.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Whether libtorch may use NNPACK's convolutions (<see cref="TorchRuntimeOptions.Nnpack"/>).</summary>
+    public bool NnpackEnabled { get; init; }
+}

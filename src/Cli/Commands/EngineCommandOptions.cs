@@ -23,7 +23,7 @@ internal static class EngineCommandOptions
     /// <summary><c>--threads N</c>.</summary>
     public static Option<int?> Threads() => new("--threads")
     {
-        Description = "libtorch's CPU threads; the number of processors when left out.",
+        Description = "libtorch's CPU threads; when left out, ICLS_NUM_THREADS, else OMP_NUM_THREADS, else one per processor this process may use.",
         HelpName = "N",
     };
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using ImageClassifier.Data.Datasets;
 using ImageClassifier.Data.Samplers;
@@ -11,12 +10,17 @@ namespace ImageClassifier.Data.Loading;
 /// <summary>
 /// Batches a dataset for training and evaluation, as PyTorch's DataLoader does for mmengine: the
 /// sampler orders each epoch, <c>batch_size</c> samples go through the dataset's pipeline and are
-/// stacked into one <see cref="Batch"/>. One background thread prepares the next batches (at most
-/// <see cref="PrefetchBatches"/> ahead, a bounded queue) while the caller computes; the tensors
-/// themselves are made on the caller's thread, unless <see cref="PinMemory"/> is set. Each
-/// sample's random transforms are seeded by <see cref="SampleSeeds.For"/> (seed, epoch, index), so
-/// an epoch's batches are the same in every run and after a resume.
+/// stacked into one <see cref="Batch"/>. <see cref="Workers"/> background threads prepare the next
+/// batches (each at most <see cref="PrefetchBatches"/> ahead, as PyTorch's <c>prefetch_factor</c>, besides the one in hand)
+/// while the caller computes, and the caller receives them in order; the tensors themselves are
+/// made on the caller's thread, unless <see cref="PinMemory"/> is set. Each sample's random
+/// transforms are seeded by <see cref="SampleSeeds.For"/> (seed, epoch, index), so an epoch's
+/// batches are the same in every run, after a resume and with any number of workers.
 /// </summary>
+/// <remarks>
+/// With more than one worker the dataset's <c>Get</c> and the pipeline's transforms are called from
+/// several threads at once: the built-in datasets and transforms keep no state between calls.
+/// </remarks>
 /// <remarks>
 /// With <see cref="PinMemory"/> (for a CUDA model) the background thread also makes the tensors and
 /// copies them into page-locked memory, so that the caller can move them to the GPU with
@@ -24,13 +28,15 @@ namespace ImageClassifier.Data.Loading;
 /// </remarks>
 public sealed class DataLoader
 {
+    private readonly int workers = 1;
+
     /// <summary>Creates the loader.</summary>
     /// <param name="dataset">The samples.</param>
     /// <param name="batchSize">Samples per batch.</param>
     /// <param name="sampler">The order of each epoch; in order, unshuffled, when null.</param>
     /// <param name="dropLast">Leave out the last batch when it is smaller than <paramref name="batchSize"/>.</param>
     /// <param name="seed">The run's seed: the sampler's default and the root of every sample's transform seed.</param>
-    /// <param name="prefetchBatches">How many prepared batches may wait for the caller.</param>
+    /// <param name="prefetchBatches">How many prepared batches may wait for the caller, per worker.</param>
     /// <param name="pinMemory">Give batches in page-locked (pinned) memory, made on the background thread, for fast and asynchronous copies to a CUDA device.</param>
     /// <param name="numClasses">The model's class count: a batch with a label outside 0 to numClasses - 1 is refused; null to check nothing.</param>
     public DataLoader(Dataset dataset, int batchSize, Sampler? sampler = null, bool dropLast = false, int seed = 0, int prefetchBatches = 2, bool pinMemory = false, int? numClasses = null)
@@ -68,8 +74,18 @@ public sealed class DataLoader
     /// <summary>The run's seed.</summary>
     public int Seed { get; }
 
-    /// <summary>How many prepared batches may wait.</summary>
+    /// <summary>How many prepared batches may wait, per worker.</summary>
     public int PrefetchBatches { get; }
+
+    /// <summary>
+    /// The background threads that prepare batches (<c>num_workers</c>; at least one, since the
+    /// caller's thread is the model's). Default 1.
+    /// </summary>
+    public int Workers
+    {
+        get => workers;
+        init => workers = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Workers), value, "A loader needs at least one worker thread.");
+    }
 
     /// <summary>
     /// Whether batches come in pinned memory (when libtorch has CUDA), their tensors made on the
@@ -131,63 +147,105 @@ public sealed class DataLoader
         }
 
         var pin = PinMemory && torch.cuda.is_available();
-        using var queue = new BlockingCollection<PreparedBatch>(PrefetchBatches);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ExceptionDispatchInfo? failure = null;
-        var worker = new Thread(() =>
+        // Each worker may hold one batch in hand and PrefetchBatches more waiting for the caller.
+        using var room = new SemaphoreSlim((PrefetchBatches + 1) * Workers);
+
+        // One slot per batch of the epoch: a worker claims the next number, prepares it and fills its
+        // slot; the caller takes the slots in order, so batches come in order whichever worker is faster.
+        var slots = new Slot?[plan.Count];
+        using var wake = cancellationToken.Register(() => Wake(slots));
+        var next = skipBatches - 1;
+        var threads = new Thread[Math.Min(Workers, plan.Count - skipBatches)];
+        for (var t = 0; t < threads.Length; t++)
         {
-            try
+            threads[t] = new Thread(() =>
             {
-                for (var number = skipBatches; number < plan.Count; number++)
+                try
                 {
-                    var prepared = Prepare(plan[number], number, epoch, pin);
-                    try
+                    while (!stop.IsCancellationRequested)
                     {
-                        queue.Add(prepared, stop.Token);
-                    }
-                    catch
-                    {
-                        prepared.Release();
-                        throw;
+                        room.Wait(stop.Token);
+                        var number = Interlocked.Increment(ref next);
+                        if (number >= plan.Count)
+                        {
+                            return;
+                        }
+
+                        Slot filled;
+                        try
+                        {
+                            filled = new Slot(Prepare(plan[number], number, epoch, pin), null);
+                        }
+                        catch (Exception error)
+                        {
+                            // Later batches still come before the failure is raised in its place: stop claiming new ones.
+                            filled = new Slot(null, ExceptionDispatchInfo.Capture(error));
+                            stop.Cancel();
+                        }
+
+                        lock (slots)
+                        {
+                            slots[number] = filled;
+                            Monitor.PulseAll(slots);
+                        }
                     }
                 }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+            })
             {
-            }
-            catch (Exception error)
-            {
-                failure = ExceptionDispatchInfo.Capture(error);
-            }
-            finally
-            {
-                queue.CompleteAdding();
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "ImageClassifier data loader",
-        };
-        worker.Start();
+                IsBackground = true,
+                Name = "ImageClassifier data loader",
+            };
+            threads[t].Start();
+        }
+
         try
         {
-            foreach (var prepared in queue.GetConsumingEnumerable(cancellationToken))
+            for (var number = skipBatches; number < plan.Count; number++)
             {
-                yield return prepared.ToBatch();
-            }
+                Slot taken;
+                lock (slots)
+                {
+                    while (slots[number] is null)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        Monitor.Wait(slots);
+                    }
 
-            failure?.Throw();
+                    taken = slots[number]!;
+                    slots[number] = null;
+                }
+
+                taken.Failure?.Throw();
+                room.Release();
+                yield return taken.Prepared!.ToBatch();
+            }
         }
         finally
         {
             stop.Cancel();
-            worker.Join();
+            Wake(slots);
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
 
             // Batches prepared but never handed out may own tensors (pinned memory).
-            while (queue.TryTake(out var left))
+            foreach (var left in slots)
             {
-                left.Release();
+                left?.Prepared?.Release();
             }
+        }
+    }
+
+    private static void Wake(object gate)
+    {
+        lock (gate)
+        {
+            Monitor.PulseAll(gate);
         }
     }
 
@@ -241,6 +299,9 @@ public sealed class DataLoader
 
         return prepared;
     }
+
+    // A batch a worker made, or why it could not.
+    private sealed record Slot(PreparedBatch? Prepared, ExceptionDispatchInfo? Failure);
 
     private sealed record PreparedBatch(byte[] Pixels, long[] Shape, long[] Labels, int[] Indices, string[] Sources, int Number)
     {

@@ -18,9 +18,9 @@ public sealed record DataLoaderSettings
     /// <summary><c>drop_last</c>: leave out a smaller last batch.</summary>
     public bool DropLast { get; init; }
 
-    /// <summary><c>prefetch_factor</c>: batches prepared ahead.</summary>
+    /// <summary><c>prefetch_factor</c>: batches prepared ahead, per worker.</summary>
     public int PrefetchBatches { get; init; } = 2;
 
-    /// <summary><c>num_workers</c>: mmengine's worker processes; one background thread prepares batches whatever this says.</summary>
+    /// <summary><c>num_workers</c>: mmengine's worker processes, here threads that prepare batches (<see cref="Data.Loading.DataLoader.Workers"/>); 0 still gives one, as the caller's thread runs the model.</summary>
     public int NumWorkers { get; init; }
 }

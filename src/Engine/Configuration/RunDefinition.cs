@@ -216,6 +216,7 @@ public sealed class RunDefinition
             DatasetName = $"{settings.Dataset.TypeName} dataset ({DataLoaderKey(stage)}.dataset)",
             Shard = shard ?? DataShard.Whole,
             Views = testTimeAugmentation ? BuildTestTimeViews() : null,
+            Workers = Math.Max(1, settings.NumWorkers),
         };
     }
 

@@ -19,9 +19,11 @@ public sealed record TrainLoopSettings(bool ByEpoch, int MaxEpochs, int MaxItera
     /// </summary>
     public int ValIntervalAfter(int completed)
     {
+        // Indexed: the runner asks every iteration, and an interface's enumerator is an allocation.
         var interval = ValInterval;
-        foreach (var (milestone, next) in DynamicIntervals ?? [])
+        for (var i = 0; i < (DynamicIntervals?.Count ?? 0); i++)
         {
+            var (milestone, next) = DynamicIntervals![i];
             if (milestone <= completed + 1)
             {
                 interval = next;

@@ -44,7 +44,10 @@ public abstract class Hook
     {
     }
 
-    /// <summary>After each training iteration, with the step's losses (and loss scale).</summary>
+    /// <summary>
+    /// After each training iteration, with the step's losses (and loss scale). The runner reuses
+    /// <paramref name="outputs"/> for the next iteration: read it during the call, copy what is kept.
+    /// </summary>
     public virtual void AfterTrainIter(HookContext context, IReadOnlyDictionary<string, double> outputs)
     {
     }

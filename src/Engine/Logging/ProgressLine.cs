@@ -23,6 +23,12 @@ public sealed class ProgressLine
         live = isTerminal;
     }
 
+    /// <summary>
+    /// Whether <see cref="Update"/> would show a line now (a terminal, and the last refresh long
+    /// enough ago): callers make the text only then, so a loop allocates nothing for lines no one sees.
+    /// </summary>
+    public bool WantsUpdate => live && sinceRefresh.Elapsed >= RefreshInterval;
+
     /// <summary>Shows <paramref name="text"/> as the live line (a terminal only; throttled unless <paramref name="force"/>).</summary>
     public void Update(string text, bool force = false)
     {

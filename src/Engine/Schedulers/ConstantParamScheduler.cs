@@ -36,6 +36,6 @@ public abstract class ConstantParamScheduler : ParamScheduler
     protected override double[] ComputeValues(IReadOnlyList<double> current)
     {
         var change = LastStep == 0 ? factor : LastStep == totalIterations ? 1.0 / factor : 1.0;
-        return [.. current.Select(value => value * change)];
+        return Scaled(current, change);
     }
 }

@@ -30,6 +30,6 @@ public abstract class ExponentialParamScheduler : ParamScheduler
     protected override double[] ComputeValues(IReadOnlyList<double> current)
     {
         var factor = LastStep == 0 ? 1.0 : gamma;
-        return [.. current.Select(value => value * factor)];
+        return Scaled(current, factor);
     }
 }

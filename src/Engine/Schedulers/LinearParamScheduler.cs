@@ -44,11 +44,11 @@ public abstract class LinearParamScheduler : ParamScheduler
     {
         if (LastStep == 0)
         {
-            return [.. current.Select(value => value * startFactor)];
+            return Scaled(current, startFactor);
         }
 
         var change = endFactor - startFactor;
         var factor = 1.0 + (change / ((totalIterations * startFactor) + ((LastStep - 1) * change)));
-        return [.. current.Select(value => value * factor)];
+        return Scaled(current, factor);
     }
 }

@@ -43,8 +43,13 @@ public abstract class MultiStepParamScheduler : ParamScheduler
     /// <inheritdoc />
     protected override double[] ComputeValues(IReadOnlyList<double> current)
     {
-        var hits = milestones.Count(milestone => milestone == LastStep);
+        var hits = 0;
+        foreach (var milestone in milestones)
+        {
+            hits += milestone == LastStep ? 1 : 0;
+        }
+
         var factor = hits == 0 ? 1.0 : Math.Pow(gamma, hits);
-        return [.. current.Select(value => value * factor)];
+        return Scaled(current, factor);
     }
 }

@@ -169,7 +169,9 @@ public sealed class OneCycleLR : ParamScheduler
         }
 
         var rate = Anneal(phase.StartRate, phase.EndRate, fraction);
-        return [.. current.Select(_ => rate)];
+        var rates = new double[current.Count];
+        Array.Fill(rates, rate);
+        return rates;
     }
 
     private double Anneal(double start, double end, double fraction) =>

@@ -26,6 +26,7 @@ public abstract class ParamScheduler
     private IReadOnlyList<optim.ILearningRateController> groups = [];
     private double[] baseValues = [];
     private double[] lastValues = [];
+    private double[] currentValues = [];
 
     /// <summary>Checks and keeps the range shared by every scheduler.</summary>
     /// <param name="parameter">The setting the scheduler drives.</param>
@@ -160,6 +161,8 @@ public abstract class ParamScheduler
         IsAttached = true;
         OnAttached();
         baseValues = [.. groups.Select(Parameter.Initial)];
+        currentValues = new double[groups.Count];
+        lastValues = new double[groups.Count];
         Step();
     }
 
@@ -172,18 +175,25 @@ public abstract class ParamScheduler
             throw new InvalidOperationException($"Attach the {GetType().Name} to an optimizer before stepping it.");
         }
 
+        // The runner steps every iteration: buffers made at Attach are refilled, not reallocated.
         GlobalStep++;
         if (Begin <= GlobalStep && GlobalStep < End)
         {
             LastStep++;
-            var values = ComputeValues([.. groups.Select(Parameter.Get)]);
+            ReadValues(currentValues);
+            var values = ComputeValues(currentValues);
             for (var i = 0; i < groups.Count; i++)
             {
                 Parameter.Set(groups[i], values[i]);
             }
         }
 
-        lastValues = [.. groups.Select(Parameter.Get)];
+        if (lastValues.Length != groups.Count)
+        {
+            lastValues = new double[groups.Count];
+        }
+
+        ReadValues(lastValues);
     }
 
     /// <summary>The scheduler's counters, for a checkpoint.</summary>
@@ -227,6 +237,27 @@ public abstract class ParamScheduler
 
     /// <summary>The next value of each group, from the current ones (<see cref="LastStep"/> is already advanced).</summary>
     protected abstract double[] ComputeValues(IReadOnlyList<double> current);
+
+    /// <summary>Each of <paramref name="values"/> times <paramref name="factor"/>: the step of most multiplicative schedules.</summary>
+    protected static double[] Scaled(IReadOnlyList<double> values, double factor)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var scaled = new double[values.Count];
+        for (var i = 0; i < scaled.Length; i++)
+        {
+            scaled[i] = values[i] * factor;
+        }
+
+        return scaled;
+    }
+
+    private void ReadValues(double[] into)
+    {
+        for (var i = 0; i < groups.Count; i++)
+        {
+            into[i] = Parameter.Get(groups[i]);
+        }
+    }
 
     /// <summary>Scales the schedule's own step counts (milestones, periods) by <paramref name="epochLength"/>.</summary>
     protected virtual void ConvertToIterations(int epochLength)

@@ -49,6 +49,12 @@ public abstract class PolyParamScheduler : ParamScheduler
         }
 
         var factor = Math.Pow(1 - (1.0 / (totalIterations - LastStep + 1)), power);
-        return [.. current.Select(value => ((value - etaMin) * factor) + etaMin)];
+        var values = new double[current.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = ((current[i] - etaMin) * factor) + etaMin;
+        }
+
+        return values;
     }
 }

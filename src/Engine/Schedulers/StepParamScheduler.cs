@@ -36,6 +36,6 @@ public abstract class StepParamScheduler : ParamScheduler
     protected override double[] ComputeValues(IReadOnlyList<double> current)
     {
         var factor = LastStep == 0 || LastStep % stepSize != 0 ? 1.0 : gamma;
-        return [.. current.Select(value => value * factor)];
+        return Scaled(current, factor);
     }
 }

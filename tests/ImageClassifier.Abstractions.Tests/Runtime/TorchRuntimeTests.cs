@@ -190,6 +190,47 @@ public sealed class TorchRuntimeTests
         Assert.Equal(expected, new TorchRuntimeOptions().TuneMalloc);
     }
 
+    [Theory]
+    [InlineData(null, NnpackMode.Auto)]
+    [InlineData(" AUTO ", NnpackMode.Auto)]
+    [InlineData("on", NnpackMode.On)]
+    [InlineData("off", NnpackMode.Off)]
+    [InlineData("0", NnpackMode.Off)]
+    public void The_environment_picks_the_nnpack_mode(string? value, NnpackMode expected)
+    {
+        using var variable = new EnvironmentVariable(TorchRuntimeOptions.NnpackVariable, value);
+        Assert.Equal(expected, new TorchRuntimeOptions().Nnpack);
+    }
+
+    [Fact]
+    public void An_unknown_nnpack_mode_is_refused_by_name()
+    {
+        using var variable = new EnvironmentVariable(TorchRuntimeOptions.NnpackVariable, "maybe");
+        var error = Assert.Throws<ArgumentException>(() => new TorchRuntimeOptions());
+        Assert.Equal("ICLS_NNPACK=maybe is not one of auto, on, off.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData(" ", null)]
+    [InlineData("3", 3)]
+    public void The_environment_can_set_the_thread_count(string? value, int? expected)
+    {
+        using var variable = new EnvironmentVariable(TorchRuntimeOptions.ThreadsVariable, value);
+        Assert.Equal(expected, new TorchRuntimeOptions().Threads);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("two")]
+    [InlineData("-1")]
+    public void A_thread_count_that_is_not_one_or_more_is_refused_by_name(string value)
+    {
+        using var variable = new EnvironmentVariable(TorchRuntimeOptions.ThreadsVariable, value);
+        var error = Assert.Throws<ArgumentException>(() => new TorchRuntimeOptions());
+        Assert.StartsWith($"ICLS_NUM_THREADS={value} is not a thread count", error.Message, StringComparison.Ordinal);
+    }
+
     private sealed class EnvironmentVariable : IDisposable
     {
         private readonly string name;

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using ImageClassifier.Cli.Commands;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using static ImageClassifier.Hosting.Tests.Plugins.PluginSandbox;
 
 namespace ImageClassifier.Hosting.Tests.Plugins;
@@ -47,35 +47,6 @@ public sealed class IclsProcessTests : IDisposable
         Assert.Matches(@"GoodPlugin\s+│\s+loaded", stdout);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> Icls(string workingDirectory, string? variable, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "icls.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        if (variable is null)
-        {
-            start.Environment.Remove(HostOptions.PluginPathVariable);
-        }
-        else
-        {
-            start.Environment[HostOptions.PluginPathVariable] = variable;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> Icls(string workingDirectory, string? variable, params string[] arguments) =>
+        IclsProcess.Run(arguments, new Dictionary<string, string?> { [HostOptions.PluginPathVariable] = variable }, Timeout, workingDirectory);
 }

@@ -157,11 +157,13 @@ public sealed class DataLoaderTests
         Assert.DoesNotContain(Environment.CurrentManagedThreadId, dataset.Threads);
     }
 
-    [Fact]
-    public void Stopping_early_stops_the_background_thread()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Stopping_early_stops_every_worker(int workers)
     {
         var dataset = new CountingDataset(400);
-        var loader = new DataLoader(dataset, batchSize: 4, prefetchBatches: 1);
+        var loader = new DataLoader(dataset, batchSize: 4, prefetchBatches: 1) { Workers = workers };
 
         foreach (var batch in loader.Epoch(0))
         {
@@ -169,10 +171,11 @@ public sealed class DataLoaderTests
             break;
         }
 
+        // Each worker holds at most one batch and one more waiting, besides the one taken.
         var loaded = dataset.Loaded.Count;
         Thread.Sleep(100);
         Assert.Equal(loaded, dataset.Loaded.Count);
-        Assert.True(loaded < 400);
+        Assert.InRange(loaded, 4, 4 * (1 + (2 * workers)));
     }
 
     [Fact]
@@ -216,6 +219,49 @@ public sealed class DataLoaderTests
 
         Assert.Contains("sample 5", error.Message);
     }
+
+    [Fact]
+    public void Several_workers_give_the_batches_of_one_in_the_same_order()
+    {
+        var dataset = new CountingDataset(50, side: 6, pipeline: [new RandomCrop(cropSize: 6, padding: 3)]);
+        List<(byte[] Pixels, int[] Indices)> Batches(int workers) =>
+            [.. new DataLoader(dataset, batchSize: 3, new DefaultSampler(shuffle: true), seed: 4) { Workers = workers }.Epoch(2, skipBatches: 1).Select(batch =>
+            {
+                using (batch)
+                {
+                    return (batch.Inputs.data<byte>().ToArray(), batch.Indices.ToArray());
+                }
+            })];
+
+        var one = Batches(1);
+        var three = Batches(3);
+
+        Assert.Equal(16, three.Count);
+        Assert.Equal(one.Select(batch => batch.Indices), three.Select(batch => batch.Indices));
+        Assert.Equal(one.Select(batch => batch.Pixels), three.Select(batch => batch.Pixels));
+    }
+
+    [Fact]
+    public void With_several_workers_a_failure_comes_after_every_batch_before_it()
+    {
+        var loader = new DataLoader(new CountingDataset(40, failAt: 9), batchSize: 2) { Workers = 3 };
+        var taken = new List<int>();
+
+        var error = Assert.Throws<InvalidDataException>(() =>
+        {
+            foreach (var batch in loader.Epoch(0))
+            {
+                taken.Add(Take(batch).Number);
+            }
+        });
+
+        Assert.Contains("sample 9", error.Message);
+        Assert.Equal([0, 1, 2, 3], taken);
+    }
+
+    [Fact]
+    public void A_loader_without_workers_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DataLoader(new CountingDataset(4), batchSize: 4) { Workers = 0 });
 
     [Fact]
     public void Samples_of_different_shapes_in_one_batch_are_refused_with_a_hint()

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace ImageClassifier.Hosting.Tests.TestHelpers;
+
+/// <summary>The real <c>icls</c> (the icls.dll beside the tests) run in a process of its own, as a user runs it.</summary>
+public static class IclsProcess
+{
+    /// <summary>
+    /// Runs icls with <paramref name="arguments"/> and returns its exit code and everything it wrote.
+    /// In <paramref name="environment"/>, a null value removes the variable from the child's
+    /// environment; a run longer than <paramref name="timeout"/> is killed and fails.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> Run(
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?> environment,
+        TimeSpan timeout,
+        string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = workingDirectory ?? string.Empty,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "icls.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"icls {string.Join(' ', start.ArgumentList.Skip(1))} did not finish within {timeout.TotalSeconds} s.");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+}
