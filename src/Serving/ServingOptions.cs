@@ -1,3 +1,5 @@
+using ImageClassifier.Data.Images;
+
 namespace ImageClassifier.Serving;
 
 /// <summary>How a served model batches, queues and limits requests.</summary>
@@ -27,6 +29,13 @@ public sealed class ServingOptions
     /// <summary>The most images one request may carry; more are answered 413.</summary>
     public int MaxImagesPerRequest { get; set; } = 32;
 
+    /// <summary>
+    /// The decoder's limits on each uploaded image (pixels, bytes): by default those of
+    /// <c>ICLS_MAX_IMAGE_PIXELS</c> and <c>ICLS_MAX_IMAGE_BYTES</c> (docs/reliability.md). An image
+    /// over them is answered 400 before any pixel memory is taken; a public server may want less.
+    /// </summary>
+    public ImageDecodeOptions ImageLimits { get; set; } = ImageDecodeOptions.FromEnvironment();
+
     /// <summary>How many classes each result lists when the request does not say (<c>?topk=K</c>); capped at the model's class count.</summary>
     public int DefaultTopk { get; set; } = 5;
 
@@ -41,5 +50,6 @@ public sealed class ServingOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBytes, 1, nameof(MaxRequestBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxImagesPerRequest, 1, nameof(MaxImagesPerRequest));
         ArgumentOutOfRangeException.ThrowIfLessThan(DefaultTopk, 1, nameof(DefaultTopk));
+        ArgumentNullException.ThrowIfNull(ImageLimits, nameof(ImageLimits));
     }
 }

@@ -47,7 +47,7 @@ internal static class PredictEndpoint
         try
         {
             uploads = await UploadReader.ReadAsync(request, batcher.Options, context.RequestAborted).ConfigureAwait(false);
-            images = Decode(uploads, batcher.Channels == 1 ? ColorType.Grayscale : ColorType.Color);
+            images = Decode(uploads, batcher.Channels == 1 ? ColorType.Grayscale : ColorType.Color, batcher.Options.ImageLimits);
         }
         catch (UploadRejectedException rejected)
         {
@@ -85,14 +85,14 @@ internal static class PredictEndpoint
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var topk) && topk >= 1 && topk <= batcher.NumClasses ? topk : null;
     }
 
-    private static List<ImageData> Decode(IReadOnlyList<Upload> uploads, ColorType colorType)
+    private static List<ImageData> Decode(IReadOnlyList<Upload> uploads, ColorType colorType, ImageDecodeOptions limits)
     {
         var images = new List<ImageData>(uploads.Count);
         foreach (var upload in uploads)
         {
             try
             {
-                images.Add(ImageCodec.Decode(upload.Data, upload.Name, colorType));
+                images.Add(ImageCodec.Decode(upload.Data, upload.Name, colorType, limits));
             }
             catch (DataFormatException error)
             {

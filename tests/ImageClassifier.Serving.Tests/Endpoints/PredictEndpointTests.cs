@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ImageClassifier.Data.Images;
 using ImageClassifier.Serving.Tests.TestHelpers;
 
 namespace ImageClassifier.Serving.Tests.Endpoints;
@@ -121,6 +122,18 @@ public sealed class PredictEndpointTests
         using var queuedResponse = await queued.WaitAsync(Patience);
         Assert.Equal(HttpStatusCode.OK, runningResponse.StatusCode);
         Assert.Equal(HttpStatusCode.OK, queuedResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_image_over_the_pixel_limit_is_a_400_before_it_is_decoded()
+    {
+        await using var server = await ServingApp.StartAsync(ServingApp.Fake(new FakeInferencer()), options => options.ImageLimits = new ImageDecodeOptions { MaxPixels = 100 });
+
+        using var response = await server.PostFilesAsync(string.Empty, ("wide.png", TestImages.Png(1, height: 12, width: 10)));
+        using var answer = await Json(response, HttpStatusCode.BadRequest);
+
+        Assert.Equal("wide.png", answer.RootElement.GetProperty("source").GetString());
+        Assert.Contains("120", answer.RootElement.GetProperty("detail").GetString());
     }
 
     [Theory]
