@@ -49,7 +49,7 @@ public sealed class ServedModelTests : IDisposable
         using var answer = await Json(response, HttpStatusCode.OK);
 
         var served = answer.RootElement.GetProperty("models")[0];
-        Assert.Equal("tiny_served", served.GetProperty("name").GetString());
+        Assert.Equal("tiny", served.GetProperty("name").GetString());
         Assert.Equal("torchsharp", served.GetProperty("runtime").GetString());
         Assert.Equal(TinyModel.ClassNames, served.GetProperty("classes").EnumerateArray().Select(name => name.GetString()));
         Assert.Equal(1, served.GetProperty("channels").GetInt32());

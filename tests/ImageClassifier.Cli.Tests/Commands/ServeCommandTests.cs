@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using ImageClassifier.Cli.Commands;
 using ImageClassifier.Data.Images;
 using ImageClassifier.Engine.Tests.TestHelpers;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using static ImageClassifier.Cli.Tests.TestHelpers.InProcessIcls;
 
 namespace ImageClassifier.Cli.Tests.Commands;
@@ -71,23 +72,7 @@ public sealed partial class ServeCommandTests : IDisposable
         Assert.Contains("--max-batch-size must be 1 or more", run.Error);
     }
 
-    private static Process StartIcls(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "icls.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("ICLS_PLUGINS");
-        return Process.Start(start)!;
-    }
+    private static Process StartIcls(params string[] arguments) => Process.Start(IclsProcess.StartInfo(arguments))!;
 
     private static async Task<string> ReadAddressAsync(Process server)
     {

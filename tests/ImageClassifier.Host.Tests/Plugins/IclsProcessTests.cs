@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ImageClassifier.Cli.Commands;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 using static ImageClassifier.Hosting.Tests.Plugins.PluginSandbox;
 
 namespace ImageClassifier.Hosting.Tests.Plugins;
@@ -49,24 +50,9 @@ public sealed class IclsProcessTests : IDisposable
 
     private static async Task<(int ExitCode, string Output, string Error)> Icls(string workingDirectory, string? variable, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "icls.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        if (variable is null)
-        {
-            start.Environment.Remove(HostOptions.PluginPathVariable);
-        }
-        else
+        var start = IclsProcess.StartInfo(arguments);
+        start.WorkingDirectory = workingDirectory;
+        if (variable is not null)
         {
             start.Environment[HostOptions.PluginPathVariable] = variable;
         }

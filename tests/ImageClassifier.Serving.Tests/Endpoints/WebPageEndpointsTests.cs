@@ -28,7 +28,7 @@ public sealed class WebPageEndpointsTests(ITestOutputHelper output) : IDisposabl
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = InstalledChromium.Path, Headless = true });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 900, Height = 600 } });
         await page.GotoAsync(server.Address.ToString());
-        await page.Locator("#model-info").Filter(new LocatorFilterOptions { HasText = "tiny_served" }).WaitForAsync();
+        await page.Locator("#model-info").Filter(new LocatorFilterOptions { HasText = "tiny (torchsharp)" }).WaitForAsync();
 
         await page.Locator("#file-input").SetInputFilesAsync(file);
         var card = page.Locator(".card.done");

@@ -7,9 +7,10 @@ using TorchSharp;
 namespace ImageClassifier.Serving.Tests.TestHelpers;
 
 /// <summary>
-/// A tiny real model: a two-stage, 4-channel ResNet on grayscale images whose test pipeline resizes
-/// to 16x16, with seeded random weights and four named classes saved as an mmpretrain checkpoint.
-/// Nothing is trained; what is checked is that the server answers what the inferencer answers.
+/// A tiny real model: the engine tests' tiny experiment (a two-stage, 4-channel ResNet on grayscale
+/// images) with four classes and a test pipeline that resizes to 16x16, seeded random weights and
+/// four class names saved as an mmpretrain checkpoint. Nothing is trained; what is checked is that
+/// the server answers what the inferencer answers.
 /// </summary>
 internal sealed class TinyModel : IDisposable
 {
@@ -22,14 +23,22 @@ internal sealed class TinyModel : IDisposable
         ReadEnvironmentVariable = null,
     }));
 
+    // Four classes, and a resize so that uploads of any size share a batch.
+    private static readonly string[] CfgOptions =
+    [
+        "model.head.num_classes=4",
+        "model.head.topk=[1]",
+        """test_dataloader.dataset.pipeline=[{"type": "Resize", "scale": [16, 16]}, {"type": "PackInputs"}]""",
+    ];
+
     private readonly TempFolder folder = new();
 
     public TinyModel()
     {
-        ConfigPath = folder.Combine("tiny_served.json");
-        File.WriteAllText(ConfigPath, ConfigText(folder.Path));
+        ConfigPath = folder.Combine("tiny.json");
+        File.WriteAllText(ConfigPath, TinyExperiment.ConfigText(folder.Path));
         CheckpointPath = folder.Combine("tiny.pth");
-        var run = SharedHost.Value.LoadRun(ConfigPath);
+        var run = SharedHost.Value.LoadRun(ConfigPath, CfgOptions);
         torch.manual_seed(5);
         using var model = run.BuildModel();
 
@@ -54,31 +63,9 @@ internal sealed class TinyModel : IDisposable
 
     public string Folder => folder.Path;
 
-    public ServedModel Served() => ServedModel.FromConfig(SharedHost.Value, ConfigPath, CheckpointPath, "cpu");
+    public ServedModel Served() => ServedModel.FromConfig(SharedHost.Value, ConfigPath, CheckpointPath, "cpu", CfgOptions);
 
-    public ImageClassificationInferencer CreateInferencer() => SharedHost.Value.CreateInferencer(ConfigPath, CheckpointPath, "cpu");
+    public ImageClassificationInferencer CreateInferencer() => SharedHost.Value.CreateInferencer(ConfigPath, CheckpointPath, "cpu", CfgOptions);
 
     public void Dispose() => folder.Dispose();
-
-    private static string ConfigText(string dataRoot) => $$$"""
-        {
-          "model": {
-            "type": "ImageClassifier",
-            "backbone": {
-              "type": "ResNet", "depth": 18, "in_channels": 1, "stem_channels": 4, "base_channels": 4,
-              "num_stages": 2, "strides": [1, 2], "dilations": [1, 1], "out_indices": [1]
-            },
-            "neck": {"type": "GlobalAveragePooling"},
-            "head": {"type": "LinearClsHead", "num_classes": 4, "in_channels": 8, "loss": {"type": "CrossEntropyLoss"}},
-            "data_preprocessor": {"type": "ClsDataPreprocessor", "mean": [110.0], "std": [70.0]}
-          },
-          "test_dataloader": {
-            "batch_size": 4,
-            "dataset": {
-              "type": "CustomDataset", "data_root": "{{{dataRoot.Replace("\\", "\\\\", StringComparison.Ordinal)}}}",
-              "pipeline": [{"type": "Resize", "scale": [16, 16]}, {"type": "PackInputs"}]
-            }
-          }
-        }
-        """;
 }
