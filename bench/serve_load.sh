@@ -2,8 +2,9 @@
 # Load test of `icls serve` on loopback (issue 18, part 2): the quick-start model served with its
 # defaults, N concurrent clients posting images for a bounded time (bench/ImageClassifier.LoadTest),
 # throughput, p50/p90/p99 latency, errors and the server's resident memory at start, middle and
-# end; the same at 1 client, and at N clients with batching off (--max-batch-size 1). Then the same
-# images through `icls infer` in one process, as images/s, for comparison.
+# end; the same at 1 client, at N clients with batching off (--max-batch-size 1), and at N clients
+# with OMP_WAIT_POLICY=passive. Then the same images through `icls infer` in one process, as
+# images/s, for comparison.
 #
 # Usage: bash bench/serve_load.sh [CHECKPOINT]
 #   CHECKPOINT: weights of configs/quickstart.json; without it, a 150-iteration quick-start run is
@@ -49,7 +50,7 @@ done
 
 serve() {
   local label=$1; shift
-  "${icls[@]}" serve configs/quickstart.json "$checkpoint" --urls http://127.0.0.1:0 --device cpu "$@" >"$work/serve.out" 2>"$work/serve.err" &
+  env ${serve_env:-} "${icls[@]}" serve configs/quickstart.json "$checkpoint" --urls http://127.0.0.1:0 --device cpu "$@" >"$work/serve.out" 2>"$work/serve.err" &
   server_pid=$!
   for _ in $(seq 600); do
     grep -q "^Serving" "$work/serve.out" 2>/dev/null && break
@@ -57,7 +58,7 @@ serve() {
     sleep 0.1
   done
   url=$(sed -n 's/^Serving .* on \(http[^ ]*\) .*/\1/p' "$work/serve.out" | head -1)
-  echo "== $label: icls serve ${*:-(defaults)} ($url)"
+  echo "== $label: ${serve_env:-}${serve_env:+ }icls serve ${*:-(defaults)} ($url)"
 }
 
 stop() {
@@ -76,6 +77,12 @@ stop
 serve "not batched" --max-batch-size 1
 "${loadtest[@]}" --url "$url" --images "$work/images" --clients "$clients" --seconds "$seconds" --server-pid "$server_pid" || status=1
 stop
+
+serve_env=OMP_WAIT_POLICY=passive
+serve "batched, OpenMP's idle threads sleeping"
+"${loadtest[@]}" --url "$url" --images "$work/images" --clients "$clients" --seconds "$seconds" --server-pid "$server_pid" || status=1
+stop
+serve_env=
 
 # icls infer's start (runtime, plugins, model) is timed on one image and taken off, so that what
 # remains is the rate of classifying: decode, pipeline and forward in batches of 16, in one process.
