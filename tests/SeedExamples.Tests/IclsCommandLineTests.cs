@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ImageClassifier.Hosting.Tests.TestHelpers;
 
 namespace SeedExamples.Tests;
 
@@ -105,21 +106,7 @@ public class IclsCommandLineTests
 
     private static async Task<IclsRun> Icls(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "icls.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("--plugins");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SamplePlugins"));
-        start.Environment.Remove("ICLS_PLUGINS");
+        var start = IclsProcess.StartInfo([.. arguments, "--plugins", Path.Combine(AppContext.BaseDirectory, "SamplePlugins")]);
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
