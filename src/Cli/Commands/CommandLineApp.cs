@@ -65,6 +65,7 @@ public static class CommandLineApp
         root.Subcommands.Add(new TrainCommand(context));
         root.Subcommands.Add(new TestCommand(context));
         root.Subcommands.Add(new InferCommand(context));
+        root.Subcommands.Add(new ServeCommand(context));
         root.Subcommands.Add(new ConvertCommand(context));
         root.Subcommands.Add(new ExportCommand(context));
 

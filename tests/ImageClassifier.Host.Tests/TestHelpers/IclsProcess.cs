@@ -6,15 +6,11 @@ namespace ImageClassifier.Hosting.Tests.TestHelpers;
 public static class IclsProcess
 {
     /// <summary>
-    /// Runs icls with <paramref name="arguments"/> and returns its exit code and everything it wrote.
-    /// In <paramref name="environment"/>, a null value removes the variable from the child's
-    /// environment; a run longer than <paramref name="timeout"/> is killed and fails.
+    /// dotnet icls.dll ARGUMENTS with stdout and stderr redirected. Without <paramref name="environment"/>
+    /// the child inherits the tests' environment less ICLS_PLUGINS; with it, each entry is set, and a
+    /// null value removes the variable.
     /// </summary>
-    public static async Task<(int ExitCode, string Output, string Error)> Run(
-        IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string?> environment,
-        TimeSpan timeout,
-        string? workingDirectory = null)
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -29,7 +25,7 @@ public static class IclsProcess
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?> { [HostOptions.PluginPathVariable] = null })
         {
             if (value is null)
             {
@@ -41,6 +37,21 @@ public static class IclsProcess
             }
         }
 
+        return start;
+    }
+
+    /// <summary>
+    /// Runs icls with <paramref name="arguments"/> and returns its exit code and everything it wrote
+    /// (<paramref name="environment"/> as in <see cref="StartInfo"/>); a run longer than
+    /// <paramref name="timeout"/> is killed and fails.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> Run(
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?> environment,
+        TimeSpan timeout,
+        string? workingDirectory = null)
+    {
+        var start = StartInfo(arguments, environment, workingDirectory);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
