@@ -26,17 +26,20 @@ public sealed class ServedModel
 
     /// <summary>
     /// The model of a JSON config with a checkpoint's weights, classified by TorchSharp through
-    /// <see cref="ImageClassifierHost.CreateInferencer(RunDefinition, string, string)"/>. The config is
-    /// read now, so its errors (with file, line and column) surface before any server starts.
+    /// <see cref="ImageClassifierHost.CreateInferencer(RunDefinition, string, string)"/>, or by ONNX
+    /// Runtime from the model <c>icls export</c> wrote (<see cref="ImageClassifierHost.CreateOnnxInferencer"/>;
+    /// the config still gives the test pipeline). The config is read now, so its errors (with file,
+    /// line and column) surface before any server starts.
     /// </summary>
     /// <param name="host">The host whose catalog binds the config.</param>
     /// <param name="configPath">The config file; its name without extension names the model.</param>
-    /// <param name="checkpoint">The weights.</param>
-    /// <param name="device">auto, cpu, cuda or cuda:N.</param>
+    /// <param name="checkpoint">The weights, or the exported .onnx file for <see cref="ServedRuntime.Onnx"/>.</param>
+    /// <param name="device">auto, cpu, cuda or cuda:N (TorchSharp only; ONNX Runtime runs on the CPU).</param>
     /// <param name="cfgOptions">Overrides such as <c>model.head.topk=[1]</c>, applied after the merge.</param>
+    /// <param name="runtime">Which runtime classifies.</param>
     /// <exception cref="ImageClassifier.Hosting.Configuration.ConfigException">The config is wrong.</exception>
     /// <exception cref="FileNotFoundException">The checkpoint does not exist.</exception>
-    public static ServedModel FromConfig(ImageClassifierHost host, string configPath, string checkpoint, string device = "auto", IEnumerable<string>? cfgOptions = null)
+    public static ServedModel FromConfig(ImageClassifierHost host, string configPath, string checkpoint, string device = "auto", IEnumerable<string>? cfgOptions = null, ServedRuntime runtime = ServedRuntime.TorchSharp)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentException.ThrowIfNullOrEmpty(configPath);
@@ -51,7 +54,10 @@ public sealed class ServedModel
         return new ServedModel
         {
             Name = Path.GetFileNameWithoutExtension(configPath),
-            CreateInferencer = () => host.CreateInferencer(run, checkpoint, device),
+            CreateInferencer = runtime == ServedRuntime.Onnx
+                ? () => host.CreateOnnxInferencer(run, checkpoint)
+                : () => host.CreateInferencer(run, checkpoint, device),
+            Runtime = runtime == ServedRuntime.Onnx ? "onnx" : "torchsharp",
             InputSize = [(int)input.Shape[2], (int)input.Shape[3]],
         };
     }

@@ -41,6 +41,32 @@ public sealed class ServedModelTests : IDisposable
     }
 
     [Fact]
+    public async Task Served_by_onnx_runtime_the_answers_are_the_torchsharp_inferencers_within_1e_4()
+    {
+        var files = new[] { ("a.png", TestImages.Png(3, channels: 1, height: 20, width: 24)), ("b.png", TestImages.Png(4, channels: 1, height: 16, width: 16)) };
+        using var inferencer = model.CreateInferencer();
+        var expected = inferencer.Infer(
+            [.. files.Select(file => ImageCodec.Decode(file.Item2, file.Item1, ColorType.Grayscale))],
+            [.. files.Select(file => file.Item1)],
+            topk: 4);
+
+        await using var server = await ServingApp.StartAsync(model.ServedByOnnxRuntime());
+        using var models = await Json(await server.Client.GetAsync("models"), HttpStatusCode.OK);
+        using var response = await server.PostFilesAsync("?topk=4", files);
+        using var answer = await Json(response, HttpStatusCode.OK);
+
+        Assert.Equal("onnx", models.RootElement.GetProperty("models")[0].GetProperty("runtime").GetString());
+        var predictions = answer.RootElement.GetProperty("predictions").EnumerateArray().ToList();
+        Assert.Equal(2, predictions.Count);
+        foreach (var (prediction, result) in predictions.Zip(expected))
+        {
+            Assert.Equal(result.PredLabel, prediction.GetProperty("pred_label").GetInt32());
+            var scores = prediction.GetProperty("topk").EnumerateArray().ToDictionary(score => score.GetProperty("label").GetInt32(), score => score.GetProperty("score").GetDouble());
+            Assert.All(result.TopK, score => Assert.Equal(score.Score, scores[score.Label], 1e-4));
+        }
+    }
+
+    [Fact]
     public async Task Models_reports_the_configs_classes_channels_and_input_size()
     {
         await using var server = await ServingApp.StartAsync(model.Served());

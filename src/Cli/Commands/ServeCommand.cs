@@ -23,7 +23,7 @@ internal sealed class ServeCommand : Command
 
     private readonly CommandContext _context;
     private readonly Argument<string> _config = ConfigCommandSupport.ConfigArgument();
-    private readonly Argument<string> _checkpoint = new("CKPT") { Description = "The checkpoint whose weights classify." };
+    private readonly Argument<string> _checkpoint = new("CKPT") { Description = "The checkpoint whose weights classify, or with --runtime onnx the model icls export wrote." };
     private readonly Option<string> _urls = new("--urls") { Description = $"Where to listen, ';' between several (port 0 picks a free port). Default {DefaultUrls}.", HelpName = "URLS", DefaultValueFactory = _ => DefaultUrls };
     private readonly Option<string?> _device = EngineCommandOptions.Device();
     private readonly Option<string[]> _cfgOptions = ConfigCommandSupport.CfgOptions();
@@ -31,6 +31,7 @@ internal sealed class ServeCommand : Command
     private readonly Option<int> _maxBatchSize = PositiveOption("--max-batch-size", "N", "The most images one forward pass takes; concurrent requests are merged up to this.", new ServingOptions().MaxBatchSize);
     private readonly Option<int> _maxWaitMs = new("--max-wait-ms") { Description = "How long a partial batch waits for more requests, in milliseconds.", HelpName = "MS", DefaultValueFactory = _ => (int)new ServingOptions().MaxWait.TotalMilliseconds };
     private readonly Option<int> _poolSize = PositiveOption("--pool-size", "N", "How many model copies classify in parallel.", new ServingOptions().PoolSize);
+    private readonly Option<ServedRuntime> _runtime = new("--runtime") { Description = "Who classifies: torchsharp (CHECKPOINT holds weights) or onnx (CHECKPOINT is a model icls export wrote).", HelpName = "RUNTIME", DefaultValueFactory = _ => ServedRuntime.TorchSharp };
     private readonly Option<int> _queueCapacity = PositiveOption("--queue-capacity", "N", "How many requests may wait; more are answered 429.", new ServingOptions().QueueCapacity);
 
     public ServeCommand(CommandContext context)
@@ -46,6 +47,7 @@ internal sealed class ServeCommand : Command
         Options.Add(_maxWaitMs);
         Options.Add(_poolSize);
         Options.Add(_queueCapacity);
+        Options.Add(_runtime);
         Options.Add(_device);
         Options.Add(_cfgOptions);
         _maxWaitMs.Validators.Add(result =>
@@ -65,7 +67,8 @@ internal sealed class ServeCommand : Command
             parseResult.GetRequiredValue(_config),
             parseResult.GetRequiredValue(_checkpoint),
             parseResult.GetValue(_device) ?? "auto",
-            parseResult.GetValue(_cfgOptions));
+            parseResult.GetValue(_cfgOptions),
+            parseResult.GetValue(_runtime));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(parseResult.GetRequiredValue(_urls));

@@ -65,6 +65,14 @@ internal sealed class TinyModel : IDisposable
 
     public ServedModel Served() => ServedModel.FromConfig(SharedHost.Value, ConfigPath, CheckpointPath, "cpu", CfgOptions);
 
+    /// <summary>The same model exported by <c>icls export</c>'s call and served by ONNX Runtime.</summary>
+    public ServedModel ServedByOnnxRuntime()
+    {
+        var onnx = folder.Combine("tiny.onnx");
+        SharedHost.Value.ExportOnnx(SharedHost.Value.LoadRun(ConfigPath, CfgOptions), CheckpointPath, onnx);
+        return ServedModel.FromConfig(SharedHost.Value, ConfigPath, onnx, "cpu", CfgOptions, ServedRuntime.Onnx);
+    }
+
     public ImageClassificationInferencer CreateInferencer() => SharedHost.Value.CreateInferencer(ConfigPath, CheckpointPath, "cpu", CfgOptions);
 
     public void Dispose() => folder.Dispose();
