@@ -441,6 +441,7 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         }
 
         using var scope = torch.NewDisposeScope();
+        graph.Consumed(pos_embed);
         return OnnxOperators.Constant(graph, PositionEmbedding.Resize(pos_embed, PatchResolution, grid, InterpolateMode, numExtraTokens));
     }
 
