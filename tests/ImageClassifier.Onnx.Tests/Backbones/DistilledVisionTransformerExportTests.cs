@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Backbones;
+using ImageClassifier.Models.Classifiers;
 using ImageClassifier.Models.Heads;
 using ImageClassifier.Models.Necks;
 using ImageClassifier.Onnx.Tests.TestHelpers;
@@ -21,8 +22,7 @@ public sealed class DistilledVisionTransformerExportTests
         torch.manual_seed(51);
         var backbone = Tiny(imgSize: 32, outType: "cls_token");
         using var model = ExportCheck.ClassifierWithoutNeck(backbone, new DeiTClsHead(new VisionTransformerClsHeadConfig { NumClasses = 5, InChannels = 16 }));
-        ExportCheck.RandomizeParameters(model, Drawn);
-        ExportCheck.AssertMatches(model, 32, 32);
+        AssertMatchesWithDrawnParameters(model, 32);
     }
 
     [Fact]
@@ -33,8 +33,7 @@ public sealed class DistilledVisionTransformerExportTests
         // Made for 32 px (a 4 x 4 grid), exported at 48 px: the position embedding is resized to 6 x 6 behind both tokens' rows.
         var backbone = Tiny(imgSize: 32, outType: "cls_token", layerScaleInitValue: 1e-4);
         using var model = ExportCheck.ClassifierWithoutNeck(backbone, new DeiTClsHead(new VisionTransformerClsHeadConfig { NumClasses = 5, InChannels = 16, HiddenDim = 12 }));
-        ExportCheck.RandomizeParameters(model, Drawn);
-        ExportCheck.AssertMatches(model, 48, 48);
+        AssertMatchesWithDrawnParameters(model, 48);
     }
 
     [Fact]
@@ -46,8 +45,7 @@ public sealed class DistilledVisionTransformerExportTests
         // the distillation token and the patches in place, so a swapped or missing token shows.
         var backbone = Tiny(imgSize: 32, outType: "raw");
         using var model = ExportCheck.Classifier(backbone, 18, neck: new GlobalAveragePooling(dim: 1));
-        ExportCheck.RandomizeParameters(model, Drawn);
-        ExportCheck.AssertMatches(model, 32, 32);
+        AssertMatchesWithDrawnParameters(model, 32);
     }
 
     [Fact]
@@ -57,8 +55,13 @@ public sealed class DistilledVisionTransformerExportTests
         var backbone = new VisionTransformer(
             imgSize: 32, patchSize: 8, outType: "cls_token", layerScaleInitValue: 1e-4, embedDims: 16, numLayers: 2, numHeads: 2, feedforwardChannels: 32);
         using var model = ExportCheck.ClassifierWithoutNeck(backbone, new VisionTransformerClsHead(new ClsHeadConfig(), 5, 16));
+        AssertMatchesWithDrawnParameters(model, 32);
+    }
+
+    private static void AssertMatchesWithDrawnParameters(ImageClassifierModel model, int side)
+    {
         ExportCheck.RandomizeParameters(model, Drawn);
-        ExportCheck.AssertMatches(model, 32, 32);
+        ExportCheck.AssertMatches(model, side, side);
     }
 
     private static DistilledVisionTransformer Tiny(int imgSize, string outType, double layerScaleInitValue = 0) =>
