@@ -21,6 +21,8 @@ public sealed class OnnxGraphBuilder
     private readonly List<OnnxValueInfo> outputs = [];
     private readonly HashSet<string> names = new(StringComparer.Ordinal);
     private readonly Dictionary<IntPtr, string> parameterNames = [];
+    private readonly HashSet<IntPtr> consumed = [];
+    private readonly Dictionary<string, string> exportedModuleTypes = new(StringComparer.Ordinal);
     private readonly Stack<(nn.Module Module, string Path)> scopes = new();
     private int counter;
 
@@ -85,7 +87,7 @@ public sealed class OnnxGraphBuilder
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(values);
-        scopes.Push((module, ChildPath(module)));
+        EnterScope(module);
         try
         {
             if (module is IOnnxExportable exportable)
@@ -176,7 +178,28 @@ public sealed class OnnxGraphBuilder
         var name = Unique(Join(Path, localName));
         initializers.Add(new OnnxTensor(name, OnnxDataType.Float, [.. tensor.shape], Bytes<float>(values)));
         parameterNames[tensor.Handle] = name;
+        consumed.Add(tensor.Handle);
         return name;
+    }
+
+    /// <summary>
+    /// Marks weights or buffers of the module being exported as accounted for without an initializer
+    /// of their own: read into a constant worked out while exporting (a resized position embedding, a
+    /// relative position bias gathered from its table by its index), or not needed by what the
+    /// module computes in evaluation mode (a folded batch norm's statistics, a step counter).
+    /// <see cref="RequireStateUsed"/> refuses a model with state that is neither this nor a <see cref="Parameter"/>.
+    /// </summary>
+    /// <param name="tensors">The tensors, as the module holds them; null entries are skipped.</param>
+    public void Consumed(params IEnumerable<Tensor?> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        foreach (var tensor in tensors)
+        {
+            if (tensor is not null)
+            {
+                consumed.Add(tensor.Handle);
+            }
+        }
     }
 
     /// <summary>Adds a float32 constant of shape <paramref name="dims"/> (empty for a scalar).</summary>
@@ -215,6 +238,59 @@ public sealed class OnnxGraphBuilder
         }
 
         return new OnnxGraph(Name, [.. nodes], [.. initializers], [.. inputs], [.. outputs]);
+    }
+
+    /// <summary>
+    /// Checks, after <paramref name="model"/> was exported, that the graph accounts for every
+    /// parameter and persistent buffer of its state dict (<see cref="Parameter"/> or <see cref="Consumed"/>):
+    /// state that no export read means an export that ignores part of what the module computes,
+    /// a graph that would run and give other scores.
+    /// </summary>
+    /// <param name="model">The module exported as the root.</param>
+    /// <exception cref="OnnxExportException">Some state is unused; the message names each key and the export that ignores it.</exception>
+    public void RequireStateUsed(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var unused = model.named_parameters().Select(entry => (Key: entry.name, Tensor: (Tensor)entry.parameter))
+            .Concat(model.named_buffers(include_nonpersistent: false).Select(entry => (Key: entry.name, Tensor: entry.buffer)))
+            .Where(entry => !consumed.Contains(entry.Tensor.Handle))
+            .Select(entry => $"{entry.Key} is not used by the exported graph: the export of {IgnoringExport(entry.Key)} ignores it")
+            .ToList();
+        if (unused.Count == 0)
+        {
+            return;
+        }
+
+        const int shown = 5;
+        var more = unused.Count > shown ? $"; and {unused.Count - shown} more" : string.Empty;
+        throw new OnnxExportException(
+            $"{string.Join("; ", unused.Take(shown))}{more}. Export it, or mark it with {nameof(OnnxGraphBuilder)}.{nameof(Consumed)} where the graph needs no initializer for it.");
+    }
+
+    // The innermost exported module on the key's path: the one whose export skipped the tensor (or the child holding it).
+    private string IgnoringExport(string key)
+    {
+        for (var end = key.LastIndexOf('.'); end >= 0; end = key.LastIndexOf('.', end - 1))
+        {
+            if (exportedModuleTypes.TryGetValue(key[..end], out var type))
+            {
+                return type;
+            }
+
+            if (end == 0)
+            {
+                break;
+            }
+        }
+
+        return exportedModuleTypes.TryGetValue(string.Empty, out var root) ? root : "the model";
+    }
+
+    private void EnterScope(nn.Module module)
+    {
+        var path = ChildPath(module);
+        scopes.Push((module, path));
+        exportedModuleTypes.TryAdd(path, module.GetType().Name);
     }
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
@@ -334,7 +410,7 @@ public sealed class OnnxGraphBuilder
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(export);
-        scopes.Push((module, ChildPath(module)));
+        EnterScope(module);
         try
         {
             return export();

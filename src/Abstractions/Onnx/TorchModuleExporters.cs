@@ -96,6 +96,8 @@ public static class TorchModuleExporters
             throw graph.Unsupported("keeps no running statistics, so it normalizes with each batch's own even in evaluation mode, which the export does not reproduce");
         }
 
+        // The step counter only matters to training with momentum off.
+        graph.Consumed(norm.num_batches_tracked);
         return OnnxOperators.BatchNorm(graph, input, norm.weight, norm.bias, norm.running_mean, norm.running_var, norm.eps);
     }
 

@@ -1,5 +1,6 @@
 using ImageClassifier.Models.Initialization;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -104,6 +105,14 @@ public partial class DistilledVisionTransformer : VisionTransformer
 
     /// <summary>Both tokens, channels first: (N, C, 2), the class token at index 0 of the last dimension.</summary>
     protected override Tensor ClassTokenOutput(Tensor tokens) => tokens[.., ..2].transpose(1, 2);
+
+    /// <summary>The class token, then the distillation token, each expanded to (N, 1, C), as <see cref="ExtraTokens"/>.</summary>
+    protected override IReadOnlyList<string> ExportExtraTokens(OnnxGraphBuilder graph, string tokenShape) =>
+        [.. base.ExportExtraTokens(graph, tokenShape), ExportExpandedToken(graph, dist_token!, nameof(dist_token), tokenShape)];
+
+    /// <summary>Both tokens, channels first: (N, C, 2), as <see cref="ClassTokenOutput"/>.</summary>
+    protected override string ExportClassTokenOutput(OnnxGraphBuilder graph, string tokens) =>
+        OnnxOperators.Transpose(graph, OnnxOperators.Slice(graph, tokens, 1, 0, 2), 0, 2, 1);
 
     /// <summary>The Vision Transformer's embeddings and the distillation token.</summary>
     protected override IEnumerable<Parameter> FrozenEmbeddings() =>

@@ -350,6 +350,7 @@ public partial class SwinTransformer : Backbone, IHasInitConfig, IHasFeatureInfo
         }
 
         using var scope = torch.NewDisposeScope();
+        graph.Consumed(absolute_pos_embed);
         return OnnxOperators.Constant(graph, ResizedPositionEmbedding(height, width));
     }
 

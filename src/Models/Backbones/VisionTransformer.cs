@@ -303,15 +303,17 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
             throw graph.Unsupported("sizes its patch grid and position embedding from the image's height and width, which are not known when exporting");
         }
 
+        OnnxOverrideCheck.RequireExportBeside(graph, this, nameof(ExtraTokens), nameof(ExportExtraTokens));
+        OnnxOverrideCheck.RequireExportBeside(graph, this, nameof(ClassTokenOutput), nameof(ExportClassTokenOutput));
         var grid = patch_embed.OutputSize(height, width);
         var tokens = graph.Export(patch_embed, inputs[0]);
-        if (cls_token is not null)
+
+        // Each (1, 1, C) token broadcast to (N, 1, C): the batch is the only size not known when exporting.
+        var batch = graph.Node("Shape", [inputs[0]], OnnxAttribute.Int("start", 0), OnnxAttribute.Int("end", 1));
+        var extra = ExportExtraTokens(graph, graph.Node("Concat", [batch, graph.Int64s(1, 1)], OnnxAttribute.Int("axis", 0)));
+        if (extra.Count > 0)
         {
-            // (1, 1, C) broadcast to (N, 1, C): the batch is the only size not known when exporting.
-            var batch = graph.Node("Shape", [inputs[0]], OnnxAttribute.Int("start", 0), OnnxAttribute.Int("end", 1));
-            var shape = graph.Node("Concat", [batch, graph.Int64s(1, 1)], OnnxAttribute.Int("axis", 0));
-            var classTokens = graph.Node("Expand", [graph.Parameter(cls_token, nameof(cls_token)), shape]);
-            tokens = graph.Node("Concat", [classTokens, tokens], OnnxAttribute.Int("axis", 1));
+            tokens = graph.Node("Concat", [.. extra, tokens], OnnxAttribute.Int("axis", 1));
         }
 
         tokens = graph.Node("Add", [tokens, ExportPositionEmbedding(graph, grid)]);
@@ -401,6 +403,33 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
     protected virtual Tensor ClassTokenOutput(Tensor tokens) => tokens[.., 0];
 
     /// <summary>
+    /// <see cref="ExtraTokens"/> in an ONNX graph: each token expanded to <paramref name="tokenShape"/>,
+    /// a value holding (N, 1, 1). A class that overrides <see cref="ExtraTokens"/> overrides this too
+    /// (its export is refused otherwise).
+    /// </summary>
+    /// <returns>The tokens' values, in order.</returns>
+    protected virtual IReadOnlyList<string> ExportExtraTokens(OnnxGraphBuilder graph, string tokenShape)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return cls_token is null ? [] : [ExportExpandedToken(graph, cls_token, nameof(cls_token), tokenShape)];
+    }
+
+    /// <summary>
+    /// <see cref="ClassTokenOutput"/> in an ONNX graph, on the final tokens (N, extra + L, C). A class
+    /// that overrides <see cref="ClassTokenOutput"/> overrides this too (its export is refused otherwise).
+    /// </summary>
+    /// <returns>The output's value.</returns>
+    protected virtual string ExportClassTokenOutput(OnnxGraphBuilder graph, string tokens) => OnnxOperators.Select(graph, tokens, 1, 0);
+
+    /// <summary>The (1, 1, C) <paramref name="token"/>, an initializer named <paramref name="name"/>, expanded to <paramref name="tokenShape"/> (N, 1, 1).</summary>
+    /// <returns>The (N, 1, C) value.</returns>
+    protected static string ExportExpandedToken(OnnxGraphBuilder graph, Parameter token, string name, string tokenShape)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return graph.Node("Expand", [graph.Parameter(token, name), tokenShape]);
+    }
+
+    /// <summary>
     /// The embedding parameters frozen with frozen_stages above 0, beside the patch embedding's: the
     /// position embedding and the class token; a derived class adds its own tokens.
     /// </summary>
@@ -441,6 +470,7 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
         }
 
         using var scope = torch.NewDisposeScope();
+        graph.Consumed(pos_embed);
         return OnnxOperators.Constant(graph, PositionEmbedding.Resize(pos_embed, PatchResolution, grid, InterpolateMode, numExtraTokens));
     }
 
@@ -453,7 +483,7 @@ public partial class VisionTransformer : Backbone, IHasInitConfig, IHasFeatureIn
 
         if (OutType == "cls_token")
         {
-            return OnnxOperators.Select(graph, tokens, 1, 0);
+            return ExportClassTokenOutput(graph, tokens);
         }
 
         var patches = numExtraTokens == 0 ? tokens : OnnxOperators.Slice(graph, tokens, 1, numExtraTokens, numExtraTokens + (grid.Height * grid.Width));

@@ -1,4 +1,5 @@
 using ImageClassifier.Models.Initialization;
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -77,6 +78,21 @@ public partial class DeiTClsHead : VisionTransformerClsHead
         var tokens = PreLogits(input);
         var scores = torch.stack([HeadLayer.call(tokens[.., .., 0]), distillation.Layer!.call(tokens[.., .., 1])]);
         return scores.mean([0L]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <c>forward</c> in an ONNX graph: the (N, in_channels, 2) pair turned to (N, 2, in_channels)
+    /// through the pre-logits layer, then the mean of layers.head on the class token and
+    /// layers.head_dist on the distillation token.
+    /// </summary>
+    public override IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var tokens = ExportPreLogitsOf(graph, OnnxOperators.Transpose(graph, inputs[^1], 0, 2, 1));
+        var classScores = graph.Export(HeadLayer, OnnxOperators.Select(graph, tokens, 1, 0));
+        var distillationScores = graph.Export(HeadDist, OnnxOperators.Select(graph, tokens, 1, 1));
+        return [graph.Node("Mul", [graph.Node("Add", [classScores, distillationScores]), graph.Scalar(0.5f)])];
     }
 
     /// <summary>

@@ -157,6 +157,17 @@ public partial class VisionTransformerClsHead : ClsHead, IHasInitConfig
     }
 
     /// <summary>
+    /// <see cref="PreLogitsOf"/> in an ONNX graph: <paramref name="token"/> through the pre-logits
+    /// layer and activation when hidden_dim is set, over its last dimension; the token itself otherwise.
+    /// </summary>
+    /// <returns>The output's value.</returns>
+    protected string ExportPreLogitsOf(OnnxGraphBuilder graph, string token)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        return parts.PreLogits is null ? token : graph.Chain(token, parts.PreLogits, parts.Act);
+    }
+
+    /// <summary>
     /// The layers after layers.head in the <c>layers</c> container, by name; none here. A derived
     /// head adds its own (DeiT's head_dist), then calls <see cref="RebuildLayers"/>.
     /// </summary>

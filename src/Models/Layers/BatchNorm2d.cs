@@ -164,8 +164,11 @@ public sealed class BatchNorm2d : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(inputs);
+        // The step counter only matters to training; folded, the convolution carries the rest.
+        graph.Consumed(num_batches_tracked);
         if (IsFolded)
         {
+            graph.Consumed(weight, bias, running_mean, running_var);
             return inputs;
         }
 

@@ -83,7 +83,7 @@ public sealed class FFN : nn.Module<Tensor, Tensor>, IOnnxExportable
     public string ExportOnnx(OnnxGraphBuilder graph, string input, string identity)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var output = graph.Chain(input, layers, dropoutLayer);
+        var output = graph.Chain(input, layers, gamma2, dropoutLayer);
         return addIdentity ? graph.Node("Add", [identity, output]) : output;
     }
 }

@@ -1,3 +1,4 @@
+using ImageClassifier.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace ImageClassifier.Models.Layers;
 /// <c>LayerScale</c>: a learned per-channel factor on a residual branch, over the last dimension of
 /// (..., C) tokens. One parameter, <c>weight</c> (C), starting at the init value everywhere.
 /// </summary>
-public sealed class LayerScale : nn.Module<Tensor, Tensor>
+public sealed class LayerScale : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     // mmpretrain's and mmcv's attribute name, so it is the checkpoint key.
     private readonly Parameter weight;
@@ -31,4 +32,12 @@ public sealed class LayerScale : nn.Module<Tensor, Tensor>
 
     /// <summary>The input scaled channel by channel: (..., C) in and out.</summary>
     public override Tensor forward(Tensor input) => input.mul(weight);
+
+    /// <summary>The input times <c>weight</c>, broadcast over the last dimension, as <c>forward</c>.</summary>
+    public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [graph.Node("Mul", [inputs[0], graph.Parameter(weight, nameof(weight))])];
+    }
 }

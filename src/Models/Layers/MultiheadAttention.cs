@@ -94,6 +94,6 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>, IOnnxExporta
             OnnxOperators.Select(graph, parts, 0, 2),
             (float)(1 / Math.Sqrt(headChannels)));
         var merged = OnnxOperators.Reshape(graph, OnnxOperators.Transpose(graph, attended, 0, 2, 1, 3), 0, 0, EmbedDims);
-        return [graph.Chain(merged, proj, proj_drop, out_drop)];
+        return [graph.Chain(merged, proj, proj_drop, gamma1, out_drop)];
     }
 }

@@ -121,6 +121,7 @@ public sealed class WindowMSA : nn.Module, IHasInitConfig
         var area = windowSize * windowSize;
         var heads = OnnxOperators.Reshape(graph, graph.Export(qkv, windows), 0, 0, 3, numHeads, channels / numHeads);
         var parts = OnnxOperators.Transpose(graph, heads, 2, 0, 3, 1, 4);
+        graph.Consumed(relative_position_bias_table, relative_position_index);
         var bias = relative_position_bias_table.index_select(0, relative_position_index.view(-1)).view(area, area, -1).permute(2, 0, 1);
 
         string BiasAndMask(string logits)

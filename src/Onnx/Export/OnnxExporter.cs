@@ -52,6 +52,7 @@ public static class OnnxExporter
         var graph = new OnnxGraphBuilder(model.GetType().Name);
         var input = graph.AddInput(InputName, OnnxDataType.Float, [OnnxDimension.Dynamic(BatchDimension), OnnxDimension.Fixed(options.Channels), OnnxDimension.Fixed(options.Height), OnnxDimension.Fixed(options.Width)]);
         var outputs = graph.Export(model, [input]);
+        graph.RequireStateUsed(model);
         if (outputs.Count != 1)
         {
             throw new OnnxExportException($"The model's export gave {outputs.Count} outputs where one (the class scores) was expected.");

@@ -4,6 +4,7 @@ using ImageClassifier.Models.Heads;
 using ImageClassifier.Onnx.Export;
 using ImageClassifier.Onnx.Tests.TestHelpers;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Onnx.Tests.Export;
@@ -104,6 +105,81 @@ public sealed class OnnxExporterTests
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void State_that_no_export_reads_is_named_by_its_key_and_the_export_that_ignores_it()
+    {
+        torch.manual_seed(17);
+        using var model = ExportCheck.Classifier(new GainedBackbone(markGainRead: false), 4);
+
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.BuildGraph(model, new OnnxExportOptions { Height = 8, Width = 8 }));
+
+        Assert.StartsWith(
+            "backbone.offset is not used by the exported graph: the export of GainedBackbone ignores it; "
+            + "backbone.gain.weight is not used by the exported graph: the export of GainedBackbone ignores it. Export it, or mark it",
+            error.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void State_read_into_a_constant_and_marked_consumed_exports_and_matches_onnx_runtime()
+    {
+        torch.manual_seed(18);
+        using var model = ExportCheck.Classifier(new GainedBackbone(markGainRead: true), 4);
+
+        ExportCheck.AssertMatches(model, 8, 8);
+    }
+
+    // A per-channel gain in a child module and an offset of its own: its export reads neither
+    // (a wrong graph the completeness check must catch), or, marked, folds both into one constant.
+    private sealed class GainedBackbone : Backbone, IOnnxExportable
+    {
+        private readonly nn.Module<Tensor, Tensor> stem = nn.Conv2d(3, 4, 3, padding: 1);
+        private readonly Gain gain = new(4);
+        private readonly Parameter offset = new(torch.randn(4, 1, 1));
+        private readonly bool markGainRead;
+
+        public GainedBackbone(bool markGainRead)
+            : base(nameof(GainedBackbone))
+        {
+            this.markGainRead = markGainRead;
+            RegisterComponents();
+        }
+
+        public override IReadOnlyList<Tensor> forward(Tensor input) => [gain.call(stem.call(input)) + offset];
+
+        public IReadOnlyList<string> ExportOnnx(OnnxGraphBuilder graph, IReadOnlyList<string> inputs)
+        {
+            var features = graph.Export(stem, inputs[0]);
+            if (!markGainRead)
+            {
+                return [features];
+            }
+
+            graph.Consumed(gain.Weight, offset);
+            using var noGrad = torch.no_grad();
+            using var weight = gain.Weight.detach().clone();
+            using var shift = offset.detach().clone();
+            var scaled = graph.Node("Mul", [features, OnnxOperators.Constant(graph, weight)]);
+            return [graph.Node("Add", [scaled, OnnxOperators.Constant(graph, shift)])];
+        }
+    }
+
+    private sealed class Gain : nn.Module<Tensor, Tensor>
+    {
+        private readonly Parameter weight;
+
+        public Gain(int channels)
+            : base(nameof(Gain))
+        {
+            weight = new Parameter(torch.rand(channels, 1, 1) + 0.5);
+            RegisterComponents();
+        }
+
+        public Parameter Weight => weight;
+
+        public override Tensor forward(Tensor input) => input * weight;
     }
 
     // Exports itself, as a plugin's backbone would, but holds a layer that has no export.
