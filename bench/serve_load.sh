@@ -3,7 +3,8 @@
 # defaults, N concurrent clients posting images for a bounded time (bench/ImageClassifier.LoadTest),
 # throughput, p50/p90/p99 latency, errors and the server's resident memory at start, middle and
 # end; the same at 1 client, at N clients with batching off (--max-batch-size 1), and at N clients
-# with OMP_WAIT_POLICY=passive. Then the same images through `icls infer` in one process, as
+# with OMP_WAIT_POLICY=passive, and at N clients with the model exported to ONNX and served by ONNX
+# Runtime (--runtime onnx). Then the same images through `icls infer` in one process, as
 # images/s, for comparison.
 #
 # Usage: bash bench/serve_load.sh [CHECKPOINT]
@@ -77,6 +78,15 @@ stop
 serve "not batched" --max-batch-size 1
 "${loadtest[@]}" --url "$url" --images "$work/images" --clients "$clients" --seconds "$seconds" --server-pid "$server_pid" || status=1
 stop
+
+# The same model exported to ONNX and served by ONNX Runtime: the two runtimes behind one server.
+"${icls[@]}" export configs/quickstart.json "$checkpoint" "$work/model.onnx" >/dev/null
+checkpoint_torch=$checkpoint
+checkpoint="$work/model.onnx"
+serve "batched, ONNX Runtime" --runtime onnx
+"${loadtest[@]}" --url "$url" --images "$work/images" --clients "$clients" --seconds "$seconds" --server-pid "$server_pid" || status=1
+stop
+checkpoint=$checkpoint_torch
 
 serve_env=OMP_WAIT_POLICY=passive
 serve "batched, OpenMP's idle threads sleeping"
