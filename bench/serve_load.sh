@@ -80,7 +80,8 @@ serve "not batched" --max-batch-size 1
 stop
 
 # The same model exported to ONNX and served by ONNX Runtime: the two runtimes behind one server.
-"${icls[@]}" export configs/quickstart.json "$checkpoint" "$work/model.onnx" >/dev/null
+# The quick start's test pipeline keeps each image's size; the samples are 28 x 28.
+"${icls[@]}" export configs/quickstart.json "$checkpoint" "$work/model.onnx" --input-size 28,28 >/dev/null
 checkpoint_torch=$checkpoint
 checkpoint="$work/model.onnx"
 serve "batched, ONNX Runtime" --runtime onnx
