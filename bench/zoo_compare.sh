@@ -2,7 +2,7 @@
 # Each zoo family's forward against torchvision's model of the same arch, on the same CPU:
 # batch 1 and batch 32 at 224 x 224, icls through the inferencer (norms folded) and PyTorch as users
 # run it (eval, no_grad, one thread per core), alternating which side goes first, each in its own
-# process. Prints pytorch_ms/icls_ms per family and batch (>1: icls faster; the bar is 1/1.1).
+# process, after 30 warm-up calls (3 left .NET's tiered JIT and oneDNN's first calls in the batch-1 figures). Prints pytorch_ms/icls_ms per family and batch (>1: icls faster; the bar is 1/1.1).
 # PyTorch is Debian's python3-torch and python3-torchvision (installed here when missing; run as root).
 # Usage: bench/zoo_compare.sh [ROUNDS] [STEPS] [FAMILY ...]
 set -euo pipefail
@@ -39,11 +39,11 @@ for round in $(seq 1 "$rounds"); do
       if (( round % 2 )); then order="pytorch icls"; else order="icls pytorch"; fi
       for side in $order; do
         if [[ $side == pytorch ]]; then
-          /usr/bin/python3 bench/pytorch/zoo_forward_bench.py --model "$family" --batch "$batch" --steps "$steps" --threads "$(nproc)" | sed "s/^{/{\"family\": \"$family\", /"
+          /usr/bin/python3 bench/pytorch/zoo_forward_bench.py --model "$family" --batch "$batch" --steps "$steps" --warmup 30 --threads "$(nproc)" | sed "s/^{/{\"family\": \"$family\", /"
         else
-          dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" 2>/dev/null | tail -1 | sed "s/^{/{\"family\": \"$family\", /"
+          dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" --warmup 30 2>/dev/null | tail -1 | sed "s/^{/{\"family\": \"$family\", /"
           # The same without channels-last weights (ICLS_CHANNELS_LAST=0): what that layout gains.
-          ICLS_CHANNELS_LAST=0 dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" 2>/dev/null | tail -1 | sed "s/^{/{\"family\": \"$family\", /; s/\"side\":\"icls\"/\"side\":\"icls_nchw\"/"
+          ICLS_CHANNELS_LAST=0 dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" --warmup 30 2>/dev/null | tail -1 | sed "s/^{/{\"family\": \"$family\", /; s/\"side\":\"icls\"/\"side\":\"icls_nchw\"/"
         fi
       done
     done
