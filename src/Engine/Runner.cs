@@ -309,7 +309,7 @@ public sealed class Runner : IDisposable
                 // A hook's stop ends an iteration-based run after this iteration, an epoch-based one after the epoch.
                 atEnd = atEnd || (!loop.ByEpoch && stopReason is not null);
 
-                if (run.Checkpoint is { ByEpoch: false } iterationHook && ((iterationHook.Interval > 0 && iteration % iterationHook.Interval == 0) || (atEnd && iterationHook.SaveLast)))
+                if (run.Checkpoint is { ByEpoch: false } iterationHook && (iterationHook.IsSavePoint(iteration) || (atEnd && iterationHook.SaveLast)))
                 {
                     progress = progress with { Epoch = epoch, Iteration = iteration, EpochIteration = epochIteration };
                     lastCheckpoint = SaveCheckpoint(iterationHook.FileName(epoch, iteration), optimizer, schedulers, progress, periodic: true);
@@ -359,7 +359,7 @@ public sealed class Runner : IDisposable
 
                 var cancelled = options.Cancellation.IsCancellationRequested;
                 var name = (run.Checkpoint ?? CheckpointSettings.Default).FileName(epoch, iteration);
-                if (run.Checkpoint is { ByEpoch: true } hook && ((hook.Interval > 0 && epoch % hook.Interval == 0) || ((finished || cancelled) && hook.SaveLast)))
+                if (run.Checkpoint is { ByEpoch: true } hook && (hook.IsSavePoint(epoch) || ((finished || cancelled) && hook.SaveLast)))
                 {
                     lastCheckpoint = SaveCheckpoint(name, optimizer, schedulers, progress, periodic: true);
                 }
@@ -607,6 +607,7 @@ public sealed class Runner : IDisposable
 
         // Before the best is chosen, as mmengine's CheckpointHook runs last: an EMAHook has swapped the training weights back.
         CallHooks(hookPoint!(), (hook, point) => hook.AfterValEpoch(point, result.Metrics));
+        run.StepSchedulersOnValidation(schedulers, result.Metrics);
 
         if (run.Checkpoint is { SaveBest: { } saveBest } hook)
         {

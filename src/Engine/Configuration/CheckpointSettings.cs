@@ -7,8 +7,15 @@ namespace ImageClassifier.Engine.Configuration;
 /// <param name="Rule">"greater" or "less": which values of SaveBest are better; null to infer it ("greater" for accuracies, "less" for losses).</param>
 /// <param name="SaveLast">Also save at the end of training when the interval does not fall there.</param>
 /// <param name="ByEpoch">Save after epochs (<c>epoch_N.pth</c>) or, when false, after iterations (<c>iter_N.pth</c>, also in an epoch-based run); an iteration-based run needs false.</param>
-public sealed record CheckpointSettings(int Interval, int MaxKeepCheckpoints, string? SaveBest, string? Rule, bool SaveLast, bool ByEpoch = true)
+/// <param name="SaveBegin">The epoch (or iteration) from which periodic saving starts, mmengine's <c>save_begin</c>: saves fall at SaveBegin, SaveBegin + Interval, ...</param>
+public sealed record CheckpointSettings(int Interval, int MaxKeepCheckpoints, string? SaveBest, string? Rule, bool SaveLast, bool ByEpoch = true, int SaveBegin = 0)
 {
+    /// <summary>
+    /// Whether the periodic rule saves after <paramref name="step"/> epochs (or iterations), as
+    /// mmengine's every_n_epochs(interval, save_begin): from SaveBegin on, every Interval.
+    /// </summary>
+    public bool IsSavePoint(int step) => Interval > 0 && step >= SaveBegin && (step - SaveBegin) % Interval == 0;
+
     /// <summary>mmpretrain's default: every epoch, all kept, no best.</summary>
     public static CheckpointSettings Default { get; } = new(1, -1, null, null, true);
 

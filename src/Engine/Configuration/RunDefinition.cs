@@ -344,6 +344,35 @@ public sealed class RunDefinition
         return schedulers;
     }
 
+    /// <summary>
+    /// Passes a validation's <paramref name="metrics"/> to the schedulers that act on them
+    /// (ReduceOnPlateau*), as mmengine's ParamSchedulerHook does after each validation.
+    /// </summary>
+    /// <param name="schedulers">The run's schedulers, in the order of its <c>param_scheduler</c> list (<see cref="AttachSchedulers"/>).</param>
+    /// <param name="metrics">The validation's numbers by name.</param>
+    /// <exception cref="Exception">From <see cref="Origin"/>: a scheduler watches a metric the validation does not compute.</exception>
+    public void StepSchedulersOnValidation(IReadOnlyList<ParamScheduler> schedulers, IReadOnlyDictionary<string, double> metrics)
+    {
+        ArgumentNullException.ThrowIfNull(schedulers);
+        ArgumentNullException.ThrowIfNull(metrics);
+        for (var i = 0; i < schedulers.Count; i++)
+        {
+            if (!schedulers[i].StepsOnValidation)
+            {
+                continue;
+            }
+
+            try
+            {
+                schedulers[i].Step(metrics);
+            }
+            catch (ConfigValueException refusal)
+            {
+                throw Origin.Error($"$.param_scheduler[{i}].{refusal.Member}", refusal.Message);
+            }
+        }
+    }
+
     /// <summary>The validation value that <paramref name="saveBest"/> (<c>default_hooks.checkpoint.save_best</c>) names.</summary>
     /// <param name="saveBest">A value name ("accuracy/top1"), or "auto" for the first.</param>
     /// <param name="metricNames">The names of the numbers the validation computes, in order.</param>

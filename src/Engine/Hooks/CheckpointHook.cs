@@ -17,6 +17,7 @@ public sealed partial class CheckpointHook : Hook
     /// <param name="byEpoch">Count interval in epochs and name checkpoints epoch_N.pth, or, when false, in iterations with iter_N.pth (needed by an iteration-based run).</param>
     /// <param name="saveOptimizer">Checkpoints always hold the optimizer's state here, so that resuming is exact.</param>
     /// <param name="saveParamScheduler">Checkpoints always hold the schedulers' state here.</param>
+    /// <param name="saveBegin">The epoch (or iteration) from which periodic saving starts: saves fall at save_begin, save_begin + interval, ...</param>
     public CheckpointHook(
         int interval = -1,
         int maxKeepCkpts = -1,
@@ -25,7 +26,8 @@ public sealed partial class CheckpointHook : Hook
         [OneOf("greater", "less")] string? rule = null,
         bool byEpoch = true,
         bool saveOptimizer = true,
-        bool saveParamScheduler = true)
+        bool saveParamScheduler = true,
+        [ValueRange(Minimum = 0)] int saveBegin = 0)
     {
         if (rule is not (null or "greater" or "less"))
         {
@@ -33,7 +35,7 @@ public sealed partial class CheckpointHook : Hook
         }
 
         _ = (saveOptimizer, saveParamScheduler);
-        Settings = new Configuration.CheckpointSettings(interval, maxKeepCkpts, saveBest, rule, saveLast, byEpoch);
+        Settings = new Configuration.CheckpointSettings(interval, maxKeepCkpts, saveBest, rule, saveLast, byEpoch, saveBegin);
     }
 
     /// <summary>The settings the runner saves by.</summary>

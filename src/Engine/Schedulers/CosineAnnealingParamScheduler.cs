@@ -5,12 +5,37 @@ namespace ImageClassifier.Engine.Schedulers;
 /// and <see cref="CosineAnnealingMomentum"/>: the setting follows half a cosine from its initial
 /// value down to <c>eta_min</c> over <c>T_max</c> steps (written <c>t_max</c> here, as config keys
 /// are snake_case), and climbs back after, as SGDR's cosine does.
+/// Registered under that name, it drives the setting <c>param_name</c> names (<c>lr</c>,
+/// <c>momentum</c>, <c>weight_decay</c>, ...).
 /// </summary>
-public abstract class CosineAnnealingParamScheduler : ParamScheduler
+[RegisterModel]
+public partial class CosineAnnealingParamScheduler : ParamScheduler
 {
     private int? tMax;
     private readonly double? etaMin;
     private readonly double? etaMinRatio;
+
+    /// <summary>Creates the scheduler of the setting <paramref name="paramName"/> names; give eta_min or eta_min_ratio, not both (eta_min 0 when neither).</summary>
+    /// <param name="paramName">The optimizer setting to schedule: "lr", "momentum", or another number of the parameter groups such as "weight_decay".</param>
+    /// <param name="tMax">The steps of the half period; end - begin when null.</param>
+    /// <param name="etaMin">The minimum value.</param>
+    /// <param name="begin">The first step the scheduler acts on.</param>
+    /// <param name="end">The step it stops before; the run's end when null.</param>
+    /// <param name="byEpoch">Step once per epoch rather than once per iteration.</param>
+    /// <param name="convertToIterBased">Count T_max in iterations and change the value every iteration.</param>
+    /// <param name="etaMinRatio">The minimum value as a fraction of the initial one.</param>
+    public CosineAnnealingParamScheduler(
+        string paramName,
+        [ValueRange(Minimum = 1)] int? tMax = null,
+        [ValueRange(Minimum = 0)] double? etaMin = null,
+        [ValueRange(Minimum = 0)] int begin = 0,
+        int? end = null,
+        bool byEpoch = true,
+        bool convertToIterBased = false,
+        [ValueRange(Minimum = 0)] double? etaMinRatio = null)
+        : this(ScheduledParameter.Named(paramName), tMax, etaMin, begin, end, byEpoch, convertToIterBased, etaMinRatio)
+    {
+    }
 
     /// <summary>Checks and keeps the period and the minimum; give eta_min or eta_min_ratio, not both (eta_min 0 when neither).</summary>
     /// <param name="parameter">The setting the scheduler drives.</param>

@@ -7,14 +7,41 @@ namespace ImageClassifier.Engine.Schedulers;
 /// <c>eta_min</c> (or the initial value times <c>eta_min_ratio</c>); after the last period the
 /// value is held. With every weight 1 and periods T_0, T_0 T_mult, ... it is torch's
 /// <c>CosineAnnealingWarmRestarts</c> over those periods.
+/// Registered under that name, it drives the setting <c>param_name</c> names (<c>lr</c>,
+/// <c>momentum</c>, <c>weight_decay</c>, ...).
 /// </summary>
-public abstract class CosineRestartParamScheduler : ParamScheduler
+[RegisterModel]
+public partial class CosineRestartParamScheduler : ParamScheduler
 {
     private int[] periods;
     private int[] cumulativePeriods;
     private readonly double[] restartWeights;
     private readonly double? etaMin;
     private readonly double? etaMinRatio;
+
+    /// <summary>Creates the scheduler of the setting <paramref name="paramName"/> names.</summary>
+    /// <param name="paramName">The optimizer setting to schedule: "lr", "momentum", or another number of the parameter groups such as "weight_decay".</param>
+    /// <param name="periods">The length of each cosine cycle, in steps.</param>
+    /// <param name="restartWeights">The factor of the initial value each cycle restarts from, one per period.</param>
+    /// <param name="etaMin">The minimum value.</param>
+    /// <param name="etaMinRatio">The minimum value as a fraction of the initial one.</param>
+    /// <param name="begin">The first step the scheduler acts on.</param>
+    /// <param name="end">The step it stops before; the run's end when null.</param>
+    /// <param name="byEpoch">Step once per epoch rather than once per iteration.</param>
+    /// <param name="convertToIterBased">Count the periods in iterations (epochs times the epoch length).</param>
+    public CosineRestartParamScheduler(
+        string paramName,
+        [ValueRange(Minimum = 1)] int[] periods,
+        [DefaultItems(1.0)] double[]? restartWeights = null,
+        [ValueRange(Minimum = 0)] double? etaMin = null,
+        [ValueRange(Minimum = 0)] double? etaMinRatio = null,
+        [ValueRange(Minimum = 0)] int begin = 0,
+        int? end = null,
+        bool byEpoch = true,
+        bool convertToIterBased = false)
+        : this(ScheduledParameter.Named(paramName), periods, restartWeights ?? [1.0], etaMin, etaMinRatio, begin, end, byEpoch, convertToIterBased)
+    {
+    }
 
     /// <summary>Checks and keeps the periods, weights and minimum; give exactly one of eta_min and eta_min_ratio.</summary>
     /// <param name="parameter">The setting the scheduler drives.</param>

@@ -15,8 +15,10 @@ namespace ImageClassifier.Engine.Schedulers;
 /// Built from its config, a scheduler is attached to the optimizer once the run knows its length
 /// (<see cref="Attach"/>): that resolves a missing <c>end</c> (the last epoch or iteration), converts
 /// an epoch-based schedule to iterations with <c>convert_to_iter_based</c>, and takes the first step,
-/// as mmengine's constructor does. The runner then calls <see cref="Step"/> after every iteration
-/// (<c>by_epoch: false</c>) or every epoch (<c>by_epoch: true</c>).
+/// as mmengine's constructor does. The runner then calls <see cref="Step()"/> after every iteration
+/// (<c>by_epoch: false</c>) or every epoch (<c>by_epoch: true</c>). A scheduler that reads the
+/// validation's results (<see cref="StepsOnValidation"/>, mmengine's <c>need_val_args</c>) only counts
+/// those steps, and changes the setting when the runner passes it each validation's metrics.
 /// </remarks>
 [ComponentKind("param_scheduler")]
 public abstract class ParamScheduler
@@ -75,11 +77,18 @@ public abstract class ParamScheduler
     /// <summary>How many steps the scheduler has acted on, minus one (mmengine's <c>last_step</c>).</summary>
     public int LastStep { get; private set; } = -1;
 
-    /// <summary>How many times <see cref="Step"/> ran, minus one, counting the one <see cref="Attach"/> takes.</summary>
+    /// <summary>How many times <see cref="Step()"/> ran, minus one, counting the one <see cref="Attach"/> takes.</summary>
     public int GlobalStep { get; private set; } = -1;
 
     /// <summary>Whether <see cref="Attach"/> has run.</summary>
     public bool IsAttached { get; private set; }
+
+    /// <summary>
+    /// Whether the scheduler changes the setting from validation results (ReduceOnPlateau*, mmengine's
+    /// <c>need_val_args</c>): <see cref="Step()"/> then only counts epochs, and the runner calls
+    /// <see cref="Step(IReadOnlyDictionary{string, double})"/> after each validation.
+    /// </summary>
+    public virtual bool StepsOnValidation => false;
 
     /// <summary>The initial value of the setting in each parameter group (mmengine's <c>base_values</c>).</summary>
     public IReadOnlyList<double> BaseValues => baseValues;
@@ -100,7 +109,13 @@ public abstract class ParamScheduler
     /// <exception cref="ConfigValueException">The scheduler counts epochs that the run does not have.</exception>
     public void CheckRunUnit(bool epochBasedRun)
     {
-        if (epochBasedRun || !ByEpoch)
+        if (StepsOnValidation && !epochBasedRun && Begin > 0)
+        {
+            throw new ConfigValueException("begin", Begin, "0 in an iteration-based run (train_cfg.by_epoch false): the scheduler counts epochs, which such a run does not have, and acts on every validation");
+        }
+
+        // A scheduler stepped by validations acts as often as validations come, whatever the run counts.
+        if (epochBasedRun || !ByEpoch || StepsOnValidation)
         {
             return;
         }
@@ -155,7 +170,9 @@ public abstract class ParamScheduler
         groups = [.. optimizer.ParamGroups];
         if (groups.FirstOrDefault(group => !Parameter.IsIn(group)) is { } without)
         {
-            throw new ConfigValueException("type", GetType().Name, $"a scheduler of a setting the optimizer has: {optimizer.GetType().Name}'s parameter groups ({without.GetType().Name}) have no {Parameter.Name} (momentum schedulers need SGD's momentum or the Adam family's betas)");
+            throw Parameter.NamedInConfig
+                ? new ConfigValueException("param_name", Parameter.Name, $"a number the optimizer's parameter groups hold ({without.GetType().Name} has no '{Parameter.Name}'), such as \"lr\", \"momentum\" or \"weight_decay\"")
+                : new ConfigValueException("type", GetType().Name, $"a scheduler of a setting the optimizer has: {optimizer.GetType().Name}'s parameter groups ({without.GetType().Name}) have no {Parameter.Name} (momentum schedulers need SGD's momentum or the Adam family's betas)");
         }
 
         IsAttached = true;
@@ -177,7 +194,7 @@ public abstract class ParamScheduler
 
         // The runner steps every iteration: buffers made at Attach are refilled, not reallocated.
         GlobalStep++;
-        if (Begin <= GlobalStep && GlobalStep < End)
+        if (!StepsOnValidation && Begin <= GlobalStep && GlobalStep < End)
         {
             LastStep++;
             ReadValues(currentValues);
@@ -196,18 +213,51 @@ public abstract class ParamScheduler
         ReadValues(lastValues);
     }
 
-    /// <summary>The scheduler's counters, for a checkpoint.</summary>
-    public Dictionary<string, object?> StateDict() => new(StringComparer.Ordinal)
+    /// <summary>
+    /// Changes the setting from a validation's <paramref name="metrics"/>, within [begin, end) of the
+    /// steps counted so far; for schedulers that <see cref="StepsOnValidation"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The scheduler is not attached, or does not step on validations.</exception>
+    /// <exception cref="ConfigValueException">The metrics lack the value the scheduler watches.</exception>
+    public void Step(IReadOnlyDictionary<string, double> metrics)
     {
-        ["type"] = GetType().Name,
-        ["begin"] = (long)Begin,
-        ["end"] = (long)End,
-        ["by_epoch"] = ByEpoch,
-        ["last_step"] = (long)LastStep,
-        ["global_step"] = (long)GlobalStep,
-        ["base_values"] = baseValues.Cast<object?>().ToList(),
-        ["last_values"] = lastValues.Cast<object?>().ToList(),
-    };
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (!IsAttached || !StepsOnValidation)
+        {
+            throw new InvalidOperationException($"The {GetType().Name} {(IsAttached ? "does not step on validation results" : "is not attached to an optimizer")}.");
+        }
+
+        if (Begin <= GlobalStep && GlobalStep < End)
+        {
+            LastStep++;
+            ReadValues(currentValues);
+            var values = ComputeValues(currentValues, metrics);
+            for (var i = 0; i < groups.Count; i++)
+            {
+                Parameter.Set(groups[i], values[i]);
+            }
+        }
+
+        ReadValues(lastValues);
+    }
+
+    /// <summary>The scheduler's counters, for a checkpoint.</summary>
+    public Dictionary<string, object?> StateDict()
+    {
+        var state = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["type"] = GetType().Name,
+            ["begin"] = (long)Begin,
+            ["end"] = (long)End,
+            ["by_epoch"] = ByEpoch,
+            ["last_step"] = (long)LastStep,
+            ["global_step"] = (long)GlobalStep,
+            ["base_values"] = baseValues.Cast<object?>().ToList(),
+            ["last_values"] = lastValues.Cast<object?>().ToList(),
+        };
+        WriteState(state);
+        return state;
+    }
 
     /// <summary>Restores the counters of <see cref="StateDict"/>; the values themselves come back with the optimizer's state.</summary>
     /// <exception cref="InvalidDataException">The state is not this scheduler's, or its range differs from the config's.</exception>
@@ -233,10 +283,35 @@ public abstract class ParamScheduler
         {
             lastValues = [.. values.Select(value => Convert.ToDouble(value, CultureInfo.InvariantCulture))];
         }
+
+        ReadState(state);
     }
 
     /// <summary>The next value of each group, from the current ones (<see cref="LastStep"/> is already advanced).</summary>
     protected abstract double[] ComputeValues(IReadOnlyList<double> current);
+
+    /// <summary>The next value of each group from a validation's <paramref name="metrics"/>, for schedulers that <see cref="StepsOnValidation"/>.</summary>
+    protected virtual double[] ComputeValues(IReadOnlyList<double> current, IReadOnlyDictionary<string, double> metrics) =>
+        throw new InvalidOperationException($"The {GetType().Name} does not step on validation results.");
+
+    /// <summary>Adds the scheduler's own counters to a checkpoint's <paramref name="state"/>.</summary>
+    protected virtual void WriteState(IDictionary<string, object?> state)
+    {
+    }
+
+    /// <summary>Restores the counters <see cref="WriteState"/> wrote.</summary>
+    protected virtual void ReadState(IReadOnlyDictionary<string, object?> state)
+    {
+    }
+
+    /// <summary>A number <see cref="WriteState"/> stored under <paramref name="key"/>.</summary>
+    protected static double ReadDouble(IReadOnlyDictionary<string, object?> state, string key)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.GetValueOrDefault(key) is { } value
+            ? Convert.ToDouble(value, CultureInfo.InvariantCulture)
+            : throw new InvalidDataException($"The checkpoint's scheduler state has no '{key}'.");
+    }
 
     /// <summary>Each of <paramref name="values"/> times <paramref name="factor"/>: the step of most multiplicative schedules.</summary>
     protected static double[] Scaled(IReadOnlyList<double> values, double factor)
@@ -269,7 +344,8 @@ public abstract class ParamScheduler
     {
     }
 
-    private static int ReadInt(IReadOnlyDictionary<string, object?> state, string key) =>
+    /// <summary>A whole number <see cref="WriteState"/> stored under <paramref name="key"/>.</summary>
+    protected static int ReadInt(IReadOnlyDictionary<string, object?> state, string key) =>
         state.GetValueOrDefault(key) is { } value
             ? Convert.ToInt32(value, CultureInfo.InvariantCulture)
             : throw new InvalidDataException($"The checkpoint's scheduler state has no '{key}'.");

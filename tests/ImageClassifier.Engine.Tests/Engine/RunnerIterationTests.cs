@@ -94,6 +94,17 @@ public sealed class RunnerIterationTests : IDisposable
     }
 
     [Fact]
+    public void Save_begin_counts_iterations_when_the_checkpoint_hook_does()
+    {
+        var workDir = experiment.WorkDir();
+
+        // mmengine's every_n_train_iters(5, start=3): iterations 3, 8 and 13, then the last (save_last).
+        Train(workDir, null, "default_hooks.checkpoint.by_epoch=false", "default_hooks.checkpoint.interval=5", "default_hooks.checkpoint.save_begin=3", "default_hooks.checkpoint.max_keep_ckpts=-1");
+
+        Assert.Equal(["iter_13.pth", "iter_16.pth", "iter_3.pth", "iter_8.pth"], Directory.GetFiles(workDir, "iter_*.pth").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void An_epoch_based_run_saves_by_iteration_when_the_checkpoint_hook_counts_iterations()
     {
         var workDir = experiment.WorkDir();

@@ -148,6 +148,62 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_plateau_scheduler_acts_on_each_validation_and_a_checkpoint_keeps_its_counters()
+    {
+        var workDir = experiment.WorkDir();
+
+        // "less" on top-1 with an unreachable threshold: the first validation sets the best, every later one is a
+        // stall, so with patience 0 each halves the rate for the next epoch.
+        var (result, _) = experiment.Train(
+            workDir,
+            cfgOptions:
+            [
+                "train_cfg.max_epochs=4",
+                "default_hooks.checkpoint.max_keep_ckpts=-1",
+                "param_scheduler=[{\"type\": \"ReduceOnPlateauLR\", \"monitor\": \"accuracy/top1\", \"rule\": \"less\", \"patience\": 0, \"factor\": 0.5, \"threshold\": 1e9, \"threshold_rule\": \"abs\"}]",
+            ]);
+
+        Assert.True(result.Completed);
+        var train = File.ReadAllLines(Path.Combine(workDir, ScalarLog.FileName)).Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(record => record.GetProperty("mode").GetString() == "train")
+            .Select(record => (Epoch: record.GetProperty("epoch").GetInt32(), Lr: record.GetProperty("lr").GetDouble()))
+            .ToList();
+        Assert.Equal([1, 2, 3, 4], train.Select(record => record.Epoch).Distinct());
+        Assert.All(train.Where(record => record.Epoch <= 2), record => Assert.Equal(0.05, record.Lr, 12));
+        Assert.All(train.Where(record => record.Epoch == 3), record => Assert.Equal(0.025, record.Lr, 12));
+        Assert.All(train.Where(record => record.Epoch == 4), record => Assert.Equal(0.0125, record.Lr, 12));
+        var checkpoint = TorchCheckpointReader.ReadDictionary(Path.Combine(workDir, "epoch_2.pth"));
+        var state = (Dictionary<string, object?>)((List<object?>)checkpoint["param_schedulers"]!).Single()!;
+        Assert.Equal("ReduceOnPlateauLR", state["type"]);
+        Assert.Equal(0L, state["num_bad_epochs"]);
+        Assert.Equal(2L, state["global_step"]);
+    }
+
+    [Fact]
+    public void A_plateau_scheduler_watching_a_metric_the_validation_lacks_is_a_located_error()
+    {
+        using var runner = new Runner(experiment.Read("param_scheduler=[{\"type\": \"LinearLR\"}, {\"type\": \"ReduceOnPlateauLR\", \"monitor\": \"acc/top1\"}]"), experiment.Options(experiment.WorkDir()));
+
+        var error = Assert.ThrowsAny<Exception>(() => runner.Train());
+
+        Assert.Contains("$.param_scheduler[1].monitor", error.Message, StringComparison.Ordinal);
+        Assert.Contains("\"accuracy/top1\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Save_begin_starts_periodic_checkpoints_at_that_epoch()
+    {
+        var workDir = experiment.WorkDir();
+
+        // As mmengine's every_n_epochs(2, start=3): epochs 3 and 5, then the last (save_last).
+        var (result, _) = experiment.Train(workDir, cfgOptions: ["train_cfg.max_epochs=6", "default_hooks.checkpoint.max_keep_ckpts=-1", "default_hooks.checkpoint.interval=2", "default_hooks.checkpoint.save_begin=3"]);
+
+        Assert.True(result.Completed);
+
+        Assert.Equal(["epoch_3.pth", "epoch_5.pth", "epoch_6.pth"], Directory.GetFiles(workDir, "epoch_*.pth").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Save_best_auto_needs_a_number_to_judge()
     {
         using var runner = new Runner(experiment.Read("val_evaluator=[{\"type\": \"ConfusionMatrix\"}]"), experiment.Options(experiment.WorkDir()));

@@ -19,7 +19,7 @@ public sealed class OneCycleLRTests : IDisposable
     public void The_initial_rate_becomes_eta_max_over_div_factor_for_schedulers_after_it()
     {
         using var optimizer = optim.SGD([parameter], 0.1);
-        var cycle = new OneCycleLR(etaMax: 0.5, divFactor: 10, byEpoch: false);
+        var cycle = new OneCycleLR(etaMax: [0.5], divFactor: 10, byEpoch: false);
         var after = new ConstantLR(factor: 0.5, begin: 5, byEpoch: false);
 
         cycle.Attach(optimizer, maxEpochs: null, maxIterations: 20, epochLength: 5);
@@ -36,7 +36,7 @@ public sealed class OneCycleLRTests : IDisposable
         using var optimizer = optim.SGD([parameter], 0.1);
 
         // mmengine and torch would fail at step 11; the range's default end is the run's 20 iterations.
-        var error = Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: 0.5, totalSteps: 10, byEpoch: false).Attach(optimizer, maxEpochs: null, maxIterations: 20, epochLength: 5));
+        var error = Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: [0.5], totalSteps: 10, byEpoch: false).Attach(optimizer, maxEpochs: null, maxIterations: 20, epochLength: 5));
 
         Assert.Equal("total_steps", error.Member);
         Assert.Contains("at least 19", error.Message, StringComparison.Ordinal);
@@ -47,7 +47,7 @@ public sealed class OneCycleLRTests : IDisposable
     {
         using var optimizer = optim.Adagrad([parameter], lr: 0.1);
 
-        var error = Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: 0.5, cycleMomentum: true, byEpoch: false).Attach(optimizer, maxEpochs: null, maxIterations: 20, epochLength: 5));
+        var error = Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: [0.5], cycleMomentum: true, byEpoch: false).Attach(optimizer, maxEpochs: null, maxIterations: 20, epochLength: 5));
 
         Assert.Equal("cycle_momentum", error.Member);
     }

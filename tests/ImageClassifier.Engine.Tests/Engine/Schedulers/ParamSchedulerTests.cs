@@ -282,8 +282,8 @@ public sealed class ParamSchedulerTests : IDisposable
         Assert.Equal("periods[1]", Assert.Throws<ConfigValueException>(() => new CosineRestartLR(periods: [2, 0], restartWeights: [1, 1], etaMin: 0)).Member);
         Assert.Equal("eta_min", Assert.Throws<ConfigValueException>(() => new CosineRestartMomentum(periods: [2])).Member);
         Assert.Equal("eta_min_ratio", Assert.Throws<ConfigValueException>(() => new CosineRestartLR(periods: [2], etaMin: 0, etaMinRatio: 0.1)).Member);
-        Assert.Equal("anneal_strategy", Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: 1, annealStrategy: "cosine")).Member);
-        Assert.Equal("pct_start", Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: 1, pctStart: 1.5)).Member);
+        Assert.Equal("anneal_strategy", Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: [1], annealStrategy: "cosine")).Member);
+        Assert.Equal("pct_start", Assert.Throws<ConfigValueException>(() => new OneCycleLR(etaMax: [1], pctStart: 1.5)).Member);
     }
 
     [Fact]
