@@ -198,11 +198,7 @@ public abstract class ParamScheduler
         {
             LastStep++;
             ReadValues(currentValues);
-            var values = ComputeValues(currentValues);
-            for (var i = 0; i < groups.Count; i++)
-            {
-                Parameter.Set(groups[i], values[i]);
-            }
+            SetValues(ComputeValues(currentValues));
         }
 
         if (lastValues.Length != groups.Count)
@@ -231,11 +227,7 @@ public abstract class ParamScheduler
         {
             LastStep++;
             ReadValues(currentValues);
-            var values = ComputeValues(currentValues, metrics);
-            for (var i = 0; i < groups.Count; i++)
-            {
-                Parameter.Set(groups[i], values[i]);
-            }
+            SetValues(ComputeValues(currentValues, metrics));
         }
 
         ReadValues(lastValues);
@@ -324,6 +316,14 @@ public abstract class ParamScheduler
         }
 
         return scaled;
+    }
+
+    private void SetValues(double[] values)
+    {
+        for (var i = 0; i < groups.Count; i++)
+        {
+            Parameter.Set(groups[i], values[i]);
+        }
     }
 
     private void ReadValues(double[] into)
