@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
@@ -151,54 +152,52 @@ public abstract class ScheduledParameter
 
         public override string Name => name;
 
-        public override bool IsIn(optim.ILearningRateController group) => Find(group) is { } option && option.Read() is not null;
+        // Resolved once per group type: the runner steps schedulers every iteration, and reflection lookups there would cost each step.
+        private readonly ConcurrentDictionary<Type, Accessor?> accessors = new();
+
+        public override bool IsIn(optim.ILearningRateController group) => Find(group)?.Read(group) is not null;
 
         public override double Get(optim.ILearningRateController group) =>
-            Find(group)?.Read() ?? throw new InvalidOperationException($"The parameter group {group.GetType().FullName} has no number '{name}'.");
+            Find(group)?.Read(group) ?? throw new InvalidOperationException($"The parameter group {group.GetType().FullName} has no number '{name}'.");
 
         public override void Set(optim.ILearningRateController group, double value)
         {
-            var option = Find(group) ?? throw new InvalidOperationException($"The parameter group {group.GetType().FullName} has no number '{name}'.");
-            option.Write(value);
+            var accessor = Find(group) ?? throw new InvalidOperationException($"The parameter group {group.GetType().FullName} has no number '{name}'.");
+            accessor.Write(group, value);
         }
 
         public override double Initial(optim.ILearningRateController group) => RecordedInitial(group, name, () => Get(group));
 
         public override void SetInitial(optim.ILearningRateController group, double value) => RecordInitial(group, name, value);
 
-        private Option? Find(optim.ILearningRateController group)
+        private Accessor? Find(optim.ILearningRateController group) => accessors.GetOrAdd(group.GetType(), Resolve);
+
+        private Accessor? Resolve(Type groupType)
         {
-            if (OptionsOf(group) is not { } options)
+            // ParamGroup<TOptions> hides ParamGroup's Options with its own, typed one: the most derived declaration is taken.
+            PropertyInfo? optionsProperty = null;
+            for (var type = groupType; type is not null && optionsProperty is null; type = type.BaseType)
+            {
+                optionsProperty = type.GetProperty("Options", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+            }
+
+            if (optionsProperty is null)
             {
                 return null;
             }
 
             const BindingFlags Members = BindingFlags.Public | BindingFlags.Instance;
-            var type = options.GetType();
+            var optionsType = optionsProperty.PropertyType;
             foreach (var candidate in new[] { name, pascalName })
             {
-                if (type.GetField(candidate, Members) is { } field && IsNumber(field.FieldType))
+                if (optionsType.GetField(candidate, Members) is { } field && IsNumber(field.FieldType))
                 {
-                    return new Option(() => ToDouble(field.GetValue(options)), value => field.SetValue(options, FromDouble(value, field.FieldType)));
+                    return new Accessor(optionsProperty, field.GetValue, field.SetValue, field.FieldType);
                 }
 
-                if (type.GetProperty(candidate, Members) is { CanRead: true, CanWrite: true } property && IsNumber(property.PropertyType))
+                if (optionsType.GetProperty(candidate, Members) is { CanRead: true, CanWrite: true } property && IsNumber(property.PropertyType))
                 {
-                    return new Option(() => ToDouble(property.GetValue(options)), value => property.SetValue(options, FromDouble(value, property.PropertyType)));
-                }
-            }
-
-            return null;
-        }
-
-        // ParamGroup<TOptions> hides ParamGroup's Options with its own; both hold the same object, so the most derived one found is read.
-        private static object? OptionsOf(optim.ILearningRateController group)
-        {
-            for (var type = group.GetType(); type is not null; type = type.BaseType)
-            {
-                if (type.GetProperty("Options", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly) is { } property)
-                {
-                    return property.GetValue(group);
+                    return new Accessor(optionsProperty, property.GetValue, property.SetValue, property.PropertyType);
                 }
             }
 
@@ -216,6 +215,11 @@ public abstract class ScheduledParameter
 
         private static object FromDouble(double value, Type type) => (Nullable.GetUnderlyingType(type) ?? type) == typeof(float) ? (float)value : value;
 
-        private sealed record Option(Func<double?> Read, Action<double> Write);
+        private sealed record Accessor(PropertyInfo OptionsProperty, Func<object?, object?> GetValue, Action<object?, object?> SetValue, Type ValueType)
+        {
+            public double? Read(optim.ILearningRateController group) => ToDouble(GetValue(OptionsProperty.GetValue(group)));
+
+            public void Write(optim.ILearningRateController group, double value) => SetValue(OptionsProperty.GetValue(group), FromDouble(value, ValueType));
+        }
     }
 }
