@@ -1,6 +1,7 @@
 using ImageClassifier.Data.Loading;
 using ImageClassifier.Engine.Amp;
 using ImageClassifier.Models.Evaluation;
+using ImageClassifier.Models.Layers;
 using ImageClassifier.Models.Tta;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -109,7 +110,7 @@ public static class Evaluator
     private static (Tensor Scores, Tensor Labels) Predict(Classifier model, Tensor images, Device device, bool nonBlocking)
     {
         var (inputs, _) = model.Preprocess(images.to(device, non_blocking: nonBlocking), null, training: false);
-        var prediction = model.Predict(inputs);
+        var prediction = model.Predict(InLayout(inputs));
         return (prediction.Scores.to_type(ScalarType.Float32).cpu(), prediction.Labels);
     }
 
@@ -125,10 +126,13 @@ public static class Evaluator
         for (var view = 0L; view < views.shape[0]; view++)
         {
             var (inputs, _) = model.Preprocess(views[view].to(device, non_blocking: nonBlocking), null, training: false);
-            viewScores.Add(model.Predict(inputs).Scores.to_type(ScalarType.Float32));
+            viewScores.Add(model.Predict(InLayout(inputs)).Scores.to_type(ScalarType.Float32));
         }
 
         var merged = tta.MergeScores(viewScores).cpu();
         return (merged, merged.argmax(1));
     }
+
+    // The model validated between training epochs keeps NCHW weights: the batch carries oneDNN's layout in.
+    private static Tensor InLayout(Tensor inputs) => ChannelsLastInputs.PaysOn(inputs.device_type) ? ChannelsLastInputs.Apply(inputs) : inputs;
 }

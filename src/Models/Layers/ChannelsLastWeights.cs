@@ -61,5 +61,5 @@ public static class ChannelsLastWeights
         return tensor.stride().SequenceEqual(ChannelsLastStrides(tensor.shape));
     }
 
-    private static long[] ChannelsLastStrides(long[] shape) => [shape[1] * shape[2] * shape[3], 1, shape[1] * shape[3], shape[1]];
+    internal static long[] ChannelsLastStrides(long[] shape) => [shape[1] * shape[2] * shape[3], 1, shape[1] * shape[3], shape[1]];
 }

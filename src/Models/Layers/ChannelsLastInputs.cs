@@ -1,0 +1,44 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Layers;
+
+/// <summary>
+/// Gives a batch of images channels-last (NHWC) strides before it enters a model whose weights keep
+/// their NCHW layout: training, and evaluation between training epochs. A convolution whose input
+/// is channels-last runs in oneDNN's layout and answers channels-last, so the layout carries through
+/// the network as it does from <see cref="ChannelsLastWeights"/> in inference. The weights stay
+/// NCHW there because the optimizer's state takes their strides, and TorchSharp serialises only
+/// contiguous state into checkpoints; the gradients come back in the weights' layout regardless.
+/// </summary>
+public static class ChannelsLastInputs
+{
+    /// <summary>
+    /// Whether the layout pays for a model on a device of <paramref name="deviceType"/>: on the CPU
+    /// where <see cref="ChannelsLastWeights.Pays"/> (oneDNN runs the convolutions and
+    /// <c>ICLS_CHANNELS_LAST</c> is not <c>0</c>). cuDNN's choice on CUDA is left to it.
+    /// </summary>
+    public static bool PaysOn(DeviceType deviceType) => deviceType == DeviceType.CPU && ChannelsLastWeights.Pays;
+
+    /// <summary>
+    /// A channels-last copy of <paramref name="batch"/> (in the current dispose scope) when it is a
+    /// 4-D NCHW-contiguous tensor; otherwise <paramref name="batch"/> itself, whose layout someone chose.
+    /// </summary>
+    public static Tensor Apply(Tensor batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+
+        // Called on every training step: native queries first, no stride arrays until a copy is due.
+        if (batch.dim() != 4 || !batch.is_contiguous())
+        {
+            return batch;
+        }
+
+        // Explicit strides: with one channel NCHW and NHWC hold the same bytes, and libtorch then
+        // reads the layout from the strides alone.
+        var shape = batch.shape;
+        var restrided = torch.empty_strided(shape, ChannelsLastWeights.ChannelsLastStrides(shape), batch.dtype, batch.device);
+        restrided.copy_(batch);
+        return restrided;
+    }
+}
