@@ -1,6 +1,5 @@
 using ImageClassifier.Engine.Amp;
 using ImageClassifier.Engine.Optimizers;
-using ImageClassifier.Models.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,11 +66,6 @@ public static class TrainingStep
         using (amp?.Enter())
         {
             var (preprocessed, processedTargets) = model.Preprocess(inputs, targets, training: true);
-            if (ChannelsLastInputs.PaysOn(preprocessed.device_type))
-            {
-                preprocessed = ChannelsLastInputs.Apply(preprocessed);
-            }
-
             losses = model.Loss(preprocessed, processedTargets!);
         }
 

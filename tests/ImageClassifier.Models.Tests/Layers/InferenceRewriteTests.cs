@@ -60,7 +60,7 @@ public sealed class InferenceRewriteTests
         Assert.Equal(0, ChannelsLastWeights.Apply(convolution));
     }
 
-    private static Backbone Build(string family) => family switch
+    internal static Backbone Build(string family) => family switch
     {
         "resnet18" => new ResNet(18, stemChannels: 16, baseChannels: 16, outIndices: [1, 3]),
         "resnext50" => new ResNeXt(50, stemChannels: 16, baseChannels: 16, groups: 4, widthPerGroup: 4),
