@@ -134,6 +134,7 @@ public static class Evaluator
     }
 
     // The model validated between training epochs keeps NCHW weights: the batch carries oneDNN's
-    // layout in. Forward passes are as accurate in it as in NCHW (ChannelsLastInputsTests).
+    // layout in (a model rewritten for inference has channels-last weights and takes either).
+    // Forward passes are as accurate in it as in NCHW (ChannelsLastInputsTests).
     private static Tensor InLayout(Tensor inputs) => ChannelsLastInputs.PaysOn(inputs.device_type) ? ChannelsLastInputs.Apply(inputs) : inputs;
 }

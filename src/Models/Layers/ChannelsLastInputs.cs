@@ -29,7 +29,7 @@ public static class ChannelsLastInputs
     {
         ArgumentNullException.ThrowIfNull(batch);
 
-        // Called on every training step: native queries first, no stride arrays until a copy is due.
+        // Called on every evaluation batch: native queries first, no stride arrays until a copy is due.
         if (batch.dim() != 4 || !batch.is_contiguous())
         {
             return batch;
