@@ -64,15 +64,17 @@ internal static class FashionMnistProbe
 
     /// <summary>
     /// Trains <paramref name="backbone"/> 8 steps in training mode, writes the losses to
-    /// <paramref name="output"/> and asserts that they stay finite and fall below 90 % of the first.
+    /// <paramref name="output"/> and asserts that they stay finite, fall below 90 % of the first,
+    /// and that every trainable parameter took part (received a gradient).
     /// </summary>
-    public static void AssertLearns(Backbone backbone, int channels, ITestOutputHelper output)
+    public static void AssertLearns(Backbone backbone, int channels, ITestOutputHelper output, double learningRate = 0.05)
     {
         backbone.train();
-        var losses = TrainSteps(backbone, channels, steps: 8);
+        var losses = TrainSteps(backbone, channels, steps: 8, learningRate: learningRate);
         output.WriteLine(string.Join(" -> ", losses.Select(loss => loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))));
         Assert.All(losses, loss => Assert.True(double.IsFinite(loss)));
-        Assert.True(losses.Skip(1).Min() < 0.9 * losses[0], $"the loss never fell below 90 % of its start {losses[0]}");
+        Assert.True(losses.Skip(1).Min() < 0.9 * losses[0], $"the loss never fell below 90 % of its start {losses[0]} (best {losses.Skip(1).Min()})");
+        Assert.All(backbone.parameters().Where(parameter => parameter.requires_grad), parameter => Assert.NotNull(parameter.grad));
     }
 
     // IDX files: a big-endian header (magic, count, then rows and columns for images), then one
