@@ -35,11 +35,6 @@ public static class ChannelsLastInputs
             return batch;
         }
 
-        // Explicit strides: with one channel NCHW and NHWC hold the same bytes, and libtorch then
-        // reads the layout from the strides alone.
-        var shape = batch.shape;
-        var restrided = torch.empty_strided(shape, ChannelsLastWeights.ChannelsLastStrides(shape), batch.dtype, batch.device);
-        restrided.copy_(batch);
-        return restrided;
+        return ChannelsLastWeights.Copy(batch);
     }
 }

@@ -36,11 +36,7 @@ public static class ChannelsLastWeights
         {
             if (parameter.dim() == 4 && !IsChannelsLast(parameter))
             {
-                // Explicit NHWC strides even where the sizes leave the layout ambiguous (1 x 1
-                // kernels, one input channel): libtorch picks the kernel layout from the strides.
-                var shape = parameter.shape;
-                using var nhwc = torch.empty_strided(shape, ChannelsLastStrides(shape), parameter.dtype, parameter.device);
-                nhwc.copy_(parameter);
+                using var nhwc = Copy(parameter);
                 parameter.set_(nhwc);
                 restrided++;
             }
@@ -61,5 +57,16 @@ public static class ChannelsLastWeights
         return tensor.stride().SequenceEqual(ChannelsLastStrides(tensor.shape));
     }
 
-    internal static long[] ChannelsLastStrides(long[] shape) => [shape[1] * shape[2] * shape[3], 1, shape[1] * shape[3], shape[1]];
+    /// <summary>A copy of a 4-D tensor with channels-last strides, in the current dispose scope.</summary>
+    internal static Tensor Copy(Tensor tensor)
+    {
+        // Explicit NHWC strides even where the sizes leave the layout ambiguous (1 x 1 kernels, one
+        // channel): libtorch reads the layout from the strides alone.
+        var shape = tensor.shape;
+        var nhwc = torch.empty_strided(shape, ChannelsLastStrides(shape), tensor.dtype, tensor.device);
+        nhwc.copy_(tensor);
+        return nhwc;
+    }
+
+    private static long[] ChannelsLastStrides(long[] shape) => [shape[1] * shape[2] * shape[3], 1, shape[1] * shape[3], shape[1]];
 }
