@@ -69,7 +69,7 @@ public sealed class ImageClassificationInferencer : IImageClassificationInferenc
             model.to(this.device);
             Rewrite = InferenceRewrite.Apply(model);
             Channels = InputChannels(model);
-            NumClasses = classes?.Count ?? CountClasses(model, Channels, this.device);
+            NumClasses = classes?.Count ?? ClassCount.Of(run) ?? CountClasses(model, Channels, this.device);
             Classes = classes ?? [.. Enumerable.Range(0, NumClasses).Select(label => label.ToString(CultureInfo.InvariantCulture))];
         }
         catch
@@ -369,7 +369,10 @@ public sealed class ImageClassificationInferencer : IImageClassificationInferenc
 
     private static bool SameShape(ImageData a, ImageData b) => a.Channels == b.Channels && a.Height == b.Height && a.Width == b.Width;
 
-    // Without class names in the checkpoint, a dummy forward pass tells the class count.
+    // Without class names in the checkpoint or num_classes in the head's config (a plugin head
+    // may declare none), a dummy forward pass tells the class count. It is the last resort: at
+    // 224 x 224 it costs a full forward pass, and its activations leave the allocator tens of MB
+    // larger for the life of the process.
     private static int CountClasses(Classifier model, int channels, Device device)
     {
         using var noGrad = torch.no_grad();

@@ -72,4 +72,23 @@ public sealed class ImageClassificationInferencerTests : IDisposable
         Assert.Equal(3, inferencer.NumClasses);
         Assert.Equal(2, inferencer.Infer(batch).Count);
     }
+
+    [Fact]
+    public void A_head_without_num_classes_is_counted_by_a_forward_pass()
+    {
+        // ClsHead scores its input features as they come, so the class count is the neck's width,
+        // which only running the model tells.
+        const string json = """{"type": "ImageClassifier", "backbone": {"type": "ResNet", "depth": 18, "in_channels": 1, "base_channels": 8}, "neck": {"type": "GlobalAveragePooling"}, "head": {"type": "ClsHead"}}""";
+        var run = new RunDefinition { Model = new ConfigBinder(BuiltInHost.Instance.Catalog).BindComponentJson(json, typeof(Classifier)) };
+        var checkpoint = Path.Combine(Directory.CreateDirectory(experiment.WorkDir("weights")).FullName, "clshead.pth");
+        using (var model = run.BuildModel())
+        {
+            ModelWeights.Save(model, checkpoint);
+        }
+
+        using var inferencer = new ImageClassificationInferencer(run, checkpoint, "cpu");
+
+        Assert.Equal(64, inferencer.NumClasses);
+        Assert.Equal(64, inferencer.Classes.Count);
+    }
 }
