@@ -4,6 +4,8 @@
 # run it (eval, no_grad, one thread per core), alternating which side goes first, each in its own
 # process, after warm-up calls: 30 at batch 1 (3 left .NET's tiered JIT and oneDNN's first calls in
 # the batch-1 figures), 5 at batch 32 (where a call takes seconds, the start-up is long paid).
+# Our side runs three ways: as shipped (channels-last weights), with NCHW weights
+# (ICLS_CHANNELS_LAST=0) and with the layout timed at the first batch (=auto, remembered in ICLS_HOME).
 # A side that takes over LIMIT seconds (ZOO_LIMIT_S, default 300) for one family and batch is
 # reported as "timed out" rather than stopping the script. Prints pytorch_ms/icls_ms per family and
 # batch (>1: icls faster; the bar is 1/1.1).
@@ -51,9 +53,12 @@ for round in $(seq 1 "$rounds"); do
         else
           { timeout "$limit" dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" --warmup "$warmup" 2>/dev/null || timed_out "$family" "$batch" icls; } \
             | tail -1 | sed "s/^{\"side\"/{\"family\": \"$family\", \"side\"/"
-          # The same without channels-last weights (ICLS_CHANNELS_LAST=0): what that layout gains.
-          { ICLS_CHANNELS_LAST=0 timeout "$limit" dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" --warmup "$warmup" 2>/dev/null || timed_out "$family" "$batch" icls; } \
-            | tail -1 | sed "s/^{\"side\"/{\"family\": \"$family\", \"side\"/; s/\"side\":\"icls\"/\"side\":\"icls_nchw\"/"
+          # The same with NCHW weights (ICLS_CHANNELS_LAST=0) and with the layout timed (=auto).
+          for layout in 0 auto; do
+            name=$([[ $layout == 0 ]] && echo icls_nchw || echo icls_auto)
+            { ICLS_CHANNELS_LAST=$layout timeout "$limit" dotnet "$bench" zoo --model "${models[$family]}" --batch "$batch" --steps "$steps" --warmup "$warmup" 2>/dev/null || timed_out "$family" "$batch" "$name"; } \
+              | tail -1 | sed "s/^{\"side\"/{\"family\": \"$family\", \"side\"/; s/\"side\":\"icls\"/\"side\":\"$name\"/"
+          done
         fi
       done
     done
@@ -69,9 +74,9 @@ def shown(ms):
     return "timed out" if ms is None else f"{ms:9.1f} ms"
 for family in dict.fromkeys(r["family"] for r in runs):
     for batch in (1, 32):
-        ours, theirs, nchw = (median(family, batch, side) for side in ("icls", "pytorch", "icls_nchw"))
+        ours, theirs, nchw, timed = (median(family, batch, side) for side in ("icls", "pytorch", "icls_nchw", "icls_auto"))
         ratio = f"{theirs / ours:5.2f}x" if ours and theirs else "  n/a"
         gain = f"{nchw / ours:5.2f}x" if ours and nchw else "  n/a"
         print(f"{family:20s} batch {batch:2d}  icls {shown(ours)}  pytorch {shown(theirs)}  speed pytorch/icls {ratio}"
-              f"  (icls NCHW {shown(nchw)}, channels-last gains {gain})")
+              f"  (icls NCHW {shown(nchw)}, channels-last gains {gain}; layout timed {shown(timed)})")
 PY

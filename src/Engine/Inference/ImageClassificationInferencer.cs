@@ -30,6 +30,8 @@ public sealed class ImageClassificationInferencer : IImageClassificationInferenc
     private readonly Classifier model;
     private readonly Transform[] pipeline;
     private readonly Device device;
+    private readonly Lock layoutLock = new();
+    private bool layoutPending;
 
     /// <summary>Builds the model of <paramref name="run"/> and loads <paramref name="checkpoint"/> into it (strictly).</summary>
     /// <param name="run">The run whose model and test pipeline to use.</param>
@@ -68,6 +70,7 @@ public sealed class ImageClassificationInferencer : IImageClassificationInferenc
 
             model.to(this.device);
             Rewrite = InferenceRewrite.Apply(model);
+            layoutPending = Rewrite.ChannelsLastWeights > 0 && ChannelsLastWeights.Tuned && this.device.type == DeviceType.CPU;
             Channels = InputChannels(model);
             NumClasses = classes?.Count ?? ClassCount.Of(run) ?? CountClasses(model, Channels, this.device);
             Classes = classes ?? [.. Enumerable.Range(0, NumClasses).Select(label => label.ToString(CultureInfo.InvariantCulture))];
@@ -84,6 +87,13 @@ public sealed class ImageClassificationInferencer : IImageClassificationInferenc
 
     /// <summary>What was done to the model before its first batch (<see cref="InferenceRewrite"/>).</summary>
     public InferenceRewriteReport Rewrite { get; }
+
+    /// <summary>
+    /// The weight layout chosen at the first batch by timing both (<see cref="InferenceLayoutTuning"/>)
+    /// when <c>ICLS_CHANNELS_LAST</c> is <c>auto</c>; null before the first batch and where nothing
+    /// is timed: otherwise, on CUDA, without oneDNN, and for a model without 4-D weights.
+    /// </summary>
+    public InferenceLayoutDecision? Layout { get; private set; }
 
     /// <summary>The class names, by label.</summary>
     public IReadOnlyList<string> Classes { get; }
@@ -336,6 +346,11 @@ public sealed class ImageClassificationInferencer : IImageClassificationInferenc
             throw new ArgumentException($"The model takes {Channels}-channel images, but these have {images.shape[1]} channels.", nameof(images));
         }
 
+        if (layoutPending)
+        {
+            ChooseLayout(images);
+        }
+
         // Inference mode rather than no_grad: libtorch keeps no version counters or views for autograd.
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
@@ -354,6 +369,29 @@ public sealed class ImageClassificationInferencer : IImageClassificationInferenc
         }
 
         return results;
+    }
+
+    // Once, on the first batch, whose shape the timing is for; later batches keep the layout. The
+    // lock keeps concurrent callers from running while the weights are being restrided.
+    private void ChooseLayout(Tensor images)
+    {
+        lock (layoutLock)
+        {
+            if (!layoutPending)
+            {
+                return;
+            }
+
+            using var scope = torch.NewDisposeScope();
+            Tensor inputs;
+            using (torch.inference_mode())
+            {
+                inputs = model.Preprocess(images.to(device), null, training: false).Inputs;
+            }
+
+            Layout = InferenceLayoutTuning.Tune(model, inputs, batch => model.Predict(batch).Scores, TorchRuntime.Report?.Options.CacheDirectory);
+            layoutPending = false;
+        }
     }
 
     private void CheckTopk(int topk)

@@ -14,7 +14,11 @@ namespace ImageClassifier.Models.Layers;
 /// </summary>
 public static class ChannelsLastWeights
 {
-    /// <summary>The environment variable that turns the layout off (<c>0</c>), to compare or to rule it out.</summary>
+    /// <summary>
+    /// The environment variable that sets the layout: <c>0</c> off (to compare or to rule it out),
+    /// <c>auto</c> timed against NCHW per model and batch shape at the inferencer's first batch
+    /// (<see cref="InferenceLayoutTuning"/>), anything else (unset) on.
+    /// </summary>
     public const string Variable = "ICLS_CHANNELS_LAST";
 
     /// <summary>
@@ -24,6 +28,9 @@ public static class ChannelsLastWeights
     /// </summary>
     public static bool Pays =>
         Environment.GetEnvironmentVariable(Variable) != "0" && (!LibTorchContext.IsAvailable || LibTorchContext.MkldnnEnabled);
+
+    /// <summary>Whether the inferencer times the layout against NCHW rather than taking it as given: where it <see cref="Pays"/> and <see cref="Variable"/> is <c>auto</c>.</summary>
+    public static bool Tuned => Pays && Environment.GetEnvironmentVariable(Variable) == "auto";
 
     /// <summary>Restrides <paramref name="model"/>'s 4-D parameters in place.</summary>
     /// <returns>How many parameters were restrided.</returns>
@@ -45,6 +52,27 @@ public static class ChannelsLastWeights
         return restrided;
     }
 
+    /// <summary>Gives <paramref name="model"/>'s channels-last 4-D parameters NCHW strides again, in place.</summary>
+    /// <returns>How many parameters were restrided.</returns>
+    public static int Remove(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var noGrad = torch.no_grad();
+        var restrided = 0;
+        foreach (var parameter in model.parameters())
+        {
+            // By strides rather than is_contiguous(), which calls a 1 x 1 kernel contiguous either way.
+            if (parameter.dim() == 4 && !parameter.stride().SequenceEqual(ContiguousStrides(parameter.shape)))
+            {
+                using var nchw = Restrided(parameter, ContiguousStrides(parameter.shape));
+                parameter.set_(nchw);
+                restrided++;
+            }
+        }
+
+        return restrided;
+    }
+
     /// <summary>Whether a 4-D tensor is laid out NHWC (channels the fastest-moving dimension).</summary>
     public static bool IsChannelsLast(Tensor tensor)
     {
@@ -58,15 +86,18 @@ public static class ChannelsLastWeights
     }
 
     /// <summary>A copy of a 4-D tensor with channels-last strides, in the current dispose scope.</summary>
-    internal static Tensor Copy(Tensor tensor)
+    internal static Tensor Copy(Tensor tensor) => Restrided(tensor, ChannelsLastStrides(tensor.shape));
+
+    // Explicit strides even where the sizes leave the layout ambiguous (1 x 1 kernels, one
+    // channel): libtorch reads the layout from the strides alone.
+    private static Tensor Restrided(Tensor tensor, long[] strides)
     {
-        // Explicit NHWC strides even where the sizes leave the layout ambiguous (1 x 1 kernels, one
-        // channel): libtorch reads the layout from the strides alone.
-        var shape = tensor.shape;
-        var nhwc = torch.empty_strided(shape, ChannelsLastStrides(shape), tensor.dtype, tensor.device);
-        nhwc.copy_(tensor);
-        return nhwc;
+        var copy = torch.empty_strided(tensor.shape, strides, tensor.dtype, tensor.device);
+        copy.copy_(tensor);
+        return copy;
     }
 
     private static long[] ChannelsLastStrides(long[] shape) => [shape[1] * shape[2] * shape[3], 1, shape[1] * shape[3], shape[1]];
+
+    private static long[] ContiguousStrides(long[] shape) => [shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1];
 }

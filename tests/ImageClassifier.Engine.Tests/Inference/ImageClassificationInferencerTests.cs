@@ -4,6 +4,7 @@ using ImageClassifier.Engine;
 using ImageClassifier.Engine.Configuration;
 using ImageClassifier.Engine.Inference;
 using ImageClassifier.Hosting.Configuration.Binding;
+using ImageClassifier.Models.Layers;
 using ImageClassifier.Models.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -37,6 +38,28 @@ public sealed class ImageClassificationInferencerTests : IDisposable
         Assert.Equal("tensor[2]", fromTensor[2].Source);
         Assert.All(fromImages, result => Assert.InRange(result.PredScore, 0, 1));
         Assert.All(fromImages.Zip(fromTensor), pair => Assert.Equal(pair.First.PredScore, pair.Second.PredScore, 5));
+    }
+
+    [Fact]
+    public void The_weight_layout_is_chosen_at_the_first_batch_and_kept()
+    {
+        var (trained, _) = experiment.Train(experiment.WorkDir(), cfgOptions: ["train_cfg.max_epochs=1"]);
+        using var inferencer = new ImageClassificationInferencer(experiment.Read(), trained.LastCheckpoint!, "cpu");
+        using var batch = torch.rand([3, 1, 16, 16]) * 255;
+        Assert.Null(inferencer.Layout);
+
+        var first = inferencer.Infer(batch, topk: 3);
+        var layout = inferencer.Layout;
+        var second = inferencer.Infer(batch, topk: 3);
+
+        // Timed only where oneDNN runs and ICLS_CHANNELS_LAST leaves the choice to timing.
+        Assert.Equal(ChannelsLastWeights.Tuned, layout is not null);
+        Assert.Same(layout, inferencer.Layout);
+        var weights = inferencer.Model.parameters().Where(parameter => parameter.dim() == 4).ToList();
+        Assert.NotEmpty(weights);
+        Assert.All(weights, weight => Assert.Equal(layout?.ChannelsLast ?? ChannelsLastWeights.Pays, ChannelsLastWeights.IsChannelsLast(weight)));
+        Assert.Equal(first.Select(result => result.PredLabel), second.Select(result => result.PredLabel));
+        Assert.All(first.Zip(second), pair => Assert.Equal(pair.First.PredScore, pair.Second.PredScore, 5));
     }
 
     [Fact]
