@@ -39,30 +39,47 @@ internal static class Probe
     }
 
     /// <summary>
-    /// Trains <paramref name="backbone"/> (built with frozen_stages and norm_eval) one step and
-    /// asserts that exactly the parameters under <paramref name="frozenPrefixes"/> neither require a
-    /// gradient nor change, and that no batch norm, frozen or not, moved its running statistics.
+    /// Trains <paramref name="backbone"/> one step as a runner does, calling <c>train()</c> before
+    /// and after, and asserts that exactly the parameters <paramref name="isFrozen"/> names neither
+    /// require a gradient nor change, and that the others do: at least one of them, or each one
+    /// with <paramref name="everyOtherChanges"/>. The family's own checks (which modules stay in
+    /// evaluation mode) follow in its test.
+    /// </summary>
+    public static void AssertFrozenThroughTraining(Backbone backbone, int channels, Func<string, bool> isFrozen, int size = 32, bool everyOtherChanges = false)
+    {
+        var before = backbone.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter.detach().clone());
+        backbone.train();
+        TrainSteps(backbone, channels, steps: 1, size: size);
+        backbone.train();
+
+        foreach (var (name, parameter) in backbone.named_parameters())
+        {
+            var frozen = isFrozen(name);
+            Assert.True(frozen != parameter.requires_grad, $"{name} {(frozen ? "requires a gradient" : "is frozen")}");
+            var unchanged = parameter.allclose(before[name], 0, 0);
+            Assert.True(frozen ? unchanged : !(everyOtherChanges && unchanged), $"{name} {(frozen ? "changed" : "did not change")}");
+        }
+
+        Assert.Contains(backbone.named_parameters(), pair => !isFrozen(pair.name) && !pair.parameter.allclose(before[pair.name], 0, 0));
+        Assert.All(before.Values, tensor => tensor.Dispose());
+    }
+
+    /// <summary>
+    /// <see cref="AssertFrozenThroughTraining"/> for a backbone built with frozen_stages and
+    /// norm_eval: every parameter outside <paramref name="frozenPrefixes"/> changes, and no batch
+    /// norm, frozen or not, moves its running statistics.
     /// </summary>
     public static void AssertFrozenStagesAndNormEval(Backbone backbone, int channels, params string[] frozenPrefixes)
     {
-        backbone.train();
         var statistics = backbone.state_dict().Where(pair => pair.Key.Contains("running_", StringComparison.Ordinal))
             .ToDictionary(pair => pair.Key, pair => pair.Value.clone());
-        var before = backbone.named_parameters().ToDictionary(pair => pair.name, pair => pair.parameter.detach().clone());
-        TrainSteps(backbone, channels, steps: 1);
-
-        bool Frozen(string name) => frozenPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
-        foreach (var (name, parameter) in backbone.named_parameters())
-        {
-            Assert.Equal(!Frozen(name), parameter.requires_grad);
-            Assert.Equal(Frozen(name), parameter.allclose(before[name], 0, 0));
-        }
+        AssertFrozenThroughTraining(backbone, channels, name => frozenPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)), everyOtherChanges: true);
 
         foreach (var (name, value) in statistics)
         {
             Assert.True(backbone.state_dict()[name].allclose(value, 0, 0), $"{name} changed");
         }
 
-        Assert.All(before.Values.Concat(statistics.Values), tensor => tensor.Dispose());
+        Assert.All(statistics.Values, tensor => tensor.Dispose());
     }
 }
