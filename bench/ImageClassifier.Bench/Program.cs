@@ -21,6 +21,11 @@ if (args.Length > 0 && args[0] == "compare")
     return PyTorchComparison.Run(ImageClassifierHost.Create().Catalog, args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "clgrad")
+{
+    return ChannelsLastGradientCheck.Run(ImageClassifierHost.Create().Catalog, args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "zoo")
 {
     return ZooForwardComparison.Run(ImageClassifierHost.Create().Catalog, args[1..]);
