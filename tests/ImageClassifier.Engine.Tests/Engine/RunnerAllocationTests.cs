@@ -33,14 +33,33 @@ public sealed class RunnerAllocationTests : IDisposable
     [Fact]
     public void The_runner_adds_under_2_KB_of_managed_allocations_per_iteration_to_a_bare_training_step()
     {
-        // Warm both paths once: JIT compilation and first-use caches are not per-step costs.
-        TrainedBytes(FewIterations, "warm");
-        BareBytes(FewIterations);
+        // Warm both paths until .NET has recompiled their hot methods optimised: JIT compilation and
+        // first-use caches are not per-step costs, and first-tier code allocates where optimised
+        // code does not (enumerators, boxes). After one warm run the engine measured 3.9 KB per
+        // iteration when other runner tests had run in the process first, and 0.7 KB otherwise.
+        // The background recompilation waits for 100 ms without new first-tier methods, hence the
+        // pauses.
+        for (var round = 0; round < 3; round++)
+        {
+            TrainedBytes(FewIterations, $"warm{round}");
+            BareBytes(FewIterations);
+            Thread.Sleep(300);
+        }
 
-        var runner = (TrainedBytes(ManyIterations, "many") - TrainedBytes(FewIterations, "few")) / (double)(ManyIterations - FewIterations);
-        var bare = (BareBytes(ManyIterations) - BareBytes(FewIterations)) / (double)(ManyIterations - FewIterations);
+        // The steady state is the least of up to three measurements: a busy machine can delay the
+        // recompilation past the warm-up, and only ever adds allocations.
+        var measurements = new List<(double Runner, double Bare)>();
+        do
+        {
+            var runnerBytes = (TrainedBytes(ManyIterations, $"many{measurements.Count}") - TrainedBytes(FewIterations, $"few{measurements.Count}")) / (double)(ManyIterations - FewIterations);
+            var bareBytes = (BareBytes(ManyIterations) - BareBytes(FewIterations)) / (double)(ManyIterations - FewIterations);
+            measurements.Add((runnerBytes, bareBytes));
+            log.WriteLine($"managed bytes per iteration: runner {runnerBytes:F0}, bare step {bareBytes:F0}, engine {runnerBytes - bareBytes:F0}");
+        }
+        while (measurements.Count < 3 && measurements[^1].Runner - measurements[^1].Bare >= EngineBytesPerIterationLimit);
+
+        var (runner, bare) = measurements.MinBy(measurement => measurement.Runner - measurement.Bare);
         var engine = runner - bare;
-        log.WriteLine($"managed bytes per iteration: runner {runner:F0}, bare step {bare:F0}, engine {engine:F0}");
 
         Assert.True(engine < EngineBytesPerIterationLimit, $"the runner allocates {engine:F0} bytes per iteration beyond a bare step ({runner:F0} against {bare:F0})");
     }
