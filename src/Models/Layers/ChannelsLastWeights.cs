@@ -34,44 +34,11 @@ public static class ChannelsLastWeights
 
     /// <summary>Restrides <paramref name="model"/>'s 4-D parameters in place.</summary>
     /// <returns>How many parameters were restrided.</returns>
-    public static int Apply(nn.Module model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        using var noGrad = torch.no_grad();
-        var restrided = 0;
-        foreach (var parameter in model.parameters())
-        {
-            if (parameter.dim() == 4 && !IsChannelsLast(parameter))
-            {
-                using var nhwc = Copy(parameter);
-                parameter.set_(nhwc);
-                restrided++;
-            }
-        }
-
-        return restrided;
-    }
+    public static int Apply(nn.Module model) => Restride(model, ChannelsLastStrides);
 
     /// <summary>Gives <paramref name="model"/>'s channels-last 4-D parameters NCHW strides again, in place.</summary>
     /// <returns>How many parameters were restrided.</returns>
-    public static int Remove(nn.Module model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        using var noGrad = torch.no_grad();
-        var restrided = 0;
-        foreach (var parameter in model.parameters())
-        {
-            // By strides rather than is_contiguous(), which calls a 1 x 1 kernel contiguous either way.
-            if (parameter.dim() == 4 && !parameter.stride().SequenceEqual(ContiguousStrides(parameter.shape)))
-            {
-                using var nchw = Restrided(parameter, ContiguousStrides(parameter.shape));
-                parameter.set_(nchw);
-                restrided++;
-            }
-        }
-
-        return restrided;
-    }
+    public static int Remove(nn.Module model) => Restride(model, ContiguousStrides);
 
     /// <summary>Whether a 4-D tensor is laid out NHWC (channels the fastest-moving dimension).</summary>
     public static bool IsChannelsLast(Tensor tensor)
@@ -87,6 +54,26 @@ public static class ChannelsLastWeights
 
     /// <summary>A copy of a 4-D tensor with channels-last strides, in the current dispose scope.</summary>
     internal static Tensor Copy(Tensor tensor) => Restrided(tensor, ChannelsLastStrides(tensor.shape));
+
+    // Compared by strides rather than is_contiguous(), which calls a 1 x 1 kernel contiguous in
+    // either layout.
+    private static int Restride(nn.Module model, Func<long[], long[]> layout)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var noGrad = torch.no_grad();
+        var restrided = 0;
+        foreach (var parameter in model.parameters())
+        {
+            if (parameter.dim() == 4 && layout(parameter.shape) is var strides && !parameter.stride().SequenceEqual(strides))
+            {
+                using var copy = Restrided(parameter, strides);
+                parameter.set_(copy);
+                restrided++;
+            }
+        }
+
+        return restrided;
+    }
 
     // Explicit strides even where the sizes leave the layout ambiguous (1 x 1 kernels, one
     // channel): libtorch reads the layout from the strides alone.

@@ -39,10 +39,9 @@ public static class InferenceLayoutTuning
         ArgumentNullException.ThrowIfNull(forward);
         time ??= Measure;
         var key = Key(model, batch);
-        if (cacheDirectory is not null && MachineCache.TryRead(cacheDirectory, CacheFile, key) is { } stored
-            && stored.Split(';')[0] is "channels_last" or "contiguous")
+        if (cacheDirectory is not null && MachineCache.TryRead(cacheDirectory, CacheFile, key)?.Split(';')[0] is ("channels_last" or "contiguous") and var layout)
         {
-            var cached = new InferenceLayoutDecision(stored.StartsWith("channels_last", StringComparison.Ordinal), null, null, FromCache: true);
+            var cached = new InferenceLayoutDecision(layout == "channels_last", null, null, FromCache: true);
             SetLayout(model, cached.ChannelsLast);
             return cached;
         }
